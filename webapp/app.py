@@ -1,0 +1,110 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from webapp import assets, cli, errors, navigation, policy, security, templating
+from webapp.config import (
+    Config,
+    ProductionConfig,
+    check_production,
+    instance_secret_key,
+)
+from webapp.extensions import csrf, db, limiter, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Build a CoPlan app. ``config`` is a config class, or a dict of overrides on the default."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("COPLAN_INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    load_config(app, config)
+    setup_database(app)
+    setup_accounts(app)
+    csrf.init_app(app)
+    policy.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    assets.init_app(app)
+    navigation.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    register_blueprints(app)
+    cli.init_app(app)
+    return app
+
+
+def load_config(app: Flask, config: type[Config] | dict | None) -> None:
+    if config is None:
+        production = os.environ.get("COPLAN_ENV") == "production"
+        config = ProductionConfig if production else Config
+    if isinstance(config, dict):
+        app.config.from_object(Config)
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+    if app.config.get("ENV_NAME") == "production":
+        check_production(app.config)
+    elif not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def setup_database(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+
+def configure_sqlite(engine) -> None:
+    """Make SQLite behave for several web workers at once.
+
+    Every transaction takes the write lock up front (BEGIN IMMEDIATE), so two requests that
+    both read and then write queue politely instead of one failing with "database is locked".
+    This follows SQLAlchemy's documented recipe for pysqlite's transaction handling.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let SQLAlchemy, not pysqlite, emit BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def setup_accounts(app: Flask) -> None:
+    from webapp.auth.session import init_login
+
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from webapp.auth.views import bp as auth_bp
+    from webapp.caseload.views import bp as caseload_bp
+    from webapp.home.views import bp as home_bp
+    from webapp.pwa.views import bp as pwa_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(caseload_bp)
+    app.register_blueprint(pwa_bp)

@@ -1,0 +1,212 @@
+"""Accounts: signing in, invitations and password resets, as plain functions over a session."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from webapp.auth.passwords import hash_password, needs_rehash, verify_password
+from webapp.auth.tokens import find_token, issue_token, use_token
+from webapp.models import (
+    ParticipantProfile,
+    ParticipantStatus,
+    Role,
+    TokenPurpose,
+    User,
+    utcnow,
+)
+
+PHONE_DIGITS = re.compile(r"\D")
+
+
+def normalise_phone(phone: str) -> str:
+    """A UK mobile number in one form (07…), whatever spaces or +44 it was typed with."""
+    digits = PHONE_DIGITS.sub("", phone)
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def normalise_identifier(identifier: str) -> tuple[str | None, str | None]:
+    """Split what someone typed to sign in into (email, phone)."""
+    identifier = identifier.strip()
+    if "@" in identifier:
+        return identifier.lower(), None
+    return None, normalise_phone(identifier)
+
+
+def find_user(session: Session, identifier: str) -> User | None:
+    """The account an email address or mobile number belongs to."""
+    email, phone = normalise_identifier(identifier)
+    if email:
+        return session.scalar(select(User).where(User.email == email))
+    if phone:
+        return session.scalar(select(User).where(User.phone == phone))
+    return None
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+def set_password(user: User, password: str) -> None:
+    """Give the user a new password and end every session signed in with the old one."""
+    user.password_hash = hash_password(password)
+    user.session_token = new_session_token()
+
+
+def authenticate(session: Session, identifier: str, password: str) -> User | None:
+    """The user these details sign in, or None. Never says which part was wrong."""
+    user = find_user(session, identifier)
+    if user is None or not user.is_active:
+        verify_password(None, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_signed_in_at = utcnow()
+    return user
+
+
+def create_user(
+    session: Session,
+    *,
+    role: Role,
+    name: str,
+    email: str | None = None,
+    phone: str | None = None,
+    password: str | None = None,
+    locality_id: int | None = None,
+) -> User:
+    """A new account. Staff get a password now; parents set theirs from their invitation."""
+    user = User(
+        role=role,
+        name=name,
+        email=email.lower() if email else None,
+        phone=normalise_phone(phone) if phone else None,
+        locality_id=locality_id,
+        session_token=new_session_token(),
+    )
+    if password:
+        set_password(user, password)
+    session.add(user)
+    session.flush()
+    return user
+
+
+class DuplicateContact(Exception):
+    """Someone already uses this email or phone number."""
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
+def contact_in_use(
+    session: Session, *, email: str | None, phone: str | None, except_user_id: int | None = None
+) -> str | None:
+    """Which field ("email" or "phone") already belongs to another account, if any."""
+    conditions = []
+    if email:
+        conditions.append(User.email == email.lower())
+    if phone:
+        conditions.append(User.phone == normalise_phone(phone))
+    if not conditions:
+        return None
+    query = select(User).where(or_(*conditions))
+    if except_user_id is not None:
+        query = query.where(User.id != except_user_id)
+    existing = session.scalar(query.limit(1))
+    if existing is None:
+        return None
+    return "email" if email and existing.email == email.lower() else "phone"
+
+
+def invite_participant(
+    session: Session,
+    *,
+    invited_by: User,
+    name: str,
+    email: str | None,
+    phone: str | None,
+    children_stages: list[str],
+    keyworker: User | None,
+    lifetime: timedelta,
+) -> tuple[User, str]:
+    """Add a parent to the keyworker's locality and make their one-time invitation link."""
+    clash = contact_in_use(session, email=email, phone=phone)
+    if clash:
+        raise DuplicateContact(clash)
+    participant = create_user(
+        session,
+        role=Role.PARTICIPANT,
+        name=name,
+        email=email,
+        phone=phone,
+        locality_id=invited_by.locality_id,
+    )
+    participant.profile = ParticipantProfile(
+        keyworker=keyworker,
+        children_stages=list(children_stages),
+        status=ParticipantStatus.INVITED,
+    )
+    token = issue_token(
+        session,
+        user=participant,
+        purpose=TokenPurpose.INVITE,
+        lifetime=lifetime,
+        created_by=invited_by,
+    )
+    return participant, token
+
+
+def reissue_invitation(
+    session: Session, *, participant: User, issued_by: User, lifetime: timedelta
+) -> str:
+    """A fresh invitation link; the old one stops working."""
+    return issue_token(
+        session,
+        user=participant,
+        purpose=TokenPurpose.INVITE,
+        lifetime=lifetime,
+        created_by=issued_by,
+    )
+
+
+def accept_invitation(session: Session, *, token: str, password: str, notice_version: str) -> User:
+    """The parent sets a password and agrees to the privacy notice; the link is used up."""
+    record = find_token(session, token, TokenPurpose.INVITE)
+    use_token(session, record)
+    user = record.user
+    set_password(user, password)
+    now = utcnow()
+    profile = user.profile
+    if profile is not None:
+        profile.consent_version = notice_version
+        profile.consented_at = now
+        if profile.status == ParticipantStatus.INVITED:
+            profile.status = ParticipantStatus.ACTIVE
+    user.last_signed_in_at = now
+    return user
+
+
+def issue_reset_link_token(
+    session: Session, *, user: User, lifetime: timedelta, issued_by: User | None = None
+) -> str:
+    """A one-time password reset token for ``user``."""
+    return issue_token(
+        session, user=user, purpose=TokenPurpose.RESET, lifetime=lifetime, created_by=issued_by
+    )
+
+
+def reset_password(session: Session, *, token: str, password: str) -> User:
+    """Set a new password from a reset link; the link is used up."""
+    record = find_token(session, token, TokenPurpose.RESET)
+    use_token(session, record)
+    set_password(record.user, password)
+    return record.user

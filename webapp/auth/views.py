@@ -1,0 +1,206 @@
+"""Signing in and out, accepting an invitation, and resetting a password."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from webapp.auth import operations
+from webapp.auth.forms import (
+    AcceptInvitationForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+)
+from webapp.auth.tokens import TokenError, find_token
+from webapp.extensions import db, limiter, sign_in_key
+from webapp.forms import EmptyForm
+from webapp.mail import send_mail
+from webapp.models import TokenPurpose
+from webapp.policy import public, signed_in
+
+bp = Blueprint("auth", __name__)
+
+SIGN_IN_FAILED = "The email, mobile number or password is not right. Check them and try again."
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only follow a ?next= that stays on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _sign_in_limit() -> str:
+    return current_app.config["SIGN_IN_LIMIT"]
+
+
+def _failed(response) -> bool:
+    # A failed sign-in re-shows the form; a success redirects.
+    return response.status_code == 200
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(_sign_in_limit, key_func=sign_in_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit("100 per 5 minutes", methods=["POST"], deduct_when=_failed)
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = operations.authenticate(db.session, form.identifier.data, form.password.data)
+        if user is not None:
+            session.clear()  # a new session at sign-in: nothing carried over from before
+            # Only parents, on their own phone, stay signed in; staff sessions always time out.
+            remember = bool(form.remember.data) and not user.is_staff
+            login_user(user, remember=remember)
+            session.permanent = remember
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+        form.password.errors.append(SIGN_IN_FAILED)
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@signed_in
+def sign_out():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("home.index"))
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    response = make_response(redirect(url_for("auth.sign_in")))
+    # On a shared phone, nothing of this person's should stay behind.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    return render_template(
+        "auth/privacy.html", notice_version=current_app.config["PRIVACY_NOTICE_VERSION"]
+    )
+
+
+def _link_problem(error: TokenError):
+    return render_template("auth/link_problem.html", message=error.message), error.status
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("30 per 5 minutes", methods=["POST"])
+def accept_invitation(token: str):
+    try:
+        record = find_token(db.session, token, TokenPurpose.INVITE)
+    except TokenError as error:
+        return _link_problem(error)
+    invited = record.user
+    form = AcceptInvitationForm()
+    form.personal_details = (invited.first_name, invited.email, invited.phone)
+    if form.validate_on_submit():
+        try:
+            user = operations.accept_invitation(
+                db.session,
+                token=token,
+                password=form.password.data,
+                notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+            )
+        except TokenError as error:
+            db.session.rollback()
+            return _link_problem(error)
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        login_user(user)
+        db.session.commit()
+        flash(f"Welcome to CoPlan, {user.first_name}. You're signed in.", "success")
+        return redirect(url_for("home.index"))
+    return render_template(
+        "auth/accept_invitation.html",
+        form=form,
+        invited=invited,
+        notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+    )
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@public
+@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=sign_in_key)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = operations.find_user(db.session, form.identifier.data)
+        if user is not None and user.is_active and user.email:
+            send_reset_link(user)
+            db.session.commit()
+        # The same answer whether or not the account exists.
+        flash(
+            "If that email address has a CoPlan account, we've sent it a link to choose a new "
+            "password. It works for 24 hours. No email? Your keyworker can give you a link.",
+            "success",
+        )
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+def send_reset_link(user, issued_by=None) -> str:
+    """Make a reset link for ``user``, email it, and return it."""
+    hours = current_app.config["RESET_HOURS"]
+    token = operations.issue_reset_link_token(
+        db.session, user=user, lifetime=timedelta(hours=hours), issued_by=issued_by
+    )
+    link = url_for("auth.reset_password", token=token, _external=True)
+    if user.email:
+        send_mail(
+            db.session,
+            to=user.email,
+            user=user,
+            subject="Choose a new CoPlan password",
+            body=render_template("mail/reset_password.txt", user=user, link=link, hours=hours),
+        )
+    return link
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("30 per 5 minutes", methods=["POST"])
+def reset_password(token: str):
+    try:
+        record = find_token(db.session, token, TokenPurpose.RESET)
+    except TokenError as error:
+        return _link_problem(error)
+    user = record.user
+    form = ResetPasswordForm()
+    form.personal_details = (user.first_name, user.email, user.phone)
+    if form.validate_on_submit():
+        try:
+            operations.reset_password(db.session, token=token, password=form.password.data)
+        except TokenError as error:
+            db.session.rollback()
+            return _link_problem(error)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash("Your password has been changed. Sign in with your new password.", "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/reset_password.html", form=form, user=user)

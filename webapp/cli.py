@@ -1,0 +1,34 @@
+"""Commands run with ``flask --app webapp …``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from webapp.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only seed when the database has no users.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Add a demo locality with staff and parents, and print the demo sign-ins."""
+    from webapp.demo import DEMO_PASSWORD, DEMO_SIGN_INS, database_is_empty, seed_demo
+
+    if not current_app.config.get("DEMO_DATA_ALLOWED"):
+        raise click.ClickException("Demo data is refused with a production configuration.")
+    if not database_is_empty(db.session):
+        if if_empty:
+            click.echo("The database already has people in it: no demo data added.")
+        else:
+            raise click.ClickException("The database is not empty; demo data not added.")
+    else:
+        seed_demo(db.session)
+        db.session.commit()
+        click.echo("Demo data added.")
+    click.echo(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
+    for sign_in in DEMO_SIGN_INS:
+        click.echo(f"  {sign_in.role:<10} {sign_in.email:<24} {sign_in.name}")

@@ -1,0 +1,67 @@
+"""Error pages in plain words, or JSON for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("Something went wrong with that request", "Go back and try again."),
+    403: ("You can't see this page", "If you think you should, ask your manager."),
+    404: ("Page not found", "Check the address, or go back to your home page."),
+    405: ("That didn't work", "Go back and try again."),
+    410: ("This link no longer works", "Ask for a new one."),
+    413: ("That file is too big", "Choose a smaller file."),
+    429: ("Too many tries", "Wait a few minutes, then try again."),
+    500: (
+        "Sorry, something went wrong on our side",
+        "Your work has not been lost. Try again in a minute.",
+    ),
+}
+
+
+def wants_json() -> bool:
+    return request.blueprint == "api" or (request.accept_mimetypes.best == "application/json")
+
+
+def render_error(status: int, title: str | None = None, detail: str | None = None):
+    default_title, default_detail = MESSAGES.get(status, MESSAGES[400])
+    title, detail = title or default_title, detail or default_detail
+    if wants_json():
+        return jsonify(error=status, message=f"{title}. {detail}"), status
+    return render_template("errors/error.html", status=status, title=title, detail=detail), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            "The form had expired",
+            "Go back, reload the page and try again. Nothing was saved.",
+        )
+
+    @app.errorhandler(429)
+    def too_many(error):
+        if request.endpoint == "auth.sign_in":
+            from webapp.auth.forms import SignInForm
+
+            form = SignInForm()
+            return render_template(
+                "auth/sign_in.html",
+                form=form,
+                throttled="Too many tries. Wait 5 minutes and try again, or reset your password.",
+            ), 429
+        return render_error(429)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is not None and error.code < 400:
+            return error  # routing redirects, such as a missing trailing slash
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("Unhandled error")
+        return render_error(500)

@@ -1,0 +1,24 @@
+"""Form bases shared by every area."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    """A form whose text fields arrive without stray spaces from a phone keyboard."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            if _strip not in filters:
+                filters = [_strip, *filters]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class EmptyForm(BaseForm):
+    """Gives CSRF protection to a button that only posts."""

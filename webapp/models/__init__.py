@@ -1,0 +1,34 @@
+"""All of CoPlan's tables. Each area's models live in their own module, imported here
+so that Alembic and the app see one complete metadata."""
+
+from webapp.models.base import Base, UTCDateTime, utcnow
+from webapp.models.people import (
+    SCHOOL_STAGE_LABELS,
+    STAFF_ROLES,
+    AccessToken,
+    Locality,
+    OutboxMail,
+    ParticipantProfile,
+    ParticipantStatus,
+    Role,
+    SchoolStage,
+    TokenPurpose,
+    User,
+)
+
+__all__ = [
+    "SCHOOL_STAGE_LABELS",
+    "STAFF_ROLES",
+    "AccessToken",
+    "Base",
+    "Locality",
+    "OutboxMail",
+    "ParticipantProfile",
+    "ParticipantStatus",
+    "Role",
+    "SchoolStage",
+    "TokenPurpose",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]

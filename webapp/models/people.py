@@ -1,0 +1,182 @@
+"""Localities, the people who use CoPlan, and how they get in."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.models.base import Base, utcnow
+
+
+def str_enum(enum_class: type[enum.Enum]) -> Enum:
+    """Store an enum as its plain value in a short string column (portable, easy to migrate)."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Role(enum.StrEnum):
+    PARTICIPANT = "participant"
+    KEYWORKER = "keyworker"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+STAFF_ROLES = frozenset({Role.KEYWORKER, Role.MANAGER, Role.ADMIN})
+
+
+class ParticipantStatus(enum.StrEnum):
+    INVITED = "invited"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+class SchoolStage(enum.StrEnum):
+    UNDER_THREE = "under-3"
+    NURSERY = "nursery"
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+
+    @property
+    def label(self) -> str:
+        return SCHOOL_STAGE_LABELS[self]
+
+
+SCHOOL_STAGE_LABELS = {
+    SchoolStage.UNDER_THREE: "Under 3",
+    SchoolStage.NURSERY: "Nursery (3 to 5)",
+    SchoolStage.PRIMARY: "Primary school",
+    SchoolStage.SECONDARY: "Secondary school",
+}
+
+
+class Locality(Base):
+    """One local partnership: its own staff, venues and school calendar."""
+
+    __tablename__ = "localities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Locality {self.name}>"
+
+
+class User(Base):
+    """Anyone who signs in: a parent, a keyworker, a manager or an admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Changes whenever the password does, so old sessions and remember-me cookies stop working.
+    session_token: Mapped[str] = mapped_column(String(32))
+    locality_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_signed_in_at: Mapped[datetime | None]
+
+    locality: Mapped[Locality | None] = relationship()
+    profile: Mapped[ParticipantProfile | None] = relationship(
+        back_populates="user", foreign_keys="ParticipantProfile.user_id", uselist=False
+    )
+
+    # Flask-Login's user protocol.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name else ""
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class ParticipantProfile(Base):
+    """What the service holds about a parent beyond their sign-in."""
+
+    __tablename__ = "participant_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    keyworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    children_stages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[ParticipantStatus] = mapped_column(
+        str_enum(ParticipantStatus), default=ParticipantStatus.INVITED
+    )
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    consented_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="profile", foreign_keys=[user_id])
+    keyworker: Mapped[User | None] = relationship(foreign_keys=[keyworker_id])
+
+    @property
+    def stage_labels(self) -> list[str]:
+        return [SchoolStage(s).label for s in self.children_stages]
+
+
+class TokenPurpose(enum.StrEnum):
+    INVITE = "invite"
+    RESET = "reset"
+
+
+class AccessToken(Base):
+    """A one-time link: an invitation or a password reset. Only a hash of the token is kept."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class OutboxMail(Base):
+    """Every message CoPlan sends, so staff can read a link to a parent when mail is not set up."""
+
+    __tablename__ = "outbox_mail"
+    __table_args__ = (UniqueConstraint("dedupe_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    transport: Mapped[str] = mapped_column(String(10))  # "smtp" or "log"
+    # Lets a job that may run twice record a message only once.
+    dedupe_key: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
