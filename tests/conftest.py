@@ -111,8 +111,8 @@ def session(app_context):
 
 @pytest.fixture
 def make(app_context) -> Factories:
-    """Keyword-only factories that commit what they make."""
-    return Factories(db.session)
+    """Keyword-only factories that commit what they make (see tests/factories.py)."""
+    return Factories(db.engine)
 
 
 @pytest.fixture

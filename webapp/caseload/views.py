@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from webapp.auth.operations import DuplicateContact, invite_participant, reissue_invitation
 from webapp.auth.views import send_reset_link
@@ -43,11 +44,11 @@ def index():
     return render_template("caseload/index.html", mine=mine, others=others)
 
 
-def keyworker_choices() -> list[tuple[int, str]]:
+def keyworker_choices() -> list[SelectChoice]:
     query = select(User).where(User.role == Role.KEYWORKER, User.is_active.is_(True))
     if current_user.role != Role.ADMIN:
         query = query.where(User.locality_id == current_user.locality_id)
-    return [(k.id, k.name) for k in db.session.scalars(query.order_by(User.name))]
+    return [SelectChoice(k.id, k.name) for k in db.session.scalars(query.order_by(User.name))]
 
 
 @bp.route("/invite", methods=["GET", "POST"])
