@@ -98,6 +98,19 @@ def clean_database(request):
 
 
 @pytest.fixture
+def another_app(app):
+    """A second app on the same database, for tests that add routes or change settings."""
+
+    def build(**settings):
+        attributes = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], **settings}
+        other = create_app(type("OtherTestConfig", (TestConfig,), attributes))
+        other.test_client_class = IsolatedClient
+        return other
+
+    return build
+
+
+@pytest.fixture
 def app_context(app):
     with app.app_context():
         yield

@@ -23,15 +23,8 @@ def test_state_changing_routes_refuse_get(app):
             assert not rule.rule.endswith(("/sign-out", "/reset-link", "/invitation")), rule
 
 
-def test_view_without_a_policy_is_refused(app):
-    from flask import Flask
-
-    from webapp import create_app
-    from webapp.config import TestConfig
-
-    fresh: Flask = create_app(
-        type("Fresh", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-    )
+def test_view_without_a_policy_is_refused(another_app):
+    fresh = another_app()
     fresh.add_url_rule("/forgotten", "forgotten", lambda: "secret")
     assert fresh.test_client().get("/forgotten").status_code == 403
 

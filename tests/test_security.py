@@ -36,8 +36,12 @@ def test_cookies_are_secure_over_https(client, pages, make):
     token = pages.csrf_token()
     response = client.post(
         "/sign-in",
-        data={"identifier": parent.email, "password": "correct horse battery",
-              "csrf_token": token, "remember": "y"},
+        data={
+            "identifier": parent.email,
+            "password": "correct horse battery",
+            "csrf_token": token,
+            "remember": "y",
+        },
         base_url="https://localhost",
     )
     cookies = response.headers.getlist("Set-Cookie")
@@ -64,13 +68,8 @@ def test_errors_are_json_for_json_clients(client):
     assert response.json["error"] == 404
 
 
-def test_unexpected_error_gives_a_calm_500_page(app):
-    from webapp import create_app
-    from webapp.config import TestConfig
-
-    fresh = create_app(
-        type("Fresh", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-    )
+def test_unexpected_error_gives_a_calm_500_page(another_app):
+    fresh = another_app()
 
     def broken():
         raise RuntimeError("boom")
