@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from webapp import audit
 from webapp.auth.operations import DuplicateContact, invite_participant, reissue_invitation
 from webapp.auth.views import send_reset_link
 from webapp.caseload.forms import InviteParticipantForm
@@ -85,6 +86,7 @@ def invite():
 
 
 def send_invitation(participant: User, token: str) -> str:
+    audit.record(db.session, "invite.issued", actor=current_user, participant=participant)
     link = url_for("auth.accept_invitation", token=token, _external=True)
     if participant.email:
         send_mail(
@@ -107,6 +109,8 @@ def send_invitation(participant: User, token: str) -> str:
 @staff_only
 def record(participant_id: int):
     participant = participant_or_404(participant_id)
+    audit.staff_viewed(db.session, "record.viewed", participant)
+    db.session.commit()
     invitation = db.session.scalar(
         select(AccessToken)
         .where(AccessToken.user_id == participant.id, AccessToken.purpose == TokenPurpose.INVITE)
