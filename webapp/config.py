@@ -68,6 +68,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     SIGN_IN_LIMIT = "10 per 5 minutes"
 
+    # Closed records are anonymised after this many days (`flask apply-retention`).
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(6 * 365)))
+
     DEMO_DATA_ALLOWED = True
     TESTING = False
 

@@ -16,6 +16,12 @@ from webapp.models.people import (
     TokenPurpose,
     User,
 )
+from webapp.models.privacy import (
+    ErasureRequest,
+    ErasureStatus,
+    RecoveryCode,
+    TwoFactorCredential,
+)
 
 __all__ = [
     "SCHOOL_STAGE_LABELS",
@@ -24,6 +30,10 @@ __all__ = [
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "Base",
+    "ErasureRequest",
+    "ErasureStatus",
+    "RecoveryCode",
+    "TwoFactorCredential",
     "Locality",
     "OutboxMail",
     "ParticipantProfile",
