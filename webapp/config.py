@@ -51,7 +51,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    STAFF_IDLE_MINUTES = 30
+    STAFF_SESSION_HOURS = 12
 
     WTF_CSRF_TIME_LIMIT = None  # a parent may leave a form open between school runs
 

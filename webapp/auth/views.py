@@ -26,6 +26,7 @@ from webapp.auth.forms import (
     ResetPasswordForm,
     SignInForm,
 )
+from webapp.auth.session import start_session_clock
 from webapp.auth.tokens import TokenError, find_token
 from webapp.extensions import db, limiter, sign_in_key
 from webapp.forms import EmptyForm
@@ -74,6 +75,7 @@ def sign_in():
             remember = bool(form.remember.data) and not user.is_staff
             login_user(user, remember=remember)
             session.permanent = remember
+            start_session_clock()
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         known = operations.find_user(db.session, form.identifier.data)
@@ -138,6 +140,7 @@ def accept_invitation(token: str):
             logout_user()
         session.clear()
         login_user(user)
+        start_session_clock()
         db.session.commit()
         flash(f"Welcome to CoPlan, {user.first_name}. You're signed in.", "success")
         return redirect(url_for("home.index"))
