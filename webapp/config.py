@@ -54,6 +54,12 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
     STAFF_IDLE_MINUTES = 30
     STAFF_SESSION_HOURS = 12
+    # Staff must set up an authenticator app before they see anyone's record.
+    STAFF_TWO_FACTOR_REQUIRED = os.environ.get("STAFF_TWO_FACTOR_REQUIRED", "").lower() in (
+        "1",
+        "true",
+        "yes",
+    )
 
     WTF_CSRF_TIME_LIMIT = None  # a parent may leave a form open between school runs
 
@@ -98,6 +104,7 @@ class ProductionConfig(Config):
 
     ENV_NAME = "production"
     DEMO_DATA_ALLOWED = False
+    STAFF_TWO_FACTOR_REQUIRED = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

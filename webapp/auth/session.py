@@ -20,6 +20,34 @@ def init_login(app: Flask) -> None:
     # time their phone moves between wifi and mobile data.
     login_manager.session_protection = "basic"
     app.before_request(end_stale_staff_sessions)
+    app.before_request(require_staff_two_step)
+
+
+# Pages a member of staff can reach before setting up two-step sign-in.
+BEFORE_TWO_STEP = {
+    "auth.two_step_setup",
+    "auth.sign_out",
+    "static",
+    "pwa.service_worker",
+    "pwa.manifest",
+    "pwa.offline",
+    "auth.privacy",
+}
+
+
+def require_staff_two_step():
+    """Where the service requires it, staff set up two-step sign-in before anything else."""
+    if not current_app.config["STAFF_TWO_FACTOR_REQUIRED"]:
+        return None
+    if request.endpoint in BEFORE_TWO_STEP or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated or not current_user.is_staff:
+        return None
+    if session.get("two_step"):
+        return None
+    if request.blueprint == "api":
+        return jsonify(error="two_step_required", message="Set up two-step sign-in first."), 403
+    return redirect(url_for("auth.two_step_setup"))
 
 
 def start_session_clock() -> None:
