@@ -37,6 +37,9 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
+    # How many reverse proxies (nginx, a load balancer) stand in front; 0 trusts no
+    # X-Forwarded-* header at all.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -107,6 +110,7 @@ class ProductionConfig(Config):
     STAFF_TWO_FACTOR_REQUIRED = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
 
 
 class UnsafeConfiguration(RuntimeError):
