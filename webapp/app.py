@@ -16,7 +16,7 @@ from webapp.config import (
     check_production,
     instance_secret_key,
 )
-from webapp.extensions import csrf, db, limiter, migrate
+from webapp.extensions import compress, csrf, db, limiter, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     csrf.init_app(app)
     policy.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     assets.init_app(app)
     navigation.init_app(app)
     templating.init_app(app)
