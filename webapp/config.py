@@ -89,6 +89,7 @@ class Config:
         "text/csv",
         "text/calendar",
         "application/javascript",
+        "text/javascript",  # what Python's mimetypes gives .js files (htmx, app.js)
         "application/json",
         "application/manifest+json",
         "image/svg+xml",

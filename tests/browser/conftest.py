@@ -4,6 +4,7 @@ the app served on 127.0.0.1 by one server for the whole session."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from werkzeug.serving import make_server
 CHROMIUM = "/usr/bin/chromium"
 AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 PHONE = {"width": 360, "height": 740}
+
+# Let Playwright report the service worker's own requests, so page weights count what the
+# worker fetches too (tests/browser/network.py). Read when Playwright starts its driver.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 
 def pytest_collection_modifyitems(items):
