@@ -52,4 +52,10 @@ test: install browser ## Run ruff and the whole test suite (set TEST_DATABASE_UR
 bench: install ## Run the benchmarks and print their figures
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-.PHONY: help install browser migrate run lint format test bench
+lighthouse: install browser ## Lighthouse on every parent's page with the demo data (docs/performance.md)
+	bench/lighthouse.sh
+
+screenshots: install browser ## Phone-sized screenshots from the demo data, for README.md and the manifest
+	$(BIN)/python bin/screenshots.py
+
+.PHONY: help install browser migrate run lint format test bench lighthouse screenshots

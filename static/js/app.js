@@ -10,6 +10,44 @@
     });
   }
 
+  // Offer to install CoPlan at a sensible moment: never on a first visit, but from a parent's
+  // second visit, or straight after something worth coming back to (a page marks that with
+  // data-offer-install, e.g. a saved check-in). "Not now" is respected for 30 days.
+  var offer = document.querySelector("[data-install-offer]");
+  if (offer) {
+    var store = {
+      get: function (key) { try { return window.localStorage.getItem(key); } catch (e) { return null; } },
+      set: function (key, value) { try { window.localStorage.setItem(key, value); } catch (e) { /* private mode */ } }
+    };
+    var visits = Number(store.get("coplan.visits") || 0);
+    try {
+      if (!window.sessionStorage.getItem("coplan.visit")) {
+        window.sessionStorage.setItem("coplan.visit", "1");
+        store.set("coplan.visits", String(++visits));
+      }
+    } catch (e) { /* no storage: never offer */ }
+    var installPrompt = null;
+    var hideOffer = function () { offer.hidden = true; installPrompt = null; };
+
+    window.addEventListener("beforeinstallprompt", function (event) {
+      event.preventDefault(); // no browser banner on a first visit; we choose the moment
+      var dismissedAt = Number(store.get("coplan.install-dismissed") || 0);
+      if (Date.now() - dismissedAt < 30 * 24 * 3600 * 1000) return;
+      if (visits < 2 && !document.querySelector("[data-offer-install]")) return;
+      installPrompt = event;
+      offer.hidden = false;
+    });
+    offer.querySelector("[data-install-accept]").addEventListener("click", function () {
+      if (installPrompt) installPrompt.prompt().catch(function () {});
+      hideOffer();
+    });
+    offer.querySelector("[data-install-dismiss]").addEventListener("click", function () {
+      store.set("coplan.install-dismissed", String(Date.now()));
+      hideOffer();
+    });
+    window.addEventListener("appinstalled", hideOffer);
+  }
+
   // Move focus to the error summary so screen reader users hear what went wrong.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");

@@ -4,9 +4,10 @@ Playwright reports every request the page makes and, with service-worker network
 switched on (see conftest), every request the service worker makes too. A request answered by
 the service worker is counted where it really happened: on the worker's side, if the worker
 went to the network, and not at all if it answered from the phone's cache. Files the page takes
-from the HTTP cache cost nothing; the worker's own HTTP-cache hits are counted at the size of
-their headers, so the figure errs on the high side. Sizes are the compressed body plus the
-response headers, as `Network.loadingFinished`'s `encodedDataLength` gives them."""
+from the HTTP cache cost nothing; when the worker stores its shell it asks the server whether
+its copies are current, and those small "not modified" answers are counted. Sizes are the
+compressed body plus the response headers, as `Network.loadingFinished`'s
+`encodedDataLength` gives them."""
 
 from __future__ import annotations
 

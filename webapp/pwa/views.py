@@ -4,6 +4,8 @@ the offline page."""
 from __future__ import annotations
 
 import hashlib
+import struct
+from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, render_template, url_for
 
@@ -19,6 +21,51 @@ SHELL_ASSETS = [
     "js/htmx-2.0.11.min.js",
     "icons/icon-192.png",
 ]
+
+
+# Phone screenshots shown by the install dialog, made from the demo data by
+# `make screenshots` (bin/screenshots.py): (file under static/, what it shows).
+SCREENSHOTS = [
+    ("screenshots/today.png", "Today: what's next for you"),
+    ("screenshots/check-in.png", "A check-in takes under a minute, even with no signal"),
+]
+
+# Long-press shortcuts on the home-screen icon, for the pages the app has.
+SHORTCUTS = [
+    ("checkins.new", "Check in", "Say how you're doing"),
+    ("bookings.my_sessions", "Sessions", "Book or change a session"),
+    ("plans.my_plan", "My plan", "Your goals and next steps"),
+]
+
+
+def png_size(path: Path) -> str:
+    """ "WIDTHxHEIGHT" read from a PNG's header."""
+    width, height = struct.unpack(">II", path.read_bytes()[16:24])
+    return f"{width}x{height}"
+
+
+def manifest_screenshots() -> list[dict]:
+    static = Path(current_app.static_folder)
+    return [
+        {
+            "src": asset_url(name),
+            "sizes": png_size(static / name),
+            "type": "image/png",
+            "form_factor": "narrow",
+            "label": label,
+        }
+        for name, label in SCREENSHOTS
+        if (static / name).exists()
+    ]
+
+
+def manifest_shortcuts() -> list[dict]:
+    icon = [{"src": asset_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}]
+    return [
+        {"name": name, "description": description, "url": url_for(endpoint), "icons": icon}
+        for endpoint, name, description in SHORTCUTS
+        if endpoint in current_app.view_functions
+    ]
 
 
 @bp.route("/manifest.webmanifest")
@@ -37,6 +84,9 @@ def manifest():
             "background_color": "#ffffff",
             "theme_color": "#1d5c63",
             "lang": "en-GB",
+            "dir": "ltr",
+            "categories": ["lifestyle", "productivity"],
+            "prefer_related_applications": False,
             "icons": [
                 {"src": asset_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
                 {"src": asset_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
@@ -47,6 +97,8 @@ def manifest():
                     "purpose": "maskable",
                 },
             ],
+            "screenshots": manifest_screenshots(),
+            "shortcuts": manifest_shortcuts(),
         }
     )
     response.mimetype = "application/manifest+json"
