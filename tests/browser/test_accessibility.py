@@ -1,0 +1,105 @@
+"""Every page each role can reach, checked by axe-core, and with text at twice the size.
+
+The pages are found by following the links on each person's pages from their home, so new
+pages are checked as soon as they are linked."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+from tests.browser.demo import (
+    KEYWORKER,
+    MANAGER,
+    PARENT,
+    demo_data,
+    sign_in_without_loading_pages,
+)
+
+__all__ = ["demo_data"]
+
+# Pages of the same shape (/people/3, /people/4) are checked twice at most.
+PER_SHAPE = 2
+MOST_PAGES = 60
+NOT_PAGES = re.compile(r"\.(ics|csv|json|zip|png|pdf)$|/sign-out|/download|/export\.")
+
+
+def shape(path: str) -> str:
+    return re.sub(r"\d+", "N", path)
+
+
+def crawl(page, start: str):
+    """Visit the pages reachable by links from `start`, yielding each path once loaded."""
+    origin = urlsplit(page.url or "http://x").netloc
+    queue, seen, shapes = [start], set(), {}
+    while queue and len(seen) < MOST_PAGES:
+        path = queue.pop(0)
+        if path in seen or shapes.get(shape(path), 0) >= PER_SHAPE:
+            continue
+        seen.add(path)
+        shapes[shape(path)] = shapes.get(shape(path), 0) + 1
+        response = page.goto(path)
+        if not response.ok or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        origin = urlsplit(page.url).netloc
+        yield path
+        for href in page.eval_on_selector_all("a[href]", "(links) => links.map((a) => a.href)"):
+            url = urlsplit(urljoin(page.url, href))
+            if url.netloc != origin or NOT_PAGES.search(url.path):
+                continue
+            queue.append(url.path + (f"?{url.query}" if url.query else ""))
+
+
+# What sticks out of the screen, or is cut off, on the page as it is now.
+OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const shown = (el) => getComputedStyle(el).display !== 'none'
+        && !el.closest('[hidden], .visually-hidden, .skip-link');
+    const cut = [...document.querySelectorAll('body *')].filter(shown).filter((el) => {
+        const overflowX = getComputedStyle(el).overflowX;
+        if (['auto', 'scroll'].includes(overflowX)) return false;  // scrolls on purpose
+        const clipped = overflowX === 'hidden' && el.scrollWidth > el.clientWidth + 1;
+        const outside = el.getBoundingClientRect().right > width + 1
+            && !el.closest('.site-nav, .table-scroll');
+        return clipped || outside;
+    });
+    return {
+        pageWidth: document.documentElement.scrollWidth,
+        width,
+        cut: cut.slice(0, 5).map((el) => el.outerHTML.slice(0, 120)),
+    };
+}"""
+
+
+def assert_text_resizes(page) -> None:
+    """Text at 200% still fits a 360 px phone: nothing is cut off or needs sideways scrolling."""
+    page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+    try:
+        overflow = page.evaluate(OVERFLOW)
+        assert overflow["pageWidth"] <= overflow["width"] and not overflow["cut"], (
+            f"{page.url} at 200% text: {overflow}"
+        )
+    finally:
+        page.evaluate("() => { document.documentElement.style.fontSize = ''; }")
+
+
+@pytest.mark.parametrize("who", [PARENT, KEYWORKER, MANAGER])
+def test_every_page_a_person_can_reach_is_accessible_and_resizes(page, who, demo_data):
+    sign_in_without_loading_pages(page.context, who)
+    visited = []
+    for path in crawl(page, "/"):
+        visited.append(path)
+        assert_accessible(page)
+        assert_text_resizes(page)
+    assert len(visited) >= 3, visited
+
+
+def test_public_pages_are_accessible_and_resize(page):
+    for path in ("/sign-in", "/forgot-password", "/privacy", "/offline"):
+        response = page.goto(path)
+        assert response.ok, path
+        assert_accessible(page)
+        assert_text_resizes(page)
