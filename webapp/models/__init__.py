@@ -17,6 +17,11 @@ from webapp.models.people import (
 )
 from webapp.models.plans import (
     AREA_LABELS,
+    COMMENT_MAX,
+    GOAL_TITLE_MAX,
+    PARTNER_MAX,
+    STEP_TEXT_MAX,
+    WHY_MAX,
     AgreementConfirmation,
     Area,
     EventKind,
@@ -34,6 +39,11 @@ from webapp.models.plans import (
 
 __all__ = [
     "AREA_LABELS",
+    "COMMENT_MAX",
+    "GOAL_TITLE_MAX",
+    "PARTNER_MAX",
+    "STEP_TEXT_MAX",
+    "WHY_MAX",
     "AgreementConfirmation",
     "Area",
     "EventKind",
