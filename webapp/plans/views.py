@@ -6,7 +6,8 @@ same partial the full page is built from. Stale saves answer 409 with both versi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -204,14 +205,33 @@ def history_lines(plan: Plan | None, participant: User, limit: int | None = None
     ]
 
 
-def render_plan_page(participant: User, template: str = "plans/plan.html", **extra):
-    plan = load_plan(participant)
-    goals = plan.goals if plan else []
-    state = ops.agreement_state(db.session, plan)
-    notices = ops.unread_notifications(db.session, current_user, plan) if plan else []
+@dataclass(frozen=True)
+class Notice:
+    message: str
+    changes: int
+    when: datetime
+
+
+def read_notices(participant: User) -> list[Notice]:
+    """The viewer's unread notices about this plan, now marked read (they are on screen)."""
+    plan = ops.find_plan(db.session, participant)
+    if plan is None:
+        return []
+    notices = [
+        Notice(n.message, n.changes, n.updated_at)
+        for n in ops.unread_notifications(db.session, current_user, plan)
+    ]
     if notices:
         ops.mark_read(db.session, current_user, plan)
         db.session.commit()
+    return notices
+
+
+def render_plan_page(participant: User, template: str = "plans/plan.html", **extra):
+    notices = read_notices(participant)
+    plan = load_plan(participant)
+    goals = plan.goals if plan else []
+    state = ops.agreement_state(db.session, plan)
     step_forms = extra.pop("step_forms", {})
     for goal in goals:
         step_forms.setdefault(goal.id, new_step_form(goal, participant))
@@ -480,11 +500,12 @@ def action_conflict(goal_id: int | None, step_id: int | None, action: str, value
     if step_id is not None:
         step = step_or_404(step_id)
         row, goal, what = step, step.goal, "step"
+        step_or_none = step
         theirs = [("Step", step.text), ("Done", "Yes" if step.done else "No")]
         target = f"step-{step.id}"
     else:
         goal = goal_or_404(goal_id)
-        row, what = goal, "goal"
+        row, what, step_or_none = goal, "goal", None
         theirs = [("Goal", goal.title), ("Status", goal.status.label), ("Why it matters", goal.why)]
         target = f"goal-{goal.id}-head"
     asked = {
@@ -496,6 +517,7 @@ def action_conflict(goal_id: int | None, step_id: int | None, action: str, value
     return conflict_response(
         target=target,
         goal=goal,
+        step=step_or_none,
         row=row,
         removed=row.removed_at is not None,
         what=what,
