@@ -207,3 +207,16 @@ def test_full_history_page(session, pages, cast):
     pages.sign_in(cast.parent)
     page = pages.get("plans.history", participant_id=cast.parent.id)
     assert len(page.select("#history li")) == session.query(PlanEvent).count() == 3
+
+
+def test_staff_looking_at_a_plan_is_audited_but_the_parent_is_not(session, pages, cast):
+    from webapp.models import AuditEvent
+
+    seed_goal(session, cast)
+    pages.sign_in(cast.parent)
+    pages.get("plans.my_plan")
+    pages.sign_out()
+    pages.sign_in(cast.keyworker)
+    pages.get("plans.participant_plan", participant_id=cast.parent.id)
+    viewed = session.query(AuditEvent).filter_by(action="plan.viewed").all()
+    assert [(e.actor_id, e.participant_id) for e in viewed] == [(cast.keyworker.id, cast.parent.id)]

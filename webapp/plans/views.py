@@ -23,6 +23,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from webapp import audit
 from webapp.errors import render_error
 from webapp.extensions import db
 from webapp.models import (
@@ -265,13 +266,18 @@ def my_plan():
 @bp.route("/people/<int:participant_id>/plan")
 @staff_only
 def participant_plan(participant_id: int):
-    return render_plan_page(participant_or_404(participant_id))
+    participant = participant_or_404(participant_id)
+    audit.staff_viewed(db.session, "plan.viewed", participant)
+    db.session.commit()
+    return render_plan_page(participant)
 
 
 @bp.route("/plans/<int:participant_id>/print")
 @signed_in
 def print_plan(participant_id: int):
     participant = participant_or_404(participant_id)
+    audit.staff_viewed(db.session, "plan.viewed", participant, printed=True)
+    db.session.commit()
     plan = load_plan(participant)
     return render_template(
         "plans/print.html",
@@ -287,6 +293,8 @@ def print_plan(participant_id: int):
 @signed_in
 def history(participant_id: int):
     participant = participant_or_404(participant_id)
+    audit.staff_viewed(db.session, "plan.viewed", participant, history=True)
+    db.session.commit()
     plan = ops.find_plan(db.session, participant)
     return render_template(
         "plans/history.html",
