@@ -1,0 +1,61 @@
+"""The shared plan on two phones: the parent builds it with htmx, the keyworker sees it."""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible, sign_in
+
+
+def test_parent_builds_a_plan_with_htmx_and_the_keyworker_sees_it(page, new_phone, make):
+    locality = make.locality(name="Glasgow North East")
+    keyworker = make.keyworker(locality=locality, name="Ewan MacLeod")
+    parent = make.participant(locality=locality, keyworker=keyworker, name="Aisha Rahman")
+
+    sign_in(page, parent)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My plan")
+    page.get_by_role("link", name="Add a goal").click()
+    page.get_by_label("Your goal").fill("Find a job that fits school hours")
+    page.get_by_label("What is it about?").select_option(label="Job search")
+    page.get_by_role("button", name="Add the goal").click()
+    expect(page.get_by_role("heading", level=3)).to_have_text("Find a job that fits school hours")
+
+    # From here on htmx answers in place: the page is never reloaded.
+    page.evaluate("() => { window.samePage = true; }")
+    for text in ("Update my CV", "Look at the council jobs page"):
+        page.get_by_label("Add a step").fill(text)
+        page.get_by_role("button", name="Add step").click()
+        expect(page.locator(".steps")).to_contain_text(text)
+    expect(page.locator(".steps .step")).to_have_count(2)
+    expect(page.get_by_label("Add a step")).to_have_value("")
+
+    tick = page.get_by_role("button", name="Done: Update my CV")
+    expect(tick).to_have_attribute("aria-pressed", "false")
+    tick.click()
+    expect(page.get_by_role("button", name="Done: Update my CV")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.locator("#next-steps")).not_to_contain_text("Update my CV")
+    assert page.evaluate("() => window.samePage === true"), "htmx should not reload the page"
+    assert_accessible(page)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow, "the plan scrolls sideways on a phone"
+
+    other = new_phone()
+    sign_in(other, keyworker)
+    other.goto(f"/people/{parent.id}/plan")
+    expect(other.get_by_role("heading", level=1)).to_have_text("Aisha Rahman's plan")
+    expect(other.locator(".steps")).to_contain_text("Look at the council jobs page")
+    expect(other.get_by_role("button", name="Done: Update my CV")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    history = other.locator("#history .history__sentence")
+    expect(history).to_have_text(
+        [
+            "Aisha ticked off a step",
+            "Aisha added a step",
+            "Aisha added a step",
+            "Aisha added a goal",
+        ]
+    )
+    expect(other.locator(".plan-notices")).to_contain_text("Aisha Rahman changed Aisha's plan")
+    assert_accessible(other)
