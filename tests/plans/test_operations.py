@@ -151,3 +151,21 @@ def test_the_other_side_is_notified_once_for_a_run_of_changes(session, cast):
     assert notice.message == "Aisha Rahman commented on Aisha's plan"
     ops.mark_read(session, cast.keyworker, plan)
     assert ops.unread_notifications(session, cast.keyworker) == []
+
+
+def test_a_change_that_lands_between_check_and_save_is_still_caught(session, cast):
+    from sqlalchemy import update
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from webapp.models import Goal
+
+    plan = ops.plan_for(session, cast.parent)
+    goal = ops.add_goal(session, plan=plan, actor=cast.parent, title="Mine", area=Area.OTHER)
+    seen = goal.version
+    # Someone else's save lands after this request read the goal but before it writes.
+    session.execute(update(Goal.__table__).where(Goal.id == goal.id).values(version=seen + 1))
+    set_committed_value(goal, "version", seen)
+    with pytest.raises(ops.StaleVersion):
+        ops.edit_goal(
+            session, goal=goal, actor=cast.parent, version=seen, title="Lost?", area=Area.OTHER
+        )

@@ -220,3 +220,20 @@ def test_staff_looking_at_a_plan_is_audited_but_the_parent_is_not(session, pages
     pages.get("plans.participant_plan", participant_id=cast.parent.id)
     viewed = session.query(AuditEvent).filter_by(action="plan.viewed").all()
     assert [(e.actor_id, e.participant_id) for e in viewed] == [(cast.keyworker.id, cast.parent.id)]
+
+
+def test_cancelling_an_inline_edit_brings_the_goal_back(session, pages, cast):
+    goal, _ = seed_goal(session, cast)
+    pages.sign_in(cast.parent)
+    page = pages.get("plans.goal_fragment", goal_id=goal.id, _expected_status=302)
+    assert page.response.location.endswith(f"/plan#goal-{goal.id}")
+    response = pages.client.get(pages.url("plans.goal_fragment", goal_id=goal.id), headers=HTMX)
+    assert f'id="goal-{goal.id}"' in response.get_data(as_text=True)
+    assert "<html" not in response.get_data(as_text=True)
+
+
+def test_the_record_links_to_the_plan(pages, cast):
+    pages.sign_in(cast.keyworker)
+    page = pages.get("caseload.record", participant_id=cast.parent.id)
+    link = page.find("a", string="Action plan")
+    assert link["href"] == pages.url("plans.participant_plan", participant_id=cast.parent.id)

@@ -104,7 +104,7 @@ class Plan(Base):
 
     participant: Mapped[User] = relationship()
     goals: Mapped[list[Goal]] = relationship(
-        order_by="Goal.position",
+        order_by="(Goal.position, Goal.id)",
         primaryjoin="and_(Goal.plan_id == Plan.id, Goal.removed_at.is_(None))",
         viewonly=True,
     )
@@ -134,7 +134,7 @@ class Goal(Base):
     plan: Mapped[Plan] = relationship()
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
     steps: Mapped[list[Step]] = relationship(
-        order_by="Step.position",
+        order_by="(Step.position, Step.id)",
         primaryjoin="and_(Step.goal_id == Goal.id, Step.removed_at.is_(None))",
         viewonly=True,
     )

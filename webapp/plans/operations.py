@@ -4,8 +4,11 @@ flush; the request commits once."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +33,9 @@ from webapp.models import (
     User,
     utcnow,
 )
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class MissingVersion(ValueError):
@@ -122,12 +128,18 @@ def _check_version(row: Goal | Step, version: int | None) -> None:
         raise StaleVersion(row)
 
 
-def _flush(session: Session, row: Goal | Step) -> None:
-    """Flush, turning a lost race on the version into the same answer as a stale form."""
-    try:
-        session.flush()
-    except StaleDataError as error:
-        raise StaleVersion(None) from error
+def guard_stale(change: Callable[P, R]) -> Callable[P, R]:
+    """Turn a lost race on a version (seen when the UPDATE finds the row moved on) into the
+    same answer as a stale form: StaleVersion."""
+
+    @functools.wraps(change)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return change(*args, **kwargs)
+        except StaleDataError as error:
+            raise StaleVersion(None) from error
+
+    return guarded
 
 
 def _as_text(value) -> str | None:
@@ -168,6 +180,7 @@ def add_goal(
 GOAL_FIELDS = ("title", "area", "why")
 
 
+@guard_stale
 def edit_goal(
     session: Session,
     *,
@@ -204,10 +217,11 @@ def edit_goal(
     if events:
         goal.updated_at, goal.updated_by_id = utcnow(), actor.id
         _plan_changed(session, goal.plan, actor)
-        _flush(session, goal)
+        session.flush()
     return events
 
 
+@guard_stale
 def set_goal_status(
     session: Session, *, goal: Goal, actor: User, version: int | None, status: GoalStatus
 ) -> PlanEvent | None:
@@ -230,10 +244,11 @@ def set_goal_status(
     goal.status = status
     goal.updated_at, goal.updated_by_id = utcnow(), actor.id
     _plan_changed(session, goal.plan, actor)
-    _flush(session, goal)
+    session.flush()
     return event
 
 
+@guard_stale
 def remove_goal(session: Session, *, goal: Goal, actor: User, version: int | None) -> PlanEvent:
     """Take a goal (and its steps) off the plan; the history keeps what it said."""
     _check_version(goal, version)
@@ -243,7 +258,7 @@ def remove_goal(session: Session, *, goal: Goal, actor: User, version: int | Non
         session, goal.plan, actor, EventKind.GOAL_REMOVED, goal=goal, subject=goal.title
     )
     _plan_changed(session, goal.plan, actor)
-    _flush(session, goal)
+    session.flush()
     return event
 
 
@@ -336,6 +351,7 @@ def add_step(
 STEP_FIELDS = ("text", "owner", "partner_name", "due_on")
 
 
+@guard_stale
 def edit_step(
     session: Session,
     *,
@@ -400,7 +416,7 @@ def edit_step(
     if events:
         step.updated_at, step.updated_by_id = utcnow(), actor.id
         _plan_changed(session, plan, actor)
-        _flush(session, step)
+        session.flush()
     return events
 
 
@@ -413,6 +429,7 @@ def _owner_text(step: Step, new: dict | None = None) -> str:
     return owner.value
 
 
+@guard_stale
 def set_step_done(
     session: Session, *, step: Step, actor: User, version: int | None, done: bool
 ) -> PlanEvent | None:
@@ -434,10 +451,11 @@ def set_step_done(
     )
     # Progress, not a change of plan: ticking a step leaves an agreed plan agreed.
     notify_other_side(session, step.goal.plan, actor)
-    _flush(session, step)
+    session.flush()
     return event
 
 
+@guard_stale
 def remove_step(session: Session, *, step: Step, actor: User, version: int | None) -> PlanEvent:
     _check_version(step, version)
     step.removed_at = utcnow()
@@ -447,7 +465,7 @@ def remove_step(session: Session, *, step: Step, actor: User, version: int | Non
         session, plan, actor, EventKind.STEP_REMOVED, goal=step.goal, step=step, subject=step.text
     )
     _plan_changed(session, plan, actor)
-    _flush(session, step)
+    session.flush()
     return event
 
 
