@@ -59,3 +59,35 @@ def test_parent_builds_a_plan_with_htmx_and_the_keyworker_sees_it(page, new_phon
     )
     expect(other.locator(".plan-notices")).to_contain_text("Aisha Rahman changed Aisha's plan")
     assert_accessible(other)
+
+
+def test_two_people_edit_the_same_goal_and_htmx_shows_the_conflict(page, new_phone, make):
+    locality = make.locality(name="Fife")
+    keyworker = make.keyworker(locality=locality, name="Ewan MacLeod")
+    parent = make.participant(locality=locality, keyworker=keyworker, name="Aisha Rahman")
+    sign_in(page, parent)
+    page.goto(f"/plans/{parent.id}/goals/new")
+    page.get_by_label("Your goal").fill("Get my confidence back")
+    page.get_by_role("button", name="Add the goal").click()
+
+    # Both open the goal in place at the same time.
+    page.get_by_role("link", name="Change the goal: Get my confidence back").click()
+    other = new_phone()
+    sign_in(other, keyworker)
+    other.goto(f"/people/{parent.id}/plan")
+    other.get_by_role("link", name="Change the goal: Get my confidence back").click()
+    other.get_by_label("Your goal").fill("Feel confident at interviews")
+    other.get_by_role("button", name="Save the goal").click()
+    expect(other.locator(".goal__title")).to_have_text("Feel confident at interviews")
+
+    page.get_by_label("Your goal").fill("Get my confidence back for interviews")
+    page.get_by_role("button", name="Save the goal").click()
+    conflict = page.locator(".conflict")
+    expect(conflict).to_contain_text("Your keyworker changed this goal")
+    expect(conflict.locator(".conflict__theirs")).to_contain_text("Feel confident at interviews")
+    expect(conflict.locator(".conflict__mine")).to_contain_text(
+        "Get my confidence back for interviews"
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Save my version").click()
+    expect(page.locator(".goal__title")).to_have_text("Get my confidence back for interviews")

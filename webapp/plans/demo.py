@@ -79,6 +79,8 @@ def seed_demo_plan(session: Session, locality: Locality) -> None:
     )
     ops.agree(session, plan=plan, actor=keyworker, revision=plan.revision)
     ops.agree(session, plan=plan, actor=parent, revision=plan.revision)
+    for person in (parent, keyworker):
+        ops.mark_read(session, person, plan)  # both saw the plan when they agreed it
     # Since agreeing: one step done, one new one, a due date moved.
     ops.set_step_done(session, step=cv, actor=parent, version=cv.version, done=True)
     ops.add_step(
