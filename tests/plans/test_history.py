@@ -70,3 +70,20 @@ def test_moving_a_due_date_says_where_it_moved_to(session, cast):
     )
     last = history(session, plan, cast.parent, cast.parent)[-1]
     assert last.sentence == "Your keyworker moved the due date to Fri 4 December"
+
+
+def test_agreement_reads_as_a_request_to_the_other_side(session, cast):
+    plan = ops.plan_for(session, cast.parent)
+    ops.add_goal(session, plan=plan, actor=cast.parent, title="Childcare", area="childcare")
+    ops.agree(session, plan=plan, actor=cast.keyworker, revision=plan.revision)
+    ops.agree(session, plan=plan, actor=cast.parent, revision=plan.revision)
+    parent_view = [line.sentence for line in history(session, plan, cast.parent, cast.parent)]
+    assert parent_view[-2:] == [
+        "Your keyworker agreed the plan and asked you to agree it too",
+        "You agreed the plan too, so it is agreed by both",
+    ]
+    keyworker_view = [line.sentence for line in history(session, plan, cast.keyworker, cast.parent)]
+    assert keyworker_view[-2:] == [
+        "You agreed the plan",
+        "Aisha agreed the plan too, so it is agreed by both",
+    ]

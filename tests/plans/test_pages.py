@@ -190,9 +190,10 @@ def test_due_this_week_lists_caseload_steps_due_by_sunday(session, pages, cast, 
     page = pages.get("plans.due_this_week")
     text = page.select_one("main").text
     assert "Soon" in text and "Far" not in text and "Undated" not in text
-    assert page.select_one("main a")["href"].endswith(
-        f"/people/{cast.parent.id}/plan#step-{soon.id}"
-    )
+    step_link = page.select_one(".people-list a")
+    assert step_link["href"].endswith(f"/people/{cast.parent.id}/plan#step-{soon.id}")
+    # The parent's changes wait for the keyworker at the top.
+    assert "Aisha Rahman changed Aisha's plan" in page.select_one("#plan-changes-title").parent.text
 
 
 def test_today_page_shows_the_parents_next_steps(session, pages, cast):
@@ -200,6 +201,7 @@ def test_today_page_shows_the_parents_next_steps(session, pages, cast):
     pages.sign_in(cast.parent)
     page = pages.get("home.today")
     assert "Update my CV" in page.select_one("section.card").text
+    assert page.select(".notice") == []  # the parent made every change herself
 
 
 def test_full_history_page(session, pages, cast):

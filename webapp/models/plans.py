@@ -262,3 +262,4 @@ class Notification(Base):
     read_at: Mapped[datetime | None]
 
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])
+    plan: Mapped[Plan | None] = relationship()

@@ -74,6 +74,8 @@ def describe(event: PlanEvent, *, viewer: User, participant: User) -> HistoryLin
     keyworker_id = participant.profile.keyworker_id if participant.profile else None
     who = actor_name(event.actor, viewer=viewer, participant=participant, keyworker_id=keyworker_id)
     what, detail = _what(event, viewer=viewer, participant=participant)
+    if event.kind == EventKind.AGREEMENT_ASKED and event.actor_id != viewer.id:
+        what += " and asked you to agree it too"
     return HistoryLine(f"{who} {what}", detail, event.created_at)
 
 
@@ -128,9 +130,9 @@ def _what(event: PlanEvent | Change, *, viewer: User, participant: User) -> tupl
             who = _owner_from_text(after, viewer=viewer, participant=participant)
             return f"changed who does a step to {who}", subject
         case EventKind.AGREEMENT_ASKED:
-            return "agreed the plan and asked for it to be agreed by both", ""
+            return "agreed the plan", ""
         case EventKind.PLAN_AGREED:
-            return "agreed the plan too: it is agreed by both", ""
+            return "agreed the plan too, so it is agreed by both", ""
         case EventKind.COMMENTED:
             return "commented on a goal", subject
     return "changed the plan", subject

@@ -30,6 +30,7 @@ from webapp.models import (
     Goal,
     GoalComment,
     GoalStatus,
+    Notification,
     ParticipantProfile,
     Plan,
     PlanEvent,
@@ -99,6 +100,18 @@ def next_plan_steps(limit: int = 3) -> list[tuple[Step, Goal]]:
         .options(selectinload(Plan.goals).selectinload(Goal.steps))
     )
     return next_steps(plan.goals if plan else [])[:limit]
+
+
+@bp.app_template_global()
+def plan_notices() -> list[Notification]:
+    """The signed-in person's unread notices about plans, newest first."""
+    return db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        .options(joinedload(Notification.plan).joinedload(Plan.participant))
+        .order_by(Notification.updated_at.desc())
+        .limit(20)
+    ).all()
 
 
 bp.add_app_template_filter(format_day, "day")
