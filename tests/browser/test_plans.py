@@ -59,6 +59,15 @@ def test_parent_builds_a_plan_with_htmx_and_the_keyworker_sees_it(page, new_phon
     )
     expect(other.locator(".plan-notices")).to_contain_text("Aisha Rahman changed Aisha's plan")
     assert_accessible(other)
+    other.get_by_role("link", name="See the whole history").click()
+    expect(other.locator("#history li")).to_have_count(4)
+    assert_accessible(other)
+    other.get_by_role("navigation", name="Main").get_by_role("link", name="Steps due").click()
+    expect(other.get_by_role("heading", level=1)).to_have_text("Steps due this week")
+    assert_accessible(other)
+    other.goto(f"/plans/{parent.id}/print")
+    expect(other.get_by_role("heading", level=1)).to_have_text("Action plan: Aisha Rahman")
+    assert_accessible(other)
 
 
 def test_two_people_edit_the_same_goal_and_htmx_shows_the_conflict(page, new_phone, make):
