@@ -239,3 +239,40 @@ def test_the_record_links_to_the_plan(pages, cast):
     page = pages.get("caseload.record", participant_id=cast.parent.id)
     link = page.find("a", string="Action plan")
     assert link["href"] == pages.url("plans.participant_plan", participant_id=cast.parent.id)
+
+
+def test_achieve_reorder_remove_and_comment_without_javascript(session, pages, cast):
+    first, [one, two] = seed_goal(session, cast, title="First", steps=["One", "Two"])
+    second, _ = seed_goal(session, cast, title="Second")
+    pages.sign_in(cast.parent)
+
+    pages.post("plans.move_goal", {"direction": "up"}, goal_id=second.id)
+    pages.post("plans.move_step", {"direction": "up"}, step_id=two.id)
+    page = pages.get("plans.my_plan")
+    assert [h.text for h in page.select(".goal__title")] == ["Second", "First"]
+    assert [p.text for p in page.select(f"#goal-{first.id} .step__text")] == ["Two", "One"]
+
+    pages.post("plans.remove_step", {"version": one.version}, step_id=one.id)
+    pages.post(
+        "plans.goal_status", {"version": first.version, "status": "achieved"}, goal_id=first.id
+    )
+    page = pages.get("plans.my_plan")
+    assert "Well done" in page.select_one(".notice--success").text
+    assert "Achieved" in page.select_one(f"#goal-{first.id} .goal__tags").text
+    assert [p.text for p in page.select(f"#goal-{first.id} .step__text")] == ["Two"]
+    assert "Two" not in page.select_one("#next-steps").text  # an achieved goal waits for nothing
+
+    pages.post("plans.add_comment", {"body": ""}, goal_id=first.id)
+    assert "Write your comment." in pages.get("plans.my_plan").select_one(".notice--error").text
+    pages.post("plans.add_comment", {"body": "Can we talk on Tuesday?"}, goal_id=first.id)
+    pages.sign_out()
+    pages.sign_in(cast.keyworker)
+    page = pages.get("plans.participant_plan", participant_id=cast.parent.id)
+    assert "Can we talk on Tuesday?" in page.select_one(f"#goal-{first.id}-comments").text
+    sentences = [s.text for s in page.select("#history .history__sentence")]
+    assert sentences[:4] == [
+        "Aisha commented on a goal",
+        "Aisha marked a goal as achieved",
+        "Aisha removed a step",
+        "Aisha moved a step up",
+    ]
