@@ -51,7 +51,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('snapshot', sa.JSON(), nullable=False),
+    sa.Column('snapshot', sa.JSON(), nullable=True),
     sa.Column('requested_by_id', sa.Integer(), nullable=False),
     sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('agreed_at', sa.DateTime(timezone=True), nullable=True),

@@ -276,3 +276,20 @@ def test_achieve_reorder_remove_and_comment_without_javascript(session, pages, c
         "Aisha removed a step",
         "Aisha moved a step up",
     ]
+
+
+def test_an_erased_participants_plan_still_opens_without_their_words(session, pages, cast):
+    from webapp.models import User
+    from webapp.privacy.erasure import anonymise
+
+    goal, _ = seed_goal(session, cast, title="Leave my ex's town", steps=["Call Shelter"])
+    plan = ops.plan_for(session, cast.parent)
+    ops.agree(session, plan=plan, actor=cast.keyworker, revision=plan.revision)
+    ops.agree(session, plan=plan, actor=cast.parent, revision=plan.revision)
+    ops.add_step(session, goal=session.get(Goal, goal.id), actor=cast.parent, text="Pack")
+    anonymise(session, session.get(User, cast.parent.id))
+    session.commit()
+    pages.sign_in(cast.keyworker)
+    page = pages.get("plans.participant_plan", participant_id=cast.parent.id)
+    for words in ("Leave my ex's town", "Call Shelter", "Pack"):
+        assert words not in page.text

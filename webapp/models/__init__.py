@@ -37,6 +37,12 @@ from webapp.models.plans import (
     Step,
     StepOwner,
 )
+from webapp.models.privacy import (
+    ErasureRequest,
+    ErasureStatus,
+    RecoveryCode,
+    TwoFactorCredential,
+)
 
 __all__ = [
     "AREA_LABELS",
@@ -64,6 +70,10 @@ __all__ = [
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "Base",
+    "ErasureRequest",
+    "ErasureStatus",
+    "RecoveryCode",
+    "TwoFactorCredential",
     "Locality",
     "OutboxMail",
     "ParticipantProfile",

@@ -204,7 +204,8 @@ class PlanAgreement(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     revision: Mapped[int]
-    snapshot: Mapped[dict] = mapped_column(JSON)
+    # The goals and steps as agreed, in the parent's words: erased with the rest of their record.
+    snapshot: Mapped[dict | None] = mapped_column(JSON, info={"free_text": True})
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     agreed_at: Mapped[datetime | None]

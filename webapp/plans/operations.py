@@ -542,8 +542,10 @@ class Change:
     after: str | None = None
 
 
-def diff(old: dict, new: dict) -> list[Change]:
+def diff(old: dict | None, new: dict) -> list[Change]:
     """What changed between two snapshots of a plan, goal by goal."""
+    if not old:
+        return []  # the agreed words were erased with the participant's record
     changes: list[Change] = []
     old_goals = {g["id"]: g for g in old["goals"]}
     new_goals = {g["id"]: g for g in new["goals"]}
