@@ -188,3 +188,36 @@ def test_both_sides_agree_then_a_change_shows_what_changed(session, pages, secon
     # Agreeing to the version read before the change is refused, plainly.
     second.post("plans.agree", {"revision": revision}, participant_id=cast.parent.id)
     assert "The plan changed while you were reading it" in second.get("plans.my_plan").text
+
+
+def test_stale_step_edit_keeps_the_typed_step_and_date(session, pages, second, cast, goal):
+    step = ops.add_step(session, goal=goal, actor=cast.parent, text="Ring the college")
+    session.commit()
+    pages.sign_in(cast.parent)
+    second.sign_in(cast.keyworker)
+    version = step.version
+    prefix = f"step-{step.id}-"
+    second.post(
+        "plans.edit_step",
+        {prefix + "version": version, prefix + "text": "Email the college", prefix + "owner": "me"},
+        step_id=step.id,
+    )
+    page = pages.post(
+        "plans.edit_step",
+        {
+            prefix + "version": version,
+            prefix + "text": "Ring the college about the course",
+            prefix + "owner": "together",
+            prefix + "due_on": "2027-01-08",
+        },
+        _expected_status=409,
+        step_id=step.id,
+    )
+    assert "Email the college" in page.select_one(".conflict__theirs").text
+    mine = page.select_one(".conflict__mine").text
+    assert "Ring the college about the course" in mine and "Fri 8 January 2027" in mine
+    keep = page.select_one(".conflict form")
+    assert keep.select_one(f"#{prefix}text")["value"] == "Ring the college about the course"
+    assert keep.select_one(f"#{prefix}due_on")["value"] == "2027-01-08"
+    assert keep.select_one(f"#{prefix}owner option[selected]")["value"] == "together"
+    assert int(keep.select_one(f"#{prefix}version")["value"]) == session.get(Step, step.id).version

@@ -443,18 +443,13 @@ def goal_conflict(goal_id: int, form: GoalForm):
         ("Why it matters", form.why.data),
     ]
     theirs = [("Goal", goal.title), ("About", goal.area.label), ("Why it matters", goal.why)]
-    if removed:
-        keep_form = goal_form(None, formdata=None, title=form.title.data, why=form.why.data)
-        keep_form.area.data = form.area.data
-        keep_template, action = (
-            "partials/plan_goal_form.html",
-            url_for("plans.add_goal", participant_id=participant.id),
-        )
-    else:
-        keep_form = goal_form(goal, formdata=None, title=form.title.data, why=form.why.data)
-        keep_form.area.data = form.area.data
+    # Keeping yours saves your words over theirs, or adds the goal back if it was removed.
+    keep_form = goal_form(None if removed else goal, formdata=None, title=form.title.data)
+    keep_form.why.data = form.why.data
+    keep_form.area.data = form.area.data
+    if not removed:
         keep_form.version.data = goal.version
-        keep_template, action = "partials/plan_goal_form.html", None
+    action = url_for("plans.add_goal", participant_id=participant.id) if removed else None
     return conflict_response(
         target=f"goal-{goal.id}-head",
         goal=goal,
@@ -464,7 +459,7 @@ def goal_conflict(goal_id: int, form: GoalForm):
         mine=mine,
         theirs=theirs,
         form=keep_form,
-        keep_template=keep_template,
+        keep_template="partials/plan_goal_form.html",
         action=action,
         participant=participant,
     )
