@@ -169,3 +169,57 @@ def test_a_change_that_lands_between_check_and_save_is_still_caught(session, cas
         ops.edit_goal(
             session, goal=goal, actor=cast.parent, version=seen, title="Lost?", area=Area.OTHER
         )
+
+
+def test_two_saves_at_the_same_moment_one_wins_and_the_other_is_told(session, cast):
+    """Real concurrency: the second save waits on the first and is then refused, on SQLite
+    (the write lock) and on PostgreSQL (the row lock and the version in the UPDATE)."""
+    import threading
+    import time
+
+    from sqlalchemy.orm import Session
+
+    from webapp.models import Goal, User
+
+    plan = ops.plan_for(session, cast.parent)
+    goal = ops.add_goal(session, plan=plan, actor=cast.parent, title="Start", area=Area.OTHER)
+    goal_id, version, engine = goal.id, goal.version, session.get_bind()
+    session.commit()  # and touch nothing until the threads finish: SQLite has one writer
+    first_written = threading.Event()
+    outcome = {}
+
+    def save(name, actor_id, title, wait_for=None):
+        if wait_for:
+            wait_for.wait(timeout=10)
+        with Session(engine) as mine:
+            try:
+                ops.edit_goal(
+                    mine,
+                    goal=mine.get(Goal, goal_id),
+                    actor=mine.get(User, actor_id),
+                    version=version,
+                    title=title,
+                    area=Area.OTHER,
+                )
+                if not wait_for:
+                    first_written.set()
+                    time.sleep(0.3)  # hold the row while the other save arrives
+                mine.commit()
+                outcome[name] = "saved"
+            except ops.StaleVersion:
+                mine.rollback()
+                outcome[name] = "stale"
+
+    threads = [
+        threading.Thread(target=save, args=("parent", cast.parent.id, "Mine")),
+        threading.Thread(
+            target=save, args=("keyworker", cast.keyworker.id, "Theirs", first_written)
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcome == {"parent": "saved", "keyworker": "stale"}
+    session.expire_all()
+    assert session.get(Goal, goal_id).title == "Mine"
