@@ -293,3 +293,23 @@ def test_an_erased_participants_plan_still_opens_without_their_words(session, pa
     page = pages.get("plans.participant_plan", participant_id=cast.parent.id)
     for words in ("Leave my ex's town", "Call Shelter", "Pack"):
         assert words not in page.text
+
+
+def test_every_full_page_form_carries_the_version_it_edits(session, pages, cast):
+    goal, [step] = seed_goal(session, cast, steps=["Update my CV"])
+    pages.sign_in(cast.keyworker)
+    page = pages.get("plans.edit_goal", goal_id=goal.id)
+    assert page.select_one(f"#goal-{goal.id}-title")["value"] == "Get my confidence back"
+    assert page.select_one(f"#goal-{goal.id}-version")["value"] == str(goal.version)
+    page = pages.get("plans.edit_step", step_id=step.id)
+    assert page.select_one(f"#step-{step.id}-owner option[selected]").text == "Aisha"
+    assert page.select_one(f"#step-{step.id}-version")["value"] == str(step.version)
+    for endpoint, values in [
+        ("plans.remove_goal", {"goal_id": goal.id}),
+        ("plans.remove_step", {"step_id": step.id}),
+    ]:
+        page = pages.get(endpoint, **values)
+        assert page.select_one("main form input[name=version]")["value"] == "1"
+    page = pages.get("plans.add_step", goal_id=goal.id)
+    assert page.h1.text == "Add a step"
+    assert page.select_one(f"#new-step-{goal.id}-text") is not None
