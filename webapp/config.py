@@ -37,6 +37,9 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
+    # How many reverse proxies (nginx, a load balancer) stand in front; 0 trusts no
+    # X-Forwarded-* header at all.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -79,6 +82,20 @@ class Config:
     # Closed records are anonymised after this many days (`flask apply-retention`).
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(6 * 365)))
 
+    # Compress pages, styles and scripts: most parents are on slow mobile data.
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/csv",
+        "text/calendar",
+        "application/javascript",
+        "application/json",
+        "application/manifest+json",
+        "image/svg+xml",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
+
     DEMO_DATA_ALLOWED = True
     TESTING = False
 
@@ -107,6 +124,7 @@ class ProductionConfig(Config):
     STAFF_TWO_FACTOR_REQUIRED = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
 
 
 class UnsafeConfiguration(RuntimeError):
