@@ -3,6 +3,7 @@ round-robin proxy in front, as a load balancer would be. Runs only on PostgreSQL
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
@@ -155,7 +156,8 @@ def cluster(app, tmp_path_factory):
     if url.get_backend_name() != "postgresql":
         pytest.skip("the two-node tests need PostgreSQL (set TEST_DATABASE_URL)")
     try:
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        with redis.Redis.from_url(REDIS_URL) as r:
+            r.flushdb()
     except redis.exceptions.ConnectionError:
         pytest.skip("the two-node tests need Redis on 127.0.0.1:6379")
     database_url = url.render_as_string(hide_password=False)
@@ -177,10 +179,11 @@ def cluster(app, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    try:
-        redis.Redis.from_url(REDIS_URL).flushdb()
-    except redis.exceptions.ConnectionError:
-        pass
+    with (
+        contextlib.suppress(redis.exceptions.ConnectionError),
+        redis.Redis.from_url(REDIS_URL) as r,
+    ):
+        r.flushdb()
 
 
 @pytest.fixture
