@@ -115,12 +115,14 @@ def register_blueprints(app: Flask) -> None:
     from webapp.caseload.views import bp as caseload_bp
     from webapp.home.views import bp as home_bp
     from webapp.ops.views import bp as ops_bp
+    from webapp.plans.views import bp as plans_bp
     from webapp.privacy.views import bp as privacy_bp
     from webapp.pwa.views import bp as pwa_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(caseload_bp)
+    app.register_blueprint(plans_bp)
     app.register_blueprint(pwa_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)

@@ -17,6 +17,7 @@ from webapp.models import (
     User,
     utcnow,
 )
+from webapp.plans.demo import seed_demo_plan
 
 DEMO_PASSWORD = "coplan-demo"
 
@@ -95,4 +96,4 @@ def seed_demo(session: Session) -> Locality:
 
 
 # Each area adds a function (session, locality) -> None that adds its demo data.
-AREA_SEEDS: list = []
+AREA_SEEDS: list = [seed_demo_plan]

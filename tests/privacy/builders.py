@@ -19,6 +19,7 @@ from webapp.models import (
     TwoFactorCredential,
     utcnow,
 )
+from webapp.plans import operations as plan_operations
 
 SECRET_TEXT = "Aisha's very private words"
 
@@ -62,7 +63,36 @@ def recovery_codes(session, participant, staff):
     session.add(RecoveryCode(user_id=participant.id, code_hash="c" * 64))
 
 
+def plans(session, participant, staff):
+    """A plan with a row in every plan table: goal, step, history, agreement, comment, notice."""
+    plan = plan_operations.plan_for(session, participant)
+    goal = plan_operations.add_goal(
+        session, plan=plan, actor=participant, title=SECRET_TEXT, area="confidence", why=SECRET_TEXT
+    )
+    plan_operations.add_step(
+        session, goal=goal, actor=staff, text=SECRET_TEXT, owner="partner", partner_name="CAB"
+    )
+    plan_operations.agree(session, plan=plan, actor=staff, revision=plan.revision)
+    plan_operations.add_comment(session, goal=goal, actor=participant, body=SECRET_TEXT)
+
+
+def made_with_the_plan(session, participant, staff):
+    """Rows the ``plans`` builder has already made."""
+
+
+PLAN_TABLES = [
+    "plan_goals",
+    "plan_steps",
+    "plan_events",
+    "plan_agreements",
+    "plan_agreement_confirmations",
+    "plan_goal_comments",
+    "notifications",
+]
+
 BUILDERS = {
+    "plans": plans,
+    **dict.fromkeys(PLAN_TABLES, made_with_the_plan),
     "access_tokens": access_tokens,
     "outbox_mail": outbox_mail,
     "audit_events": audit_events,

@@ -46,7 +46,9 @@ def today_panels() -> list[str]:
 
 
 # (endpoint the panel depends on, partial template). An area adds its panel here.
-TODAY_PANELS: list[tuple[str, str]] = []
+TODAY_PANELS: list[tuple[str, str]] = [
+    ("plans.my_plan", "partials/plan_today.html"),
+]
 
 
 @bp.route("/locality")
