@@ -20,7 +20,8 @@ from playwright.sync_api import BrowserContext, Request
 class Transfer:
     url: str
     resource_type: str
-    bytes: int
+    bytes: int  # headers and compressed body
+    body: int  # compressed body
     by_service_worker: bool
 
 
@@ -40,9 +41,9 @@ class NetworkLog:
             return  # counted on the service worker's side, if it touched the network
         sizes = request.sizes()
         size = max(0, sizes["responseBodySize"] + sizes["responseHeadersSize"])
-        self.transfers.append(
-            Transfer(request.url, request.resource_type, size, request.service_worker is not None)
-        )
+        body = max(0, sizes["responseBodySize"])
+        by_worker = request.service_worker is not None
+        self.transfers.append(Transfer(request.url, request.resource_type, size, body, by_worker))
 
     def reset(self) -> None:
         self.transfers.clear()
