@@ -64,8 +64,21 @@ def erasure_request(session, people):
     return {"request_id": request.id}
 
 
+def plan_goal_and_step(session, people):
+    from webapp.models import User
+    from webapp.plans import operations as plans
+
+    parent = session.get(User, people["parent_a"].id)
+    plan = plans.plan_for(session, parent)
+    goal = plans.add_goal(
+        session, plan=plan, actor=parent, title="Get my confidence back", area="confidence"
+    )
+    step = plans.add_step(session, goal=goal, actor=parent, text="Phone the college")
+    return {"goal_id": goal.id, "step_id": step.id}
+
+
 # Functions (session, people) -> {url parameter: value belonging to parent A}, one per area.
-URL_VALUE_BUILDERS: list = [erasure_request]
+URL_VALUE_BUILDERS: list = [erasure_request, plan_goal_and_step]
 
 # URL parameters that do not identify anyone's data, and the value to use.
 FIXED_VALUES = {
