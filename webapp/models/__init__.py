@@ -2,6 +2,7 @@
 so that Alembic and the app see one complete metadata."""
 
 from webapp.models.base import Base, UTCDateTime, utcnow
+from webapp.models.checkins import CheckIn
 from webapp.models.people import (
     SCHOOL_STAGE_LABELS,
     STAFF_ROLES,
@@ -21,6 +22,7 @@ __all__ = [
     "STAFF_ROLES",
     "AccessToken",
     "Base",
+    "CheckIn",
     "Locality",
     "OutboxMail",
     "ParticipantProfile",
