@@ -99,8 +99,10 @@ def setup_accounts(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from webapp.api.views import bp as api_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.caseload.views import bp as caseload_bp
+    from webapp.checkins.views import bp as checkins_bp
     from webapp.home.views import bp as home_bp
     from webapp.pwa.views import bp as pwa_bp
 
@@ -108,3 +110,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(caseload_bp)
     app.register_blueprint(pwa_bp)
+    app.register_blueprint(checkins_bp)
+    app.register_blueprint(api_bp)

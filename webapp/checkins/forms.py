@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from webapp.checkins.questions import (
@@ -53,7 +54,7 @@ for _item in SWEMWBS_ITEMS:
         _item.name,
         RadioField(
             _item.text,
-            choices=SWEMWBS_ANSWERS,
+            choices=[SelectChoice(value, label) for value, label in SWEMWBS_ANSWERS],
             coerce=_whole_number_or_none,
             validate_choice=False,
         ),
@@ -64,7 +65,7 @@ for _scale in CONFIDENCE_SCALES:
         _scale.name,
         RadioField(
             _scale.text,
-            choices=[(n, str(n)) for n in CONFIDENCE_RANGE],
+            choices=[SelectChoice(n, str(n)) for n in CONFIDENCE_RANGE],
             coerce=_whole_number_or_none,
             validate_choice=False,
         ),

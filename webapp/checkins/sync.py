@@ -195,7 +195,11 @@ def merge_checkins(
         positions.setdefault(entry.uuid, []).append((position, entry))
 
     existing = _existing(session, first)
-    to_insert = [entry for uid, entry in first.items() if uid not in existing]
+    # Inserting in UUID order means concurrent batches take their locks in the same order, so
+    # two phones' copies of one outbox can't deadlock each other on PostgreSQL.
+    to_insert = sorted(
+        (entry for uid, entry in first.items() if uid not in existing), key=lambda e: e.uuid
+    )
     inserted: set[uuid_module.UUID] = set()
     statement = _insert_statement(session).returning(CheckIn.__table__.c.uuid)
     for start in range(0, len(to_insert), CHUNK):
@@ -222,6 +226,27 @@ def merge_checkins(
     return outcomes  # type: ignore[return-value]
 
 
-def store_one(session: Session, participant_id: int, data: dict[str, Any]) -> Outcome:
-    """Store a single check-in (the form without JavaScript goes through here too)."""
-    return merge_checkins(session, participant_id, [data])[0]
+def store_from_form(session: Session, participant_id: int, data: dict[str, Any]) -> Outcome:
+    """Store a check-in posted by the form (no JavaScript), timed by the server's clock.
+
+    Sending the same page twice stores it once. Changed answers sent from the same page are a
+    new check-in: the parent meant them, and nothing is ever overwritten.
+    """
+    try:
+        uuid_module.UUID(str(data.get("uuid")))
+    except ValueError:
+        data = data | {"uuid": str(uuid_module.uuid4())}
+    data = data | {"recorded_at": utcnow().isoformat()}
+    outcome = merge_checkins(session, participant_id, [data])[0]
+    if outcome.status != CONFLICT:
+        return outcome
+    stored = _existing(session, [uuid_module.UUID(data["uuid"])]).popitem()[1]
+    entry, _ = clean_entry(data, participant_id, utcnow())
+    unchanged = stored.participant_id == participant_id and all(
+        getattr(stored, name) == entry.values[name]
+        for name in CONTENT_FIELDS
+        if name != "recorded_at"
+    )
+    if unchanged:
+        return Outcome(data["uuid"], ALREADY_HAD)
+    return merge_checkins(session, participant_id, [data | {"uuid": str(uuid_module.uuid4())}])[0]

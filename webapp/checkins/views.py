@@ -18,7 +18,7 @@ from webapp.checkins.questions import (
     SWEMWBS_NAME,
 )
 from webapp.extensions import db
-from webapp.models import Role, User, utcnow
+from webapp.models import Role, User
 from webapp.policy import allow, participant_or_404, public, staff_only
 
 bp = Blueprint("checkins", __name__)
@@ -44,15 +44,11 @@ def new():
         data = {name: form[name].data for name in ANSWER_FIELDS}
         data |= {
             "uuid": form.uuid.data,
-            "recorded_at": utcnow().isoformat(),
             "note": form.note.data,
             "note_shared": bool(form.note_shared.data),
             "contact_me": bool(form.contact_me.data),
         }
-        outcome = sync.store_one(db.session, current_user.id, data)
-        if outcome.status == sync.CONFLICT:
-            # Changed answers sent again from the same page: a new check-in, not an edit.
-            sync.store_one(db.session, current_user.id, data | {"uuid": str(uuid.uuid4())})
+        sync.store_from_form(db.session, current_user.id, data)
         db.session.commit()
         flash(SAVED, "success")
         return redirect(url_for("checkins.journey"))
