@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from webapp import audit
 from webapp.auth import operations
 from webapp.auth.forms import (
     AcceptInvitationForm,
@@ -67,6 +68,7 @@ def sign_in():
     if form.validate_on_submit():
         user = operations.authenticate(db.session, form.identifier.data, form.password.data)
         if user is not None:
+            audit.record(db.session, "sign_in.succeeded", actor=user)
             session.clear()  # a new session at sign-in: nothing carried over from before
             # Only parents, on their own phone, stay signed in; staff sessions always time out.
             remember = bool(form.remember.data) and not user.is_staff
@@ -74,6 +76,11 @@ def sign_in():
             session.permanent = remember
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+        known = operations.find_user(db.session, form.identifier.data)
+        audit.record(
+            db.session, "sign_in.failed", participant=None, account=known.id if known else None
+        )
+        db.session.commit()
         form.password.errors.append(SIGN_IN_FAILED)
     return render_template("auth/sign_in.html", form=form)
 
@@ -169,6 +176,8 @@ def send_reset_link(user, issued_by=None) -> str:
         db.session, user=user, lifetime=timedelta(hours=hours), issued_by=issued_by
     )
     link = url_for("auth.reset_password", token=token, _external=True)
+    if issued_by is not None:
+        audit.record(db.session, "reset.issued", actor=issued_by, participant=user)
     if user.email:
         send_mail(
             db.session,

@@ -180,3 +180,5 @@ class OutboxMail(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+    user: Mapped[User | None] = relationship()
