@@ -216,7 +216,7 @@
       form.reset();
       window.scrollTo(0, 0);
       askForSync();
-      return navigator.onLine ? flush() : "retry";
+      return navigator.onLine ? flush() : show().then(function () { return "retry"; });
     }).then(function (result) {
       return mine("entries", meta.user).then(function (left) {
         var sent = !left.some(function (e) { return e.uuid === data.uuid; });

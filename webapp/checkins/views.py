@@ -7,6 +7,7 @@ import uuid
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from webapp import audit
 from webapp.checkins import journey as journeys
 from webapp.checkins import sync
 from webapp.checkins.charts import line_chart
@@ -138,6 +139,8 @@ def journey():
 @staff_only
 def participant_journey(participant_id: int):
     participant = participant_or_404(participant_id)
+    audit.staff_viewed(db.session, "journey.viewed", participant)
+    db.session.commit()
     return render_template(
         "checkins/journey.html",
         participant=participant,
