@@ -136,3 +136,76 @@ def test_signing_out_with_unsent_check_ins_warns_first(page, make):
     page.context.set_offline(False)
     page.wait_for_function("() => document.body.dataset.outboxCount === '0'")
     assert stored_checkins(parent) == 1
+
+
+def test_server_trouble_keeps_entries_and_a_refusal_is_shown_with_its_reason(page, make):
+    parent = make.participant(locality=make.locality())
+    sign_in(page, parent)
+    page.goto("/checkin")
+    ready_for_offline(page)
+
+    # The page and the service worker (Background Sync) may both try: answer each the same.
+    answer = {"status": 503}
+    served = []
+
+    def server(route):
+        served.append(answer["status"])
+        if answer["status"] != 200:
+            route.fulfill(status=answer["status"], json={"error": "busy"})
+            return
+        uuid = route.request.post_data_json["checkins"][0]["uuid"]
+        result = {"uuid": uuid, "status": "rejected", "code": 422, "reason": "Too odd to keep."}
+        route.fulfill(status=200, json={"results": [result], "counts": {"rejected": 1}})
+
+    def wait_until_served(status):
+        for _ in range(100):
+            if status in served:
+                page.wait_for_timeout(300)
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError(f"the outbox never tried and got {status}: {served}")
+
+    page.context.route("**/api/v1/checkins", server)
+    answer_everything(page)
+    page.get_by_role("button", name="Send my check-in").click()
+    expect(page.locator("[data-outbox-message]")).to_have_text(SAVED_OFFLINE)
+    wait_until_served(503)
+    assert outbox_count(page) == 1
+
+    answer["status"] = 429
+    page.reload()  # the next page load tries again
+    wait_until_served(429)
+    assert outbox_count(page) == 1
+    expect(page.locator(".outbox-bar")).to_contain_text("1 check-in saved on this phone")
+
+    answer["status"] = 200
+    page.reload()  # and again: this time the server refuses it
+    failed = page.locator("[data-outbox-failed]")
+    expect(failed).to_be_visible()
+    expect(failed).to_contain_text("Too odd to keep.")
+    expect(page.locator(".outbox-bar")).to_contain_text("1 check-in couldn't be sent")
+    assert outbox_count(page) == 0
+    assert_accessible(page)
+    failed.get_by_role("button", name="Delete it from this phone").click()
+    expect(failed).to_be_hidden()
+    page.context.unroute("**/api/v1/checkins")
+    assert stored_checkins(parent) == 0
+
+
+def test_my_journey_is_accessible_on_a_phone(page, make):
+    parent = make.participant(locality=make.locality())
+    sign_in(page, parent)
+    for level in ("Rarely", "Often"):
+        page.goto("/checkin")
+        ready_for_offline(page)
+        answer_everything(page, wellbeing=level)
+        page.get_by_role("button", name="Send my check-in").click()
+        expect(page.locator("[data-outbox-message]")).to_have_text(
+            "Thank you. Your check-in is saved."
+        )
+    page.goto("/journey")
+    expect(page.locator(".journey__summary")).to_contain_text("Your wellbeing")
+    assert page.locator("svg[role=img]").count() == 7
+    overflow = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow, "the journey scrolls sideways on a phone"
+    assert_accessible(page)
