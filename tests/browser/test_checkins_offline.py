@@ -67,6 +67,7 @@ def test_three_check_ins_offline_arrive_once_when_back_online(page, make):
     expect(page.locator(".outbox-bar")).to_contain_text("3 check-ins saved on this phone")
     expect(page.locator("[data-keyworker]")).to_contain_text("Ewan MacLeod")
     assert page.locator("form[data-shell]").count() == 1
+    assert_accessible(page)
     assert stored_checkins(parent) == 0
 
     page.context.set_offline(False)

@@ -80,8 +80,19 @@ def test_a_keyworker_sees_the_journey_but_only_shared_notes(pages, make, session
     text = page.text
     assert "Please share this" in text
     assert "Just for me" not in text
+    assert not page.select(".notice--warning")
     events = session.query(AuditEvent).filter_by(action="journey.viewed").all()
     assert [(e.actor_id, e.participant_id) for e in events] == [(keyworker.id, parent.id)]
+
+
+def test_the_keyworker_sees_a_request_for_contact_on_the_journey(pages, make):
+    locality = make.locality()
+    keyworker = make.keyworker(locality=locality)
+    parent = make.participant(locality=locality, keyworker=keyworker)
+    add_checkins(parent, [3], contact_me=True)
+    pages.sign_in(keyworker)
+    page = pages.get("checkins.participant_journey", participant_id=parent.id)
+    assert "Asked you to get in touch" in page.select_one(".notice--warning").text
 
 
 def test_someone_elses_journey_is_not_found(pages, make):
@@ -125,3 +136,22 @@ def test_flags_take_one_query_for_a_whole_caseload(make, session, count_queries)
         flags = wellbeing_flags(session, [p.id for p in people])
     assert len(flags) == 5
     assert len(statements) == 1
+
+
+def test_the_record_section_shows_the_last_check_in_flags_and_the_journey_link(app, make):
+    from flask import render_template_string
+    from flask_login import login_user
+
+    locality = make.locality()
+    keyworker = make.keyworker(locality=locality)
+    parent = make.participant(locality=locality, keyworker=keyworker, name="Aisha Rahman")
+    add_checkins(parent, [4, 3])
+    with app.test_request_context():
+        login_user(db.session.get(type(keyworker), keyworker.id))
+        html = render_template_string(
+            '{% include "checkins/_record_section.html" %}',
+            participant=db.session.get(type(parent), parent.id),
+        )
+    assert "wellbeing 19.25 out of 35" in html
+    assert "Wellbeing fell by 6 points" in html
+    assert f'href="/people/{parent.id}/journey"' in html and "See Aisha" in html

@@ -37,6 +37,12 @@ def latest_checkin_for(user: User):
     return journeys.latest_checkin(db.session, user.id)
 
 
+@bp.app_template_global()
+def checkin_flags_for(participant: User):
+    """Flags from one participant's check-ins, for their record."""
+    return journeys.wellbeing_flags(db.session, [participant.id]).get(participant.id, [])
+
+
 @bp.route("/checkin", methods=["GET", "POST"])
 @allow(Role.PARTICIPANT)
 def new():
@@ -146,5 +152,6 @@ def participant_journey(participant_id: int):
         participant=participant,
         keyworker=None,
         own=False,
+        flags=checkin_flags_for(participant),
         **_journey_context(participant, "Their"),
     )
