@@ -271,7 +271,10 @@
     if (!meta) return;
     window.addEventListener("online", flush);
     return mine("entries", meta.user).then(function (waiting) {
-      if (waiting.length && navigator.storage && navigator.storage.persist) navigator.storage.persist();
+      if (waiting.length) {
+        if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+        askForSync();
+      }
       return navigator.onLine ? flush() : show();
     });
   }).catch(function () {});

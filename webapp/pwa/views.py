@@ -4,6 +4,7 @@ the offline page."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, render_template, url_for
 
@@ -37,6 +38,18 @@ def offline_stand_ins() -> dict[str, str]:
             stand_ins[url_for(endpoint)] = url_for(shell)
             stand_ins[url_for(shell)] = url_for(shell)
     return stand_ins
+
+
+def templates_fingerprint() -> str:
+    """Changes whenever a template does, so that the offline pages kept on phones are renewed."""
+    hashes = current_app.extensions.setdefault("coplan.template_hashes", {})
+    if "all" not in hashes or current_app.debug:
+        digest = hashlib.sha256()
+        for path in sorted(Path(current_app.template_folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.read_bytes())
+        hashes["all"] = digest.hexdigest()[:12]
+    return hashes["all"]
 
 
 @bp.route("/manifest.webmanifest")
@@ -78,7 +91,8 @@ def service_worker():
     stand_ins = offline_stand_ins()
     shell = [asset_url(name) for name in SHELL_ASSETS] + [url_for("pwa.offline")]
     shell += sorted(set(stand_ins.values()))
-    version = hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12]
+    fingerprint = "\n".join([*shell, templates_fingerprint()])
+    version = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
     body = render_template("pwa/sw.js", shell=shell, version=version, stand_ins=stand_ins)
     response = current_app.response_class(body, mimetype="application/javascript")
     response.headers["Cache-Control"] = "no-cache"
