@@ -17,6 +17,12 @@ from webapp.models.people import (
     TokenPurpose,
     User,
 )
+from webapp.models.privacy import (
+    ErasureRequest,
+    ErasureStatus,
+    RecoveryCode,
+    TwoFactorCredential,
+)
 
 __all__ = [
     "SCHOOL_STAGE_LABELS",
@@ -26,6 +32,10 @@ __all__ = [
     "AuditLogIsAppendOnly",
     "Base",
     "CheckIn",
+    "ErasureRequest",
+    "ErasureStatus",
+    "RecoveryCode",
+    "TwoFactorCredential",
     "Locality",
     "OutboxMail",
     "ParticipantProfile",
