@@ -3,6 +3,7 @@ available on weekdays."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -24,6 +25,8 @@ from webapp.models import (
     Venue,
 )
 
+COUNTER = itertools.count(1)
+
 # A fixed Monday in term time, far from any clock change: domain tests pass it as "now".
 NOW = datetime(2027, 1, 11, 8, 0, tzinfo=UTC)
 
@@ -40,7 +43,7 @@ class World:
             self.session,
             role=Role.KEYWORKER,
             name="Ewan MacLeod",
-            email=f"kw{id(object())}@example.org",
+            email=f"kw{next(COUNTER)}@example.org",
             locality_id=self.locality.id,
         )
         for weekday in range(5):
@@ -67,7 +70,7 @@ class World:
                 self.session,
                 role=Role.PARTICIPANT,
                 name=f"Parent {n}",
-                email=f"p{n}-{id(object())}@example.org",
+                email=f"p{next(COUNTER)}@example.org",
                 locality_id=self.locality.id,
             )
             user.profile = ParticipantProfile(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from webapp.bookings.slots import (
@@ -289,16 +289,31 @@ def _taken(
 
 def _guarded_change(session: Session, change) -> bool:
     """Make a change and flush it inside a savepoint; False when the database refuses it as
-    an overlapping session (the change is then undone and the transaction stays usable)."""
-    try:
-        with session.begin_nested():
-            change()
-            session.flush()
-    except IntegrityError as error:
-        if "no_overlap" not in str(error.orig):
-            raise
-        return False
-    return True
+    an overlapping session (the change is then undone and the transaction stays usable).
+
+    On PostgreSQL two bookings that each wait for the other's exclusion check (one parent, two
+    keyworkers) can deadlock; the one PostgreSQL picks as victim simply tries again, and then
+    meets the other's committed row as an ordinary conflict.
+    """
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            with session.begin_nested():
+                change()
+                session.flush()
+        except IntegrityError as error:
+            if "no_overlap" not in str(error.orig):
+                raise
+            return False
+        except OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) != DEADLOCK or attempt + 1 == DEADLOCK_RETRIES:
+                raise
+            continue
+        return True
+    return False
+
+
+DEADLOCK = "40P01"
+DEADLOCK_RETRIES = 5
 
 
 def book_session(
