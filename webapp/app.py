@@ -100,6 +100,7 @@ def setup_accounts(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from webapp.auth.views import bp as auth_bp
+    from webapp.bookings.views import bp as bookings_bp
     from webapp.caseload.views import bp as caseload_bp
     from webapp.home.views import bp as home_bp
     from webapp.pwa.views import bp as pwa_bp
@@ -108,3 +109,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(caseload_bp)
     app.register_blueprint(pwa_bp)
+    app.register_blueprint(bookings_bp)

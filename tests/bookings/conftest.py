@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from tests.factories import PASSWORD
 from webapp.auth.operations import create_user
 from webapp.models import (
     AvailabilityRule,
@@ -44,6 +45,7 @@ class World:
             role=Role.KEYWORKER,
             name="Ewan MacLeod",
             email=f"kw{next(COUNTER)}@example.org",
+            password=PASSWORD,
             locality_id=self.locality.id,
         )
         for weekday in range(5):
@@ -63,7 +65,9 @@ class World:
         self.session.commit()
         return keyworker
 
-    def participants(self, count: int, *, keyworker: User | None = None) -> list[User]:
+    def participants(
+        self, count: int, *, keyworker: User | None = None, password: bool = False
+    ) -> list[User]:
         people = []
         for n in range(count):
             user = create_user(
@@ -71,6 +75,7 @@ class World:
                 role=Role.PARTICIPANT,
                 name=f"Parent {n}",
                 email=f"p{next(COUNTER)}@example.org",
+                password=PASSWORD if password else None,
                 locality_id=self.locality.id,
             )
             user.profile = ParticipantProfile(

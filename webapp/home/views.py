@@ -46,7 +46,9 @@ def today_panels() -> list[str]:
 
 
 # (endpoint the panel depends on, partial template). An area adds its panel here.
-TODAY_PANELS: list[tuple[str, str]] = []
+TODAY_PANELS: list[tuple[str, str]] = [
+    ("bookings.my_sessions", "partials/next_session.html"),
+]
 
 
 @bp.route("/locality")

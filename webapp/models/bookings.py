@@ -4,7 +4,8 @@ free windows, one-to-one and group sessions, calendar feeds and reminders."""
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     CheckConstraint,
@@ -21,6 +22,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, utcnow
 from webapp.models.people import Locality, User, str_enum
+
+LONDON = ZoneInfo("Europe/London")
 
 
 class SessionMode(enum.StrEnum):
@@ -128,6 +131,11 @@ class TimeOff(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(String(200), default="")
+
+    @property
+    def last_day(self) -> date:
+        """The last day (in Scotland) the time off covers."""
+        return (self.ends_at - timedelta(microseconds=1)).astimezone(LONDON).date()
 
 
 class KeyworkerSettings(Base):
