@@ -15,6 +15,7 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
         ("bookings.my_sessions", "Sessions"),
         ("checkins.new", "Check in"),
         ("checkins.journey", "My journey"),
+        ("privacy.index", "My information"),
     ],
     Role.KEYWORKER: [
         ("caseload.index", "Caseload"),
@@ -26,12 +27,14 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
         ("home.manager", "Locality"),
         ("caseload.index", "Participants"),
         ("reports.index", "Reports"),
-        ("admin.audit", "Audit log"),
+        ("admin.audit_log", "Audit log"),
+        ("admin.erasure_requests", "Deletion requests"),
     ],
     Role.ADMIN: [
         ("home.manager", "Overview"),
         ("caseload.index", "Participants"),
-        ("admin.audit", "Audit log"),
+        ("admin.audit_log", "Audit log"),
+        ("admin.erasure_requests", "Deletion requests"),
     ],
 }
 

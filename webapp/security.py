@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -23,7 +24,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over https."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
 def init_app(app: Flask) -> None:
+    """Call before other extensions add cookies: after_request hooks run last-registered first,
+    so this one sees every cookie they set."""
+    app.session_interface = HttpsAwareSessionInterface()
     app.after_request(add_security_headers)
 
 

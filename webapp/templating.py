@@ -19,6 +19,22 @@ def london(value: datetime | None, fmt: str = "%-d %B %Y, %H:%M") -> str:
     return value.astimezone(LONDON).strftime(fmt)
 
 
+def aria_attributes(field) -> dict[str, str]:
+    """aria-describedby and aria-invalid for a form field, only when they have something to say."""
+    described_by = []
+    if field.description:
+        described_by.append(f"{field.id}-hint")
+    if field.errors:
+        described_by.append(f"{field.id}-error")
+    attributes = {}
+    if described_by:
+        attributes["aria-describedby"] = " ".join(described_by)
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    return attributes
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["london"] = london
+    app.jinja_env.globals["aria_attributes"] = aria_attributes
     app.jinja_env.globals["now"] = utcnow

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from webapp.auth.operations import normalise_phone
@@ -40,7 +41,7 @@ class InviteParticipantForm(BaseForm):
     )
     children_stages = CheckboxesField(
         "Children's ages (tick all that apply)",
-        choices=[(stage.value, label) for stage, label in SCHOOL_STAGE_LABELS.items()],
+        choices=[SelectChoice(stage.value, label) for stage, label in SCHOOL_STAGE_LABELS.items()],
         validators=[Optional()],
     )
     keyworker_id = SelectField("Keyworker", coerce=int)
@@ -49,6 +50,9 @@ class InviteParticipantForm(BaseForm):
         if field.data and not UK_MOBILE.match(normalise_phone(field.data)):
             raise ValidationError("Enter a UK mobile number, like 07700 900123.")
 
-    def validate_email(self, field):
-        if not field.data and not self.phone.data:
-            raise ValidationError("Enter an email address or a mobile number.")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.email.data and not self.phone.data:
+            self.email.errors = [*self.email.errors, "Enter an email address or a mobile number."]
+            return False
+        return valid

@@ -8,7 +8,9 @@ from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
+from webapp import audit
 from webapp.auth.operations import DuplicateContact, invite_participant, reissue_invitation
 from webapp.auth.views import send_reset_link
 from webapp.caseload.forms import InviteParticipantForm
@@ -43,11 +45,11 @@ def index():
     return render_template("caseload/index.html", mine=mine, others=others)
 
 
-def keyworker_choices() -> list[tuple[int, str]]:
+def keyworker_choices() -> list[SelectChoice]:
     query = select(User).where(User.role == Role.KEYWORKER, User.is_active.is_(True))
     if current_user.role != Role.ADMIN:
         query = query.where(User.locality_id == current_user.locality_id)
-    return [(k.id, k.name) for k in db.session.scalars(query.order_by(User.name))]
+    return [SelectChoice(k.id, k.name) for k in db.session.scalars(query.order_by(User.name))]
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -84,6 +86,7 @@ def invite():
 
 
 def send_invitation(participant: User, token: str) -> str:
+    audit.record(db.session, "invite.issued", actor=current_user, participant=participant)
     link = url_for("auth.accept_invitation", token=token, _external=True)
     if participant.email:
         send_mail(
@@ -106,6 +109,8 @@ def send_invitation(participant: User, token: str) -> str:
 @staff_only
 def record(participant_id: int):
     participant = participant_or_404(participant_id)
+    audit.staff_viewed(db.session, "record.viewed", participant)
+    db.session.commit()
     invitation = db.session.scalar(
         select(AccessToken)
         .where(AccessToken.user_id == participant.id, AccessToken.purpose == TokenPurpose.INVITE)

@@ -1,6 +1,7 @@
 """All of CoPlan's tables. Each area's models live in their own module, imported here
 so that Alembic and the app see one complete metadata."""
 
+from webapp.models.audit import AuditEvent, AuditLogIsAppendOnly
 from webapp.models.base import Base, UTCDateTime, utcnow
 from webapp.models.bookings import (
     AvailabilityRule,
@@ -32,16 +33,26 @@ from webapp.models.people import (
     TokenPurpose,
     User,
 )
+from webapp.models.privacy import (
+    ErasureRequest,
+    ErasureStatus,
+    RecoveryCode,
+    TwoFactorCredential,
+)
 
 __all__ = [
     "SCHOOL_STAGE_LABELS",
     "STAFF_ROLES",
     "AccessToken",
+    "AuditEvent",
+    "AuditLogIsAppendOnly",
     "AvailabilityRule",
     "Base",
     "BookedSession",
     "CalendarEntryKind",
     "CalendarFeedToken",
+    "ErasureRequest",
+    "ErasureStatus",
     "FreeWindow",
     "GroupAttendee",
     "GroupSession",
@@ -50,6 +61,7 @@ __all__ = [
     "OutboxMail",
     "ParticipantProfile",
     "ParticipantStatus",
+    "RecoveryCode",
     "Reminder",
     "Role",
     "SchoolCalendar",
@@ -59,8 +71,9 @@ __all__ = [
     "SessionStatus",
     "TimeOff",
     "TokenPurpose",
-    "UTCDateTime",
+    "TwoFactorCredential",
     "User",
+    "UTCDateTime",
     "Venue",
     "utcnow",
 ]

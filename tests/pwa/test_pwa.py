@@ -1,0 +1,47 @@
+def test_manifest_is_complete(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"
+    manifest = response.json
+    assert manifest["display"] == "standalone"
+    assert manifest["short_name"] == "CoPlan"
+    sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).mimetype == "image/png"
+
+
+def test_service_worker_is_served_at_root_scope(client):
+    response = client.get("/sw.js")
+    assert response.mimetype == "application/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert response.headers["Cache-Control"] == "no-cache"
+    body = response.get_data(as_text=True)
+    assert "/offline" in body and "/static/css/app.css?v=" in body
+
+
+def test_offline_page_says_what_still_works(pages):
+    page = pages.get("pwa.offline")
+    assert "check-in" in page.text
+
+
+def test_offline_page_never_carries_personal_details(pages, make):
+    parent = make.participant(locality=make.locality(), name="Shannon McBride")
+    pages.sign_in(parent)
+    page = pages.get("pwa.offline")
+    assert "Shannon" not in page.text
+    assert not page.body.has_attr("data-user")
+
+
+def test_static_files_are_fingerprinted_and_cached_for_a_year(client, pages):
+    page = pages.get("auth.sign_in")
+    href = page.select_one("link[rel=stylesheet]")["href"]
+    assert "?v=" in href
+    response = client.get(href)
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    stale = client.get(href.split("?")[0] + "?v=old")
+    assert stale.headers["Cache-Control"] == "no-cache"
+
+
+def test_htmx_is_vendored_with_its_version(pages):
+    page = pages.get("auth.sign_in")
+    assert any("htmx-2.0.11.min.js" in s["src"] for s in page.select("script"))

@@ -1,0 +1,81 @@
+"""CSRF, headers, cookies and error pages."""
+
+from webapp.security import CONTENT_SECURITY_POLICY
+
+
+def test_form_without_csrf_token_is_refused(pages, make):
+    parent = make.participant(locality=make.locality())
+    page = pages.post(
+        "auth.sign_in",
+        {"identifier": parent.email, "password": "correct horse battery"},
+        _csrf=False,
+        _expected_status=400,
+    )
+    assert "The form had expired" in page.h1.text
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/sign-in")
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in CONTENT_SECURITY_POLICY
+    assert "unsafe-inline" not in CONTENT_SECURITY_POLICY
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_scripts_or_styles(pages):
+    page = pages.get("auth.sign_in")
+    assert all(script.has_attr("src") for script in page.select("script"))
+    assert not page.select("[style]")
+    assert not page.select("style")
+
+
+def test_cookies_are_secure_over_https(client, pages, make):
+    parent = make.participant(locality=make.locality())
+    token = pages.csrf_token()
+    response = client.post(
+        "/sign-in",
+        data={
+            "identifier": parent.email,
+            "password": "correct horse battery",
+            "csrf_token": token,
+            "remember": "y",
+        },
+        base_url="https://localhost",
+    )
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies
+    for cookie in cookies:
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_signed_in_pages_are_not_stored(pages, make):
+    pages.sign_in(make.participant(locality=make.locality()))
+    assert pages.get("home.today").response.headers["Cache-Control"] == "no-store"
+
+
+def test_not_found_page_is_friendly(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_errors_are_json_for_json_clients(client):
+    response = client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.json["error"] == 404
+
+
+def test_unexpected_error_gives_a_calm_500_page(another_app):
+    fresh = another_app()
+
+    def broken():
+        raise RuntimeError("boom")
+
+    broken.coplan_policy = "public"
+    fresh.add_url_rule("/broken", "broken", broken)
+    response = fresh.test_client().get("/broken")
+    assert response.status_code == 500
+    assert "Your work has not been lost" in response.get_data(as_text=True)

@@ -1,0 +1,59 @@
+"""Writing to the audit log. Every staff view of a participant's record, every change of
+access, and every sign-in attempt is recorded here."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from webapp.models import AuditEvent, User
+
+# What the log records, in one place so that managers can filter by it.
+ACTIONS = {
+    "record.viewed": "Looked at the record",
+    "plan.viewed": "Looked at the plan",
+    "checkins.viewed": "Looked at check-ins",
+    "journey.viewed": "Looked at the journey",
+    "notes.viewed": "Looked at notes",
+    "note.staff_only_created": "Wrote a staff-only note",
+    "note.staff_only_viewed": "Read a staff-only note",
+    "export.downloaded": "Downloaded everything held",
+    "erasure.requested": "Asked for the record to be deleted",
+    "erasure.approved": "Approved deletion",
+    "retention.anonymised": "Anonymised after the retention period",
+    "role.changed": "Changed a role",
+    "invite.issued": "Made an invitation link",
+    "reset.issued": "Made a password reset link",
+    "sign_in.succeeded": "Signed in",
+    "sign_in.failed": "Failed to sign in",
+    "two_factor.enrolled": "Set up two-step sign-in",
+}
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    actor: User | None = None,
+    participant: User | int | None = None,
+    **detail,
+) -> AuditEvent:
+    """Append one event to the audit log."""
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown audit action {action!r}")
+    participant_id = participant.id if isinstance(participant, User) else participant
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if actor else None,
+        actor_role=actor.role.value if actor else None,
+        participant_id=participant_id,
+        detail=detail,
+    )
+    session.add(event)
+    return event
+
+
+def staff_viewed(session: Session, action: str, participant: User, **detail) -> None:
+    """Record that the signed-in member of staff looked at part of a participant's record."""
+    if current_user.is_authenticated and current_user.is_staff:
+        record(session, action, actor=current_user, participant=participant, **detail)
