@@ -110,13 +110,13 @@ def test_cancelled_sessions_get_no_reminder_and_moved_ones_are_reminded_again(
     operations.cancel_session(session, booking=first, reason="Ill", now=NOW)
     session.commit()
     with app.test_request_context():
-        assert send_due_reminders(db.session, now=datetime(2027, 1, 13, 12, tzinfo=UTC)) == 1
+        assert send_due_reminders(db.session, now=datetime(2027, 1, 12, 12, tzinfo=UTC)) == 1
     operations.reschedule_session(
         session,
         booking=session.get(type(second), second.id),
         starts_at=datetime(2027, 1, 15, 11, tzinfo=UTC),
         mode=SessionMode.PHONE,
-        now=datetime(2027, 1, 13, 12, tzinfo=UTC),
+        now=datetime(2027, 1, 12, 12, tzinfo=UTC),
     )
     session.commit()
     reminder = session.scalar(select(Reminder).where(Reminder.session_id == second.id))
