@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tests.bookings.conftest import NOW
 from webapp.bookings import operations
@@ -184,3 +185,44 @@ def test_group_places_never_exceed_capacity_or_creche(app, world, session, round
     places, creche = operations.group_places_taken(session, group_id)
     assert places == 12 and creche <= 5
     assert session.scalar(select(func.count()).select_from(GroupAttendee)) == 12
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_the_database_alone_lets_one_of_many_raw_overlapping_inserts_in(
+    app, world, session, round_
+):
+    """No Python checks, no locks: only the exclusion constraint (PostgreSQL) or the trigger
+    under BEGIN IMMEDIATE (SQLite) stands between 200 overlapping inserts."""
+    keyworker = world.keyworker()
+    parents = world.participants(ATTEMPTS, keyworker=keyworker)
+    keyworker_id = keyworker.id
+    slot = datetime(2027, 1, 12 + round_, 10, 0, tzinfo=UTC)
+
+    def insert(participant_id, starts_at):
+        def attempt(session):
+            session.add(
+                BookedSession(
+                    keyworker_id=keyworker_id,
+                    participant_id=participant_id,
+                    mode=SessionMode.PHONE,
+                    starts_at=starts_at,
+                    ends_at=starts_at + timedelta(hours=1),
+                )
+            )
+            try:
+                session.flush()
+            except (IntegrityError, OperationalError) as error:
+                # A refusal by the database: the constraint, or (PostgreSQL) its deadlock
+                # detector choosing which of two overlapping inserts gives way.
+                if "no_overlap" in str(error.orig) or "deadlock" in str(error.orig):
+                    raise SlotTaken([]) from error
+                raise
+
+        return attempt
+
+    results = race(
+        app, [insert(p.id, slot + timedelta(minutes=30 * (n % 2))) for n, p in enumerate(parents)]
+    )
+    assert results == Counter(booked=1, conflict=ATTEMPTS - 1)
+    session.expire_all()
+    assert active_sessions(session) == 1

@@ -278,6 +278,25 @@ def _clashes(
     return session.execute(query.limit(1)).first() is not None
 
 
+def _queue_for_people(session: Session, *user_ids: int) -> None:
+    """On PostgreSQL, make bookings that involve the same keyworker or parent take turns.
+
+    Without this, two bookings for one parent with two keyworkers can each wait for the other
+    inside the exclusion check and deadlock. Locking both people's rows in id order first
+    (FOR NO KEY UPDATE, which does not block foreign-key checks) gives every booking the same
+    lock order. The exclusion constraints still have the last word. SQLite needs nothing:
+    BEGIN IMMEDIATE already lets one writer in at a time.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        select(User.id)
+        .where(User.id.in_(sorted(set(user_ids))))
+        .order_by(User.id)
+        .with_for_update(key_share=True)
+    ).all()
+
+
 def _taken(
     session: Session, *, participant: User, slot: Slot, now: datetime, limits: SearchLimits
 ) -> SlotTaken:
@@ -340,6 +359,7 @@ def book_session(
         now=now,
         limits=limits,
     )
+    _queue_for_people(session, participant.id, keyworker.id)
     if _clashes(session, slot=slot, participant_id=participant.id, ignore_session_id=None):
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
     booking = BookedSession(
@@ -386,6 +406,7 @@ def reschedule_session(
         limits=limits,
         ignore_session_id=booking.id,
     )
+    _queue_for_people(session, participant.id, keyworker.id)
     if _clashes(session, slot=slot, participant_id=participant.id, ignore_session_id=booking.id):
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
 
