@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -84,15 +84,22 @@ class GroupFull(BookingProblem):
 
 def school_terms(session: Session, locality_id: int | None) -> SchoolTerms:
     """The locality's school day, terms and closures as the slot search wants them."""
-    calendar = session.get(SchoolCalendar, locality_id) if locality_id else None
-    entries = session.scalars(
-        select(SchoolCalendarEntry).where(SchoolCalendarEntry.locality_id == locality_id)
+    # Plain columns, not entities: the slot search runs on every "find a time" page.
+    day = session.execute(
+        select(SchoolCalendar.day_starts, SchoolCalendar.day_ends).where(
+            SchoolCalendar.locality_id == locality_id
+        )
+    ).first()
+    entries = session.execute(
+        select(
+            SchoolCalendarEntry.kind, SchoolCalendarEntry.starts_on, SchoolCalendarEntry.ends_on
+        ).where(SchoolCalendarEntry.locality_id == locality_id)
     ).all()
-    terms = [(e.starts_on, e.ends_on) for e in entries if e.kind == CalendarEntryKind.TERM]
-    closures = [(e.starts_on, e.ends_on) for e in entries if e.kind != CalendarEntryKind.TERM]
-    if calendar is None:
+    terms = [(first, last) for kind, first, last in entries if kind == CalendarEntryKind.TERM]
+    closures = [(first, last) for kind, first, last in entries if kind != CalendarEntryKind.TERM]
+    if day is None:
         return SchoolTerms(terms=terms, closures=closures)
-    return SchoolTerms(calendar.day_starts, calendar.day_ends, terms, closures)
+    return SchoolTerms(day.day_starts, day.day_ends, terms, closures)
 
 
 def _intervals_by(rows) -> dict[int, list[tuple[datetime, datetime]]]:
@@ -100,6 +107,61 @@ def _intervals_by(rows) -> dict[int, list[tuple[datetime, datetime]]]:
     for owner, start, end in rows:
         grouped.setdefault(owner, []).append((start, end))
     return grouped
+
+
+# The slot search's queries, built once: "find a time" runs them on every page view.
+_KEYWORKERS = bindparam("keyworker_ids", expanding=True)
+RULES_QUERY = (
+    select(
+        AvailabilityRule.keyworker_id,
+        AvailabilityRule.weekday,
+        AvailabilityRule.starts_at,
+        AvailabilityRule.ends_at,
+        AvailabilityRule.mode,
+        AvailabilityRule.venue_id,
+        AvailabilityRule.valid_from,
+        AvailabilityRule.valid_until,
+        Venue.has_creche,
+    )
+    .outerjoin(Venue, Venue.id == AvailabilityRule.venue_id)
+    .where(
+        AvailabilityRule.keyworker_id.in_(_KEYWORKERS),
+        or_(AvailabilityRule.venue_id.is_(None), Venue.is_active.is_(True)),
+        AvailabilityRule.valid_from <= bindparam("last_day"),
+        or_(
+            AvailabilityRule.valid_until.is_(None),
+            AvailabilityRule.valid_until >= bindparam("first_day"),
+        ),
+    )
+)
+BUSY_QUERY = select(
+    BookedSession.keyworker_id,
+    BookedSession.participant_id,
+    BookedSession.starts_at,
+    BookedSession.ends_at,
+).where(
+    BookedSession.status.in_(ACTIVE_STATUSES),
+    BookedSession.starts_at < bindparam("end"),
+    BookedSession.ends_at > bindparam("start"),
+    BookedSession.id != bindparam("ignore_id"),
+    or_(
+        BookedSession.keyworker_id.in_(_KEYWORKERS),
+        BookedSession.participant_id == bindparam("participant_id"),
+    ),
+)
+TIME_OFF_QUERY = select(TimeOff.keyworker_id, TimeOff.starts_at, TimeOff.ends_at).where(
+    TimeOff.keyworker_id.in_(_KEYWORKERS),
+    TimeOff.starts_at < bindparam("end"),
+    TimeOff.ends_at > bindparam("start"),
+)
+TIMINGS_QUERY = select(
+    KeyworkerSettings.keyworker_id,
+    KeyworkerSettings.session_minutes,
+    KeyworkerSettings.buffer_minutes,
+).where(KeyworkerSettings.keyworker_id.in_(_KEYWORKERS))
+WINDOWS_QUERY = select(FreeWindow.weekday, FreeWindow.starts_at, FreeWindow.ends_at).where(
+    FreeWindow.participant_id == bindparam("participant_id")
+)
 
 
 def search_slots(
@@ -114,81 +176,64 @@ def search_slots(
     ignore_session_id: int | None = None,
     include_sessions: bool = True,
 ) -> list[Slot]:
-    """The slots this parent may book with these keyworkers (a constant number of queries)."""
+    """The slots this parent may book with these keyworkers (seven queries, whatever the
+    number of keyworkers or sessions)."""
     now = now or utcnow()
     start = max(now + limits.min_notice, on_or_after or now) - timedelta(days=1)
     end = min(now + limits.horizon, before or now + limits.horizon) + timedelta(days=1)
+    keyworker_ids = list(keyworker_ids)
     rules = [
         Rule(
-            keyworker_id=rule.keyworker_id,
-            weekday=rule.weekday,
-            starts_at=rule.starts_at,
-            ends_at=rule.ends_at,
-            mode=rule.mode,
-            venue_id=rule.venue_id,
-            venue_has_creche=bool(has_creche),
-            valid_from=rule.valid_from,
-            valid_until=rule.valid_until,
+            keyworker_id=row.keyworker_id,
+            weekday=row.weekday,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            mode=row.mode,
+            venue_id=row.venue_id,
+            venue_has_creche=bool(row.has_creche),
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
         )
-        for rule, has_creche in session.execute(
-            select(AvailabilityRule, Venue.has_creche)
-            .outerjoin(Venue, Venue.id == AvailabilityRule.venue_id)
-            .where(
-                AvailabilityRule.keyworker_id.in_(keyworker_ids),
-                or_(AvailabilityRule.venue_id.is_(None), Venue.is_active.is_(True)),
-                AvailabilityRule.valid_from <= end.date(),
-                or_(
-                    AvailabilityRule.valid_until.is_(None),
-                    AvailabilityRule.valid_until >= start.date(),
-                ),
-            )
+        for row in session.execute(
+            RULES_QUERY,
+            {"keyworker_ids": keyworker_ids, "first_day": start.date(), "last_day": end.date()},
         )
     ]
     if not rules:
         return []
-
-    def overlapping(owner_column, *conditions):
-        query = select(owner_column, BookedSession.starts_at, BookedSession.ends_at).where(
-            BookedSession.status.in_(ACTIVE_STATUSES),
-            BookedSession.starts_at < end,
-            BookedSession.ends_at > start,
-            *conditions,
-        )
-        if ignore_session_id is not None:
-            query = query.where(BookedSession.id != ignore_session_id)
-        return session.execute(query).all()
-
-    keyworker_busy: dict = {}
-    participant_busy: list = []
+    keyworker_busy: dict[int, list[tuple[datetime, datetime]]] = {}
+    participant_busy: list[tuple[datetime, datetime]] = []
     if include_sessions:
-        keyworker_busy = _intervals_by(
-            overlapping(BookedSession.keyworker_id, BookedSession.keyworker_id.in_(keyworker_ids))
-        )
-        participant_busy = [
-            (s, e)
-            for _, s, e in overlapping(
-                BookedSession.participant_id, BookedSession.participant_id == participant.id
-            )
-        ]
+        wanted = set(keyworker_ids)
+        for keyworker_id, participant_id, starts_at, ends_at in session.execute(
+            BUSY_QUERY,
+            {
+                "keyworker_ids": keyworker_ids,
+                "participant_id": participant.id,
+                "start": start,
+                "end": end,
+                "ignore_id": ignore_session_id if ignore_session_id is not None else -1,
+            },
+        ):
+            if keyworker_id in wanted:
+                keyworker_busy.setdefault(keyworker_id, []).append((starts_at, ends_at))
+            if participant_id == participant.id:
+                participant_busy.append((starts_at, ends_at))
     time_off = _intervals_by(
         session.execute(
-            select(TimeOff.keyworker_id, TimeOff.starts_at, TimeOff.ends_at).where(
-                TimeOff.keyworker_id.in_(keyworker_ids),
-                TimeOff.starts_at < end,
-                TimeOff.ends_at > start,
-            )
-        ).all()
+            TIME_OFF_QUERY, {"keyworker_ids": keyworker_ids, "start": start, "end": end}
+        )
     )
     timings = {
-        s.keyworker_id: Timing(s.session_minutes, s.buffer_minutes)
-        for s in session.scalars(
-            select(KeyworkerSettings).where(KeyworkerSettings.keyworker_id.in_(keyworker_ids))
+        keyworker_id: Timing(minutes, buffer)
+        for keyworker_id, minutes, buffer in session.execute(
+            TIMINGS_QUERY, {"keyworker_ids": keyworker_ids}
         )
     }
     windows = [
-        Window(w.weekday, w.starts_at, w.ends_at)
-        for w in session.scalars(
-            select(FreeWindow).where(FreeWindow.participant_id == participant.id)
+        Window(weekday, starts_at, ends_at)
+        for weekday, starts_at, ends_at in session.execute(
+            WINDOWS_QUERY, {"participant_id": participant.id}
         )
     ]
     return find_slots(

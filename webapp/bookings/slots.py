@@ -146,9 +146,27 @@ def _intersect(a: Interval, b: Interval) -> Interval | None:
     return (start, end) if start < end else None
 
 
-def _aligned_starts(free: Interval, length: timedelta, step: int) -> Iterable[datetime]:
+class _Day:
+    """One date's wall clock, converted to UTC cheaply: the clocks change at 01:00-02:00, so
+    every time from 03:00 on shares the offset at noon."""
+
+    __slots__ = ("day", "offset")
+
+    def __init__(self, day: date):
+        self.day = day
+        self.offset = datetime.combine(day, time(12), tzinfo=LONDON).utcoffset()
+
+    def moment(self, wall: time) -> datetime:
+        if wall < time(3):
+            return local_moment(self.day, wall)
+        return datetime.combine(self.day, wall, tzinfo=UTC) - self.offset
+
+
+def _aligned_starts(
+    free: Interval, length: timedelta, step: int, offset: timedelta
+) -> Iterable[datetime]:
     """Start times on the local clock's step grid (:00, :30 …) that fit inside ``free``."""
-    local = free[0].astimezone(LONDON)
+    local = free[0] + offset
     minutes = local.hour * 60 + local.minute
     shift = (-minutes) % step
     start = free[0].replace(second=0, microsecond=0) + timedelta(minutes=shift)
@@ -197,23 +215,36 @@ def find_slots(
     first_day = earliest.astimezone(LONDON).date()
     last_day = latest_start.astimezone(LONDON).date()
     days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
-    # Per day: the school-day interval, and whether it is term time.
+    # Per day, worked out once for every keyworker: whether it is term time, and when the
+    # parent can meet (school day ∩ their windows, less travel when they travel, less their
+    # own sessions).
+    no_travel = timedelta(0)
     school_days = []
     for day in days:
         if day.weekday() >= 5:
             continue
-        school_day = (local_moment(day, school.day_starts), local_moment(day, school.day_ends))
+        clock = _Day(day)
+        school_day = (clock.moment(school.day_starts), clock.moment(school.day_ends))
         parent = windows_by_day.get(day.weekday()) if windows else None
         if windows and not parent:
             continue
         parent_intervals = (
-            [(local_moment(day, w.starts_at), local_moment(day, w.ends_at)) for w in parent]
+            [(clock.moment(w.starts_at), clock.moment(w.ends_at)) for w in parent]
             if parent
             else [school_day]
         )
-        school_days.append((day, school.is_term_day(day), school_day, parent_intervals))
+        open_to_parent = {}
+        for travel in {no_travel, limits.travel}:
+            parts = []
+            for parent_start, parent_end in parent_intervals:
+                fits = _intersect(school_day, (parent_start + travel, parent_end - travel))
+                if fits is not None:
+                    parts.extend(parent_busy.subtract(*fits))
+            open_to_parent[travel] = parts
+        school_days.append((clock, school.is_term_day(day), open_to_parent))
 
     slots: set[Slot] = set()
+    step = limits.step_minutes
     for keyworker_id, keyworker_rules in by_keyworker.items():
         timing = timings.get(keyworker_id, Timing())
         length = timedelta(minutes=timing.session_minutes)
@@ -222,34 +253,31 @@ def find_slots(
             [(s - gap, e + gap) for s, e in keyworker_busy.get(keyworker_id, ())]
             + list(time_off.get(keyworker_id, ()))
         )
-        for day, term_day, school_day, parent_intervals in school_days:
-            for rule in keyworker_rules:
-                if not rule.applies_on(day) or not (term_day or rule.venue_has_creche):
+        by_weekday: dict[int, list[Rule]] = {}
+        for rule in keyworker_rules:
+            by_weekday.setdefault(rule.weekday, []).append(rule)
+        for clock, term_day, open_to_parent in school_days:
+            for rule in by_weekday.get(clock.day.weekday(), ()):
+                if not rule.applies_on(clock.day) or not (term_day or rule.venue_has_creche):
                     continue
-                available = _intersect(
-                    (local_moment(day, rule.starts_at), local_moment(day, rule.ends_at)),
-                    school_day,
-                )
-                if available is None:
-                    continue
-                travel = limits.travel if rule.mode.parent_travels else timedelta(0)
-                for parent_start, parent_end in parent_intervals:
-                    fits = _intersect(available, (parent_start + travel, parent_end - travel))
+                available = (clock.moment(rule.starts_at), clock.moment(rule.ends_at))
+                travel = limits.travel if rule.mode.parent_travels else no_travel
+                for part in open_to_parent[travel]:
+                    fits = _intersect(available, part)
                     if fits is None:
                         continue
                     for free in busy.subtract(*fits):
-                        for open_part in parent_busy.subtract(*free):
-                            for start in _aligned_starts(open_part, length, limits.step_minutes):
-                                if earliest <= start <= latest_start:
-                                    slots.add(
-                                        Slot(
-                                            start,
-                                            start + length,
-                                            keyworker_id,
-                                            rule.mode,
-                                            rule.venue_id,
-                                        )
+                        for start in _aligned_starts(free, length, step, clock.offset):
+                            if earliest <= start <= latest_start:
+                                slots.add(
+                                    Slot(
+                                        start,
+                                        start + length,
+                                        keyworker_id,
+                                        rule.mode,
+                                        rule.venue_id,
                                     )
+                                )
     return sorted(slots, key=lambda s: (s.starts_at, s.keyworker_id, s.mode, s.venue_id or 0))
 
 
