@@ -25,7 +25,9 @@ from webapp.models import (
 )
 
 ATTEMPTS = 200
-THREADS = 20
+# No more threads than the engine's pool holds (5 + 10 overflow), so that on a busy machine no
+# attempt fails waiting for a connection rather than for the booking.
+THREADS = 15
 ROUNDS = 3
 
 

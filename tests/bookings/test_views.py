@@ -294,3 +294,41 @@ def test_pages_need_the_right_role(world, pages, make):
     pages.get("bookings.school_calendar", _expected_status=403)
     pages.get("bookings.free_windows")
     pages.get("bookings.my_sessions")
+
+
+def test_a_parent_books_a_place_at_a_group_session_until_it_is_full(world, pages, session):
+    from webapp.models import GroupAttendee, GroupSession
+
+    start = datetime.now(LONDON).replace(microsecond=0) + timedelta(days=3)
+    group = GroupSession(
+        locality_id=world.locality.id,
+        venue_id=world.creche_venue.id,
+        title="Coffee and confidence",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        capacity=1,
+        creche_places=1,
+    )
+    session.add(group)
+    session.commit()
+    group_id = group.id
+    first, second = world.participants(2, password=True)
+    pages.sign_in(first)
+    page = pages.get("bookings.my_sessions")
+    assert "1 places left, 1 crèche places" in page.select_one(f"#group-{group_id}").text
+    pages.post("bookings.book_group", {"creche_children": "2"}, group_id=group_id)
+    page = pages.get("bookings.my_sessions")
+    assert "only 1 crèche places left" in page.select_one(".notice--error").text
+    pages.post("bookings.book_group", {"creche_children": "1"}, group_id=group_id)
+    assert (
+        "You have a place."
+        in pages.get("bookings.my_sessions").select_one(f"#group-{group_id}").text
+    )
+    pages.sign_out()
+    pages.sign_in(second)
+    assert (
+        "This session is full."
+        in pages.get("bookings.my_sessions").select_one(f"#group-{group_id}").text
+    )
+    pages.post("bookings.book_group", {"creche_children": "0"}, group_id=group_id)
+    assert session.scalar(select(func.count()).select_from(GroupAttendee)) == 1

@@ -157,3 +157,12 @@ class CalendarImportForm(BaseForm):
         validators=[FileRequired("Choose a file to import.")],
     )
     replace = BooleanField("Replace the terms and holidays already here", default=True)
+
+
+class GroupPlaceForm(BaseForm):
+    creche_children = SelectField(
+        "Crèche places you need",
+        choices=[SelectChoice(n, str(n)) for n in range(4)],
+        coerce=int,
+        default=0,
+    )

@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -31,6 +31,7 @@ from webapp.bookings.forms import (
     CalendarImportForm,
     CancelForm,
     FreeWindowForm,
+    GroupPlaceForm,
     SchoolDayForm,
     SlotForm,
     TimeOffForm,
@@ -45,6 +46,8 @@ from webapp.models import (
     AvailabilityRule,
     BookedSession,
     FreeWindow,
+    GroupAttendee,
+    GroupSession,
     Role,
     SchoolCalendarEntry,
     SessionMode,
@@ -179,9 +182,77 @@ def my_sessions():
         "bookings/my_sessions.html",
         upcoming=upcoming,
         past=list(reversed(past)),
+        groups=upcoming_groups(current_user, now),
         form=EmptyForm(),
-        feed_url=None,
     )
+
+
+def upcoming_groups(participant: User, now) -> list[dict]:
+    """Group sessions in the parent's locality, with places left and whether they're going."""
+    taken = (
+        select(
+            GroupAttendee.group_session_id,
+            func.count(GroupAttendee.id).label("places"),
+            func.coalesce(func.sum(GroupAttendee.creche_children), 0).label("creche"),
+        )
+        .where(GroupAttendee.status != SessionStatus.CANCELLED)
+        .group_by(GroupAttendee.group_session_id)
+        .subquery()
+    )
+    mine = set(
+        db.session.scalars(
+            select(GroupAttendee.group_session_id).where(
+                GroupAttendee.participant_id == participant.id,
+                GroupAttendee.status != SessionStatus.CANCELLED,
+            )
+        )
+    )
+    rows = db.session.execute(
+        select(GroupSession, taken.c.places, taken.c.creche)
+        .outerjoin(taken, taken.c.group_session_id == GroupSession.id)
+        .where(
+            GroupSession.locality_id == participant.locality_id,
+            GroupSession.is_cancelled.is_(False),
+            GroupSession.starts_at > now,
+        )
+        .options(selectinload(GroupSession.venue))
+        .order_by(GroupSession.starts_at)
+        .limit(10)
+    ).all()
+    return [
+        {
+            "group": group,
+            "places_left": group.capacity - (places or 0),
+            "creche_left": group.creche_places - (creche or 0),
+            "going": group.id in mine,
+        }
+        for group, places, creche in rows
+    ]
+
+
+@bp.route("/sessions/groups/<int:group_id>/book", methods=["POST"])
+@allow(Role.PARTICIPANT)
+def book_group(group_id: int):
+    form = GroupPlaceForm()
+    if not form.validate_on_submit():
+        flash(
+            form.creche_children.errors[0] if form.creche_children.errors else "Try again.", "error"
+        )
+        return redirect(url_for("bookings.my_sessions"))
+    try:
+        operations.book_group_place(
+            db.session,
+            group_id=group_id,
+            participant=current_user,
+            creche_children=form.creche_children.data,
+        )
+    except BookingProblem as problem:
+        db.session.rollback()
+        flash(problem.message, "error")
+        return redirect(url_for("bookings.my_sessions"))
+    db.session.commit()
+    flash("Your place is booked.", "success")
+    return redirect(url_for("bookings.my_sessions"))
 
 
 @bp.route("/sessions/find")
