@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.admin.views import bp as admin_bp
     from webapp.api.views import bp as api_bp
     from webapp.auth.views import bp as auth_bp
+    from webapp.bookings.views import bp as bookings_bp
     from webapp.caseload.views import bp as caseload_bp
     from webapp.checkins.views import bp as checkins_bp
     from webapp.home.views import bp as home_bp
@@ -131,3 +132,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ops_bp)
     app.register_blueprint(checkins_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(bookings_bp)
