@@ -118,8 +118,8 @@ def another_app(app):
         return other
 
     yield build
-    # Close each app's pooled connections now, not whenever the garbage collector gets to
-    # them (an unclosed psycopg connection warns, and fails whichever test is running then).
+    # Close the other apps' connections now, not whenever the garbage collector gets to them
+    # (on PostgreSQL an unclosed connection is a ResourceWarning, which fails a later test).
     for other in built:
         with other.app_context():
             db.engine.dispose()

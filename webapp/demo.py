@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.auth.operations import create_user
+from webapp.checkins.demo import seed_checkins
 from webapp.models import (
     Locality,
     ParticipantProfile,
@@ -96,4 +97,4 @@ def seed_demo(session: Session) -> Locality:
 
 
 # Each area adds a function (session, locality) -> None that adds its demo data.
-AREA_SEEDS: list = [seed_demo_plan]
+AREA_SEEDS: list = [seed_demo_plan, seed_checkins]

@@ -51,6 +51,13 @@ def audit_events(session, participant, staff):
     audit.record(session, "record.viewed", actor=staff, participant=participant)
 
 
+def checkins(session, participant, staff):
+    from tests.checkins.helpers import entry
+    from webapp.checkins.sync import merge_checkins
+
+    merge_checkins(session, participant.id, [entry(note=SECRET_TEXT, note_shared=True)])
+
+
 def erasure_requests(session, participant, staff):
     session.add(ErasureRequest(participant_id=participant.id, requested_by_id=participant.id))
 
@@ -97,6 +104,7 @@ BUILDERS = {
     "outbox_mail": outbox_mail,
     "audit_events": audit_events,
     "erasure_requests": erasure_requests,
+    "checkins": checkins,
     "two_factor_credentials": two_factor_credentials,
     "recovery_codes": recovery_codes,
 }

@@ -3,6 +3,7 @@ so that Alembic and the app see one complete metadata."""
 
 from webapp.models.audit import AuditEvent, AuditLogIsAppendOnly
 from webapp.models.base import Base, UTCDateTime, utcnow
+from webapp.models.checkins import CheckIn
 from webapp.models.people import (
     SCHOOL_STAGE_LABELS,
     STAFF_ROLES,
@@ -70,6 +71,7 @@ __all__ = [
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "Base",
+    "CheckIn",
     "ErasureRequest",
     "ErasureStatus",
     "RecoveryCode",
