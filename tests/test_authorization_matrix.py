@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.models import Base, ErasureRequest
+from webapp.models import Base, ErasureRequest, Role
 from webapp.policy import POLICY_ATTRIBUTE, PUBLIC
 
 PEOPLE = [
@@ -77,8 +77,82 @@ def plan_goal_and_step(session, people):
     return {"goal_id": goal.id, "step_id": step.id}
 
 
+def bookings(session, people):
+    from datetime import date, time, timedelta
+
+    from webapp.models import (
+        AvailabilityRule,
+        BookedSession,
+        CalendarEntryKind,
+        FreeWindow,
+        GroupSession,
+        SchoolCalendarEntry,
+        SessionMode,
+        TimeOff,
+        utcnow,
+    )
+
+    parent, keyworker = people["parent_a"], people["keyworker"]
+    start = utcnow() + timedelta(days=3)
+    booked = BookedSession(
+        keyworker_id=keyworker.id,
+        participant_id=parent.id,
+        mode=SessionMode.PHONE,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+    group = GroupSession(
+        locality_id=keyworker.locality_id,
+        led_by_id=keyworker.id,
+        title="Peer support",
+        starts_at=start + timedelta(days=1),
+        ends_at=start + timedelta(days=1, hours=2),
+        capacity=8,
+    )
+    rule = AvailabilityRule(
+        keyworker_id=keyworker.id,
+        weekday=0,
+        starts_at=time(9, 30),
+        ends_at=time(12),
+        mode=SessionMode.PHONE,
+        valid_from=date.today(),
+    )
+    time_off = TimeOff(
+        keyworker_id=keyworker.id, starts_at=start, ends_at=start + timedelta(days=1)
+    )
+    window = FreeWindow(participant_id=parent.id, weekday=1, starts_at=time(9), ends_at=time(12))
+    entry = SchoolCalendarEntry(
+        locality_id=keyworker.locality_id,
+        kind=CalendarEntryKind.HOLIDAY,
+        name="October week",
+        starts_on=date(2027, 10, 11),
+        ends_on=date(2027, 10, 15),
+    )
+    session.add_all([booked, group, rule, time_off, window, entry])
+    session.flush()
+    return {
+        "session_id": booked.id,
+        "group_id": group.id,
+        "rule_id": rule.id,
+        "time_off_id": time_off.id,
+        "window_id": window.id,
+        "entry_id": entry.id,
+    }
+
+
 # Functions (session, people) -> {url parameter: value belonging to parent A}, one per area.
-URL_VALUE_BUILDERS: list = [erasure_request, plan_goal_and_step]
+URL_VALUE_BUILDERS: list = [erasure_request, plan_goal_and_step, bookings]
+
+# Who may reach a thing named by a URL parameter, beyond admins: by default parent A's own
+# things, reachable by parent A and their keyworker.
+PARAMETER_SCOPE = {
+    # the keyworker's own diary
+    "rule_id": {"keyworker"},
+    "time_off_id": {"keyworker"},
+    # things of the locality: every parent and keyworker there
+    "group_id": {"parent_a", "parent_b", "keyworker"},
+    "entry_id": {"parent_a", "parent_b", "keyworker"},
+}
 
 # URL parameters that do not identify anyone's data, and the value to use.
 FIXED_VALUES = {
@@ -120,7 +194,19 @@ def row_counts() -> dict[str, int]:
     }
 
 
-def expected(policy, person: str, about_parent_a: bool) -> str:
+def in_scope(rule) -> set[str] | None:
+    """Who may reach what this URL names; None when it names nothing of anyone's."""
+    scopes = [
+        PARAMETER_SCOPE.get(name, IN_SCOPE_OF_PARENT_A - {"admin"})
+        for name in rule.arguments
+        if name not in FIXED_VALUES
+    ]
+    if not scopes:
+        return None
+    return set.intersection(*scopes) | {"admin"}
+
+
+def expected(policy, person: str, scope: set[str] | None) -> str:
     if policy == PUBLIC:
         return "allowed"
     if person == "anonymous":
@@ -128,9 +214,20 @@ def expected(policy, person: str, about_parent_a: bool) -> str:
     role = world_role(person)
     if role not in {r.value for r in policy}:
         return "refused"
-    if about_parent_a and person not in IN_SCOPE_OF_PARENT_A:
+    if scope is not None and person not in scope:
         return "not found"
     return "allowed"
+
+
+def allowed_person(policy) -> str | None:
+    """Someone whose role the policy lets in (None for a public route)."""
+    if policy == PUBLIC:
+        return None
+    if Role.PARTICIPANT in policy:
+        return "parent_a"
+    if Role.KEYWORKER in policy:
+        return "keyworker"
+    return "admin"
 
 
 def world_role(person: str) -> str:
@@ -150,6 +247,8 @@ def outcome(response) -> str:
     if response.status_code == 403:
         return "refused"
     if response.status_code in (301, 302, 303) and "/sign-in" in response.location:
+        return "sign-in"
+    if response.status_code == 401:  # the JSON API's way of saying "sign in"
         return "sign-in"
     if response.status_code >= 500:
         return "server error"
@@ -178,8 +277,7 @@ def test_matrix(app, world, pages, session):
             if values is None:
                 continue
             policy = getattr(app.view_functions[rule.endpoint], POLICY_ATTRIBUTE, None)
-            about_parent_a = any(name not in FIXED_VALUES for name in rule.arguments)
-            want = expected(policy, person, about_parent_a)
+            want = expected(policy, person, in_scope(rule))
             url = pages.url(rule.endpoint, **values)
             if "GET" in rule.methods:
                 before = row_counts()
@@ -199,11 +297,14 @@ def test_matrix(app, world, pages, session):
 
 
 def test_state_changing_routes_need_csrf_and_refuse_get(app, world, pages):
-    """A POST without the CSRF token is refused; a route that changes things has no GET."""
-    pages.sign_in(world.people["admin"])
+    """A POST without the CSRF token is refused, even from someone allowed to post there."""
     for rule in routes(app):
         if "POST" not in rule.methods:
             continue
+        pages.client.delete_cookie("session")
+        person = allowed_person(getattr(app.view_functions[rule.endpoint], POLICY_ATTRIBUTE))
+        if person:
+            pages.sign_in(world.people[person])
         values = url_values(app, rule, world)
         response = pages.client.post(pages.url(rule.endpoint, **values), data={})
         assert response.status_code in (400, 401), f"{rule.rule} accepted a POST without CSRF"

@@ -111,8 +111,11 @@ def setup_accounts(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from webapp.admin.views import bp as admin_bp
+    from webapp.api.views import bp as api_bp
     from webapp.auth.views import bp as auth_bp
+    from webapp.bookings.views import bp as bookings_bp
     from webapp.caseload.views import bp as caseload_bp
+    from webapp.checkins.views import bp as checkins_bp
     from webapp.home.views import bp as home_bp
     from webapp.ops.views import bp as ops_bp
     from webapp.plans.views import bp as plans_bp
@@ -127,3 +130,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(ops_bp)
+    app.register_blueprint(checkins_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(bookings_bp)

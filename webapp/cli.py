@@ -9,7 +9,10 @@ from webapp.extensions import db
 
 
 def init_app(app: Flask) -> None:
+    from webapp.bookings.reminders import send_reminders_command
+
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(send_reminders_command)
     app.cli.add_command(apply_retention_command)
 
 

@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.auth.operations import create_user
+from webapp.bookings.demo import seed_bookings
+from webapp.checkins.demo import seed_checkins
 from webapp.models import (
     Locality,
     ParticipantProfile,
@@ -96,4 +98,4 @@ def seed_demo(session: Session) -> Locality:
 
 
 # Each area adds a function (session, locality) -> None that adds its demo data.
-AREA_SEEDS: list = [seed_demo_plan]
+AREA_SEEDS: list = [seed_demo_plan, seed_bookings, seed_checkins]

@@ -65,11 +65,18 @@ def test_keyworker_sees_the_same_plan_and_history_in_the_record(session, pages, 
     assert sentences == ["Aisha added a step", "Aisha added a goal"]
     [notice] = page.select(".plan-notices li")
     assert "Aisha Rahman changed Aisha's plan" in notice.text
-    # Read once, then gone.
-    assert (
-        pages.get("plans.participant_plan", participant_id=cast.parent.id).select(".plan-notices")
-        == []
+    # Looking changes nothing; "Got it" clears them, with or without htmx.
+    again = pages.get("plans.participant_plan", participant_id=cast.parent.id)
+    assert again.select(".plan-notices li")
+    answer = pages.post(
+        "plans.dismiss_notices",
+        _expected_status=200,
+        _headers=HTMX,
+        participant_id=cast.parent.id,
     )
+    assert answer.response.get_data(as_text=True) == ""
+    page = pages.get("plans.participant_plan", participant_id=cast.parent.id)
+    assert page.select(".plan-notices") == []
 
 
 def test_keyworker_edits_and_the_parent_reads_who_did_it(session, pages, cast):
@@ -96,6 +103,9 @@ def test_keyworker_edits_and_the_parent_reads_who_did_it(session, pages, cast):
         "Your keyworker reworded a step",
     ]
     assert "Your keyworker changed your plan" in page.select_one(".plan-notices").text
+    response = pages.post("plans.dismiss_notices", participant_id=cast.parent.id)
+    assert response.response.location.endswith("/plan")
+    assert pages.get("plans.my_plan").select(".plan-notices") == []
 
 
 def test_tick_a_step_with_htmx_answers_the_step_and_the_next_steps(session, pages, cast, client):

@@ -7,14 +7,25 @@ refers, directly or through other rows, to the participant, with some free text 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 from webapp import audit
 from webapp.models import (
     AccessToken,
+    AvailabilityRule,
+    BookedSession,
+    CalendarFeedToken,
     ErasureRequest,
+    FreeWindow,
+    GroupAttendee,
+    GroupSession,
+    KeyworkerSettings,
     OutboxMail,
     RecoveryCode,
+    Reminder,
+    SessionMode,
+    SessionStatus,
+    TimeOff,
     TokenPurpose,
     TwoFactorCredential,
     utcnow,
@@ -49,6 +60,13 @@ def outbox_mail(session, participant, staff):
 
 def audit_events(session, participant, staff):
     audit.record(session, "record.viewed", actor=staff, participant=participant)
+
+
+def checkins(session, participant, staff):
+    from tests.checkins.helpers import entry
+    from webapp.checkins.sync import merge_checkins
+
+    merge_checkins(session, participant.id, [entry(note=SECRET_TEXT, note_shared=True)])
 
 
 def erasure_requests(session, participant, staff):
@@ -90,6 +108,98 @@ PLAN_TABLES = [
     "notifications",
 ]
 
+
+def _session(session, participant, staff):
+    start = utcnow() + timedelta(days=3)
+    booking = BookedSession(
+        keyworker_id=staff.id,
+        participant_id=participant.id,
+        mode=SessionMode.PHONE,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        status=SessionStatus.CANCELLED,
+        cancel_reason=SECRET_TEXT,
+    )
+    session.add(booking)
+    session.flush()
+    return booking
+
+
+def sessions(session, participant, staff):
+    _session(session, participant, staff)
+
+
+def reminders(session, participant, staff):
+    booking = _session(session, participant, staff)
+    session.add(Reminder(session_id=booking.id, due_at=booking.starts_at - timedelta(days=1)))
+
+
+def free_windows(session, participant, staff):
+    session.add(
+        FreeWindow(participant_id=participant.id, weekday=1, starts_at=time(9), ends_at=time(12))
+    )
+
+
+def calendar_feed_tokens(session, participant, staff):
+    session.add(CalendarFeedToken(user_id=participant.id, token_hash="f" * 64))
+
+
+def _group(session, led_by):
+    start = utcnow() + timedelta(days=5)
+    group = GroupSession(
+        locality_id=led_by.locality_id,
+        led_by_id=led_by.id,
+        title="Peer support",
+        description=SECRET_TEXT,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=8,
+    )
+    session.add(group)
+    session.flush()
+    return group
+
+
+def group_attendees(session, participant, staff):
+    group = _group(session, staff)
+    session.add(GroupAttendee(group_session_id=group.id, participant_id=participant.id))
+
+
+# These tables refer to users as staff (the keyworker's own availability, time off, settings,
+# the group they lead); the builders use the participant only so that the walk reaches them.
+def group_sessions(session, participant, staff):
+    _group(session, participant)
+
+
+def availability_rules(session, participant, staff):
+    session.add(
+        AvailabilityRule(
+            keyworker_id=participant.id,
+            weekday=0,
+            starts_at=time(9),
+            ends_at=time(12),
+            mode=SessionMode.PHONE,
+            valid_from=date(2026, 1, 1),
+        )
+    )
+
+
+def time_off(session, participant, staff):
+    start = utcnow()
+    session.add(
+        TimeOff(
+            keyworker_id=participant.id,
+            starts_at=start,
+            ends_at=start + timedelta(days=1),
+            reason=SECRET_TEXT,
+        )
+    )
+
+
+def keyworker_settings(session, participant, staff):
+    session.add(KeyworkerSettings(keyworker_id=participant.id))
+
+
 BUILDERS = {
     "plans": plans,
     **dict.fromkeys(PLAN_TABLES, made_with_the_plan),
@@ -97,8 +207,18 @@ BUILDERS = {
     "outbox_mail": outbox_mail,
     "audit_events": audit_events,
     "erasure_requests": erasure_requests,
+    "checkins": checkins,
     "two_factor_credentials": two_factor_credentials,
     "recovery_codes": recovery_codes,
+    "sessions": sessions,
+    "reminders": reminders,
+    "free_windows": free_windows,
+    "calendar_feed_tokens": calendar_feed_tokens,
+    "group_sessions": group_sessions,
+    "group_attendees": group_attendees,
+    "availability_rules": availability_rules,
+    "time_off": time_off,
+    "keyworker_settings": keyworker_settings,
 }
 # The participant's own rows, made by the factories.
 MADE_BY_FACTORIES = {"users", "participant_profiles"}

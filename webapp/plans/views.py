@@ -6,8 +6,7 @@ same partial the full page is built from. Stale saves answer 409 with both versi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -26,6 +25,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from webapp import audit
 from webapp.errors import render_error
 from webapp.extensions import db
+from webapp.forms import EmptyForm
 from webapp.models import (
     Goal,
     GoalComment,
@@ -219,30 +219,7 @@ def history_lines(plan: Plan | None, participant: User, limit: int | None = None
     ]
 
 
-@dataclass(frozen=True)
-class Notice:
-    message: str
-    changes: int
-    when: datetime
-
-
-def read_notices(participant: User) -> list[Notice]:
-    """The viewer's unread notices about this plan, now marked read (they are on screen)."""
-    plan = ops.find_plan(db.session, participant)
-    if plan is None:
-        return []
-    notices = [
-        Notice(n.message, n.changes, n.updated_at)
-        for n in ops.unread_notifications(db.session, current_user, plan)
-    ]
-    if notices:
-        ops.mark_read(db.session, current_user, plan)
-        db.session.commit()
-    return notices
-
-
 def render_plan_page(participant: User, template: str = "plans/plan.html", **extra):
-    notices = read_notices(participant)
     plan = load_plan(participant)
     goals = plan.goals if plan else []
     state = ops.agreement_state(db.session, plan)
@@ -261,7 +238,8 @@ def render_plan_page(participant: User, template: str = "plans/plan.html", **ext
             describe_change(c, viewer=current_user, participant=participant) for c in state.changes
         ],
         my_side=ops.side_of(current_user),
-        notices=notices,
+        notices=ops.unread_notifications(db.session, current_user, plan) if plan else [],
+        dismiss_form=EmptyForm(),
         step_forms=step_forms,
         comment_form=CommentForm(),
         today=london_today(),
@@ -860,6 +838,22 @@ def agree(participant_id: int):
         other = "your keyworker" if ops.side_of(current_user) == Side.PARTICIPANT else "them"
         flash(f"You've agreed the plan. We've asked {other} to agree it too.", "success")
     return redirect(plan_url(participant, "agreement"))
+
+
+@bp.route("/plans/<int:participant_id>/notices/read", methods=["POST"])
+@signed_in
+def dismiss_notices(participant_id: int):
+    """ "Got it": the person has read what the other side changed."""
+    participant = participant_or_404(participant_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    plan = ops.find_plan(db.session, participant)
+    if plan is not None:
+        ops.mark_read(db.session, current_user, plan)
+        db.session.commit()
+    if is_htmx():
+        return ""  # the notices box swaps itself away
+    return redirect(plan_url(participant))
 
 
 # --- the keyworker's week -----------------------------------------------------------------

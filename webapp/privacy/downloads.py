@@ -17,6 +17,11 @@ TABLE_TITLES = {
     "outbox_mail": "Messages we sent you",
     "audit_events": "Who did what with your record",
     "erasure_requests": "Requests to delete your information",
+    "sessions": "Your sessions",
+    "reminders": "Session reminders",
+    "free_windows": "When you're free",
+    "calendar_feed_tokens": "Calendar links",
+    "group_attendees": "Group sessions you booked",
 }
 
 

@@ -1,0 +1,254 @@
+"""Booking, moving and cancelling sessions, and what the database refuses on its own."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from tests.bookings.conftest import NOW
+from webapp.bookings import operations
+from webapp.bookings.operations import SlotNotOffered, SlotTaken
+from webapp.models import (
+    BookedSession,
+    FreeWindow,
+    GroupSession,
+    Reminder,
+    SessionMode,
+    SessionStatus,
+    TimeOff,
+)
+
+TUESDAY_10 = datetime(2027, 1, 12, 10, 0, tzinfo=UTC)  # 10:00 in London (GMT)
+
+
+def book(session, participant, keyworker, starts_at=TUESDAY_10, mode=SessionMode.PHONE, **kwargs):
+    booking = operations.book_session(
+        session,
+        participant=participant,
+        keyworker=keyworker,
+        starts_at=starts_at,
+        mode=mode,
+        now=NOW,
+        **kwargs,
+    )
+    session.commit()
+    return booking
+
+
+def test_a_parent_books_an_offered_slot_and_gets_a_reminder(world, session):
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    booking = book(session, parent, keyworker)
+    assert booking.ends_at - booking.starts_at == timedelta(hours=1)
+    assert booking.status == SessionStatus.BOOKED
+    reminder = session.scalar(select(Reminder).where(Reminder.session_id == booking.id))
+    assert reminder.due_at == TUESDAY_10 - timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "why"),
+    [
+        (datetime(2027, 1, 12, 8, 0, tzinfo=UTC), "before the school day"),
+        (datetime(2027, 1, 12, 14, 30, tzinfo=UTC), "ends after the school day"),
+        (datetime(2027, 1, 16, 10, 0, tzinfo=UTC), "a Saturday"),
+        (datetime(2027, 1, 11, 12, 0, tzinfo=UTC), "less than 24 hours ahead"),
+        (datetime(2027, 3, 1, 10, 0, tzinfo=UTC), "more than 6 weeks ahead"),
+        (datetime(2027, 1, 12, 10, 10, tzinfo=UTC), "not on the offered grid"),
+    ],
+)
+def test_times_that_break_the_rules_are_refused(world, session, starts_at, why):
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    with pytest.raises(SlotNotOffered):
+        book(session, parent, keyworker, starts_at=starts_at)
+    assert session.scalar(select(func.count()).select_from(BookedSession)) == 0, why
+
+
+def test_a_time_outside_the_parents_own_windows_is_refused(world, session):
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    # Nursery mornings only: free 09:00-12:00 on Tuesdays.
+    session.add(
+        FreeWindow(participant_id=parent.id, weekday=1, starts_at=time(9), ends_at=time(12))
+    )
+    session.commit()
+    with pytest.raises(SlotNotOffered):
+        book(session, parent, keyworker, starts_at=datetime(2027, 1, 12, 12, 0, tzinfo=UTC))
+    assert book(session, parent, keyworker, starts_at=datetime(2027, 1, 12, 10, 30, tzinfo=UTC))
+
+
+def test_a_mode_or_venue_the_keyworker_does_not_offer_is_refused(world, session):
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    with pytest.raises(SlotNotOffered):
+        book(session, parent, keyworker, mode=SessionMode.HOME_VISIT)
+    with pytest.raises(SlotNotOffered):
+        book(session, parent, keyworker, venue_id=world.venue.id)
+
+
+def test_time_off_is_never_offered(world, session):
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    session.add(
+        TimeOff(
+            keyworker_id=keyworker.id, starts_at=TUESDAY_10, ends_at=TUESDAY_10 + timedelta(hours=3)
+        )
+    )
+    session.commit()
+    with pytest.raises(SlotNotOffered):
+        book(session, parent, keyworker)
+
+
+def test_an_overlapping_time_is_taken_and_the_nearest_free_times_are_offered(world, session):
+    keyworker = world.keyworker()
+    first, second = world.participants(2, keyworker=keyworker)
+    book(session, first, keyworker)
+    with pytest.raises(SlotTaken) as taken:
+        book(session, second, keyworker, starts_at=TUESDAY_10 + timedelta(minutes=30))
+    assert "just been taken" in taken.value.message
+    alternatives = taken.value.alternatives
+    assert len(alternatives) == 3
+    for slot in alternatives:
+        # Clear of the booked hour and the keyworker's 15-minute buffer.
+        assert slot.ends_at <= TUESDAY_10 - timedelta(
+            minutes=15
+        ) or slot.starts_at >= TUESDAY_10 + timedelta(minutes=75)
+
+
+def test_the_database_itself_refuses_overlapping_sessions(world, session):
+    """Even code that skips every check cannot store two overlapping sessions."""
+    keyworker = world.keyworker()
+    first, second = world.participants(2, keyworker=keyworker)
+
+    def raw(participant, start):
+        return BookedSession(
+            keyworker_id=keyworker.id,
+            participant_id=participant.id,
+            mode=SessionMode.PHONE,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+
+    session.add(raw(first, TUESDAY_10))
+    session.commit()
+    session.add(raw(second, TUESDAY_10 + timedelta(minutes=59)))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+    # Back to back is fine, and a cancelled session frees its time.
+    session.add(raw(second, TUESDAY_10 + timedelta(hours=1)))
+    session.commit()
+    existing = session.scalar(select(BookedSession).where(BookedSession.participant_id == first.id))
+    existing.status = SessionStatus.CANCELLED
+    session.commit()
+    session.add(raw(first, TUESDAY_10 + timedelta(minutes=30)))
+    with pytest.raises(IntegrityError):  # overlaps the second parent's session still
+        session.commit()
+    session.rollback()
+
+
+def test_reschedule_moves_the_session_and_bumps_its_sequence(world, session):
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    booking = book(session, parent, keyworker)
+    later = TUESDAY_10 + timedelta(days=1, hours=2)
+    operations.reschedule_session(
+        session, booking=booking, starts_at=later, mode=SessionMode.PHONE, now=NOW
+    )
+    session.commit()
+    assert booking.starts_at == later and booking.sequence == 1
+    reminder = session.scalar(select(Reminder).where(Reminder.session_id == booking.id))
+    assert reminder.due_at == later - timedelta(days=1)
+    # Moving by half an hour overlaps only itself, which is allowed.
+    operations.reschedule_session(
+        session,
+        booking=booking,
+        starts_at=later + timedelta(minutes=30),
+        mode=SessionMode.PHONE,
+        now=NOW,
+    )
+    session.commit()
+    assert booking.sequence == 2
+
+
+def test_reschedule_onto_someone_elses_time_is_refused_and_changes_nothing(world, session):
+    keyworker = world.keyworker()
+    first, second = world.participants(2, keyworker=keyworker)
+    book(session, first, keyworker)
+    mine = book(session, second, keyworker, starts_at=TUESDAY_10 + timedelta(hours=3))
+    with pytest.raises(SlotTaken):
+        operations.reschedule_session(
+            session,
+            booking=mine,
+            starts_at=TUESDAY_10 + timedelta(minutes=30),
+            mode=SessionMode.PHONE,
+            now=NOW,
+        )
+    session.commit()
+    session.refresh(mine)
+    assert mine.starts_at == TUESDAY_10 + timedelta(hours=3) and mine.sequence == 0
+
+
+def test_cancel_keeps_the_reason_and_frees_the_time(world, session):
+    keyworker = world.keyworker()
+    first, second = world.participants(2, keyworker=keyworker)
+    booking = book(session, first, keyworker)
+    operations.cancel_session(session, booking=booking, reason="My youngest is ill", now=NOW)
+    session.commit()
+    assert (
+        booking.status == SessionStatus.CANCELLED and booking.cancel_reason == "My youngest is ill"
+    )
+    assert booking.sequence == 1
+    assert book(session, second, keyworker)
+
+
+def test_attendance_is_marked_only_once_the_session_has_started(world, session):
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    booking = book(session, parent, keyworker)
+    with pytest.raises(operations.BookingProblem):
+        operations.mark_attendance(session, booking=booking, attended=True, now=NOW)
+    operations.mark_attendance(
+        session, booking=booking, attended=False, now=TUESDAY_10 + timedelta(minutes=20)
+    )
+    assert booking.status == SessionStatus.DID_NOT_ATTEND
+
+
+def test_group_places_stop_at_capacity_and_creche_places(world, session):
+    group = GroupSession(
+        locality_id=world.locality.id,
+        venue_id=world.creche_venue.id,
+        title="Peer support",
+        starts_at=TUESDAY_10,
+        ends_at=TUESDAY_10 + timedelta(hours=2),
+        capacity=3,
+        creche_places=2,
+    )
+    session.add(group)
+    session.commit()
+    a, b, c, d = world.participants(4)
+    operations.book_group_place(session, group_id=group.id, participant=a, creche_children=2)
+    with pytest.raises(operations.GroupFull, match="only 0 crèche places"):
+        operations.book_group_place(session, group_id=group.id, participant=b, creche_children=1)
+    operations.book_group_place(session, group_id=group.id, participant=b)
+    operations.book_group_place(session, group_id=group.id, participant=c)
+    with pytest.raises(operations.GroupFull, match="full"):
+        operations.book_group_place(session, group_id=group.id, participant=d)
+    session.commit()
+    assert operations.group_places_taken(session, group.id) == (3, 2)
+
+
+def test_feed_tokens_are_stored_hashed_and_can_be_revoked(world, session):
+    parent = world.participant()
+    token = operations.issue_feed_token(session, parent)
+    session.commit()
+    assert operations.user_for_feed_token(session, token) == parent
+    newer = operations.issue_feed_token(session, parent)
+    session.commit()
+    assert operations.user_for_feed_token(session, token) is None
+    assert operations.user_for_feed_token(session, newer) == parent
+    operations.revoke_feed_tokens(session, parent)
+    assert operations.user_for_feed_token(session, newer) is None

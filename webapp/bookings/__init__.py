@@ -1,0 +1,1 @@
+"""Sessions booked around school hours."""

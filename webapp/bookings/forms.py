@@ -1,0 +1,168 @@
+"""The bookings area's forms, with messages in plain English."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from webapp.forms import BaseForm
+from webapp.models import CalendarEntryKind, SessionMode
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAY_CHOICES = [SelectChoice(n, day) for n, day in enumerate(WEEKDAYS)]
+MODE_CHOICES = [SelectChoice(mode.value, mode.label) for mode in SessionMode]
+
+
+def _end_after_start(form, field):
+    if form.starts_at.data and field.data and field.data <= form.starts_at.data:
+        raise ValidationError("The end time must be after the start time.")
+
+
+class SlotForm(BaseForm):
+    """The slot a parent picked. Hidden fields: the server checks every value again."""
+
+    starts_at = HiddenField(validators=[DataRequired("Choose a time.")])
+    mode = HiddenField(validators=[DataRequired("Choose a time.")])
+    venue_id = HiddenField()
+
+    def validate_starts_at(self, field):
+        try:
+            moment = datetime.fromisoformat(field.data)
+        except ValueError:
+            raise ValidationError("Choose a time from the list.") from None
+        if moment.tzinfo is None:
+            raise ValidationError("Choose a time from the list.")
+        self.moment = moment.astimezone(UTC)
+
+    def validate_mode(self, field):
+        if field.data not in {mode.value for mode in SessionMode}:
+            raise ValidationError("Choose a time from the list.")
+
+    def validate_venue_id(self, field):
+        if field.data and not field.data.isdigit():
+            raise ValidationError("Choose a time from the list.")
+
+    @property
+    def venue(self) -> int | None:
+        return int(self.venue_id.data) if self.venue_id.data else None
+
+
+class CancelForm(BaseForm):
+    reason = TextAreaField(
+        "Why are you cancelling?",
+        description="Your keyworker will see this. A few words is fine.",
+        validators=[
+            DataRequired("Tell us why you are cancelling."),
+            Length(max=500, message="Keep it under 500 characters."),
+        ],
+    )
+
+
+class FreeWindowForm(BaseForm):
+    weekday = SelectField("Day", choices=WEEKDAY_CHOICES[:5], coerce=int)
+    starts_at = TimeField("From", validators=[InputRequired("Enter the time you are free from.")])
+    ends_at = TimeField(
+        "Until",
+        validators=[InputRequired("Enter the time you are free until."), _end_after_start],
+    )
+
+
+class AvailabilityRuleForm(BaseForm):
+    weekday = SelectField("Day", choices=WEEKDAY_CHOICES[:5], coerce=int)
+    starts_at = TimeField("From", validators=[InputRequired("Enter the start time.")])
+    ends_at = TimeField(
+        "Until", validators=[InputRequired("Enter the end time."), _end_after_start]
+    )
+    mode = SelectField("How", choices=MODE_CHOICES)
+    venue_id = SelectField("Where", coerce=int, choices=[])
+    valid_from = DateField("From date", validators=[InputRequired("Enter the first date.")])
+    valid_until = DateField(
+        "Until date", description="Leave empty if it carries on.", validators=[Optional()]
+    )
+
+    def validate_venue_id(self, field):
+        needs_venue = self.mode.data in (
+            SessionMode.OFFICE.value,
+            SessionMode.COMMUNITY_VENUE.value,
+        )
+        if needs_venue and not field.data:
+            raise ValidationError("Choose where you meet people for office or venue sessions.")
+
+    def validate_valid_until(self, field):
+        if field.data and self.valid_from.data and field.data < self.valid_from.data:
+            raise ValidationError("The last date must be on or after the first date.")
+
+
+class TimeOffForm(BaseForm):
+    starts_on = DateField("First day", validators=[InputRequired("Enter the first day.")])
+    ends_on = DateField("Last day", validators=[InputRequired("Enter the last day.")])
+    reason = StringField(
+        "Reason (optional)", validators=[Length(max=200, message="Keep it under 200 characters.")]
+    )
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("The last day must be on or after the first day.")
+
+
+class VenueForm(BaseForm):
+    name = StringField(
+        "Name", validators=[DataRequired("Enter the venue's name."), Length(max=120)]
+    )
+    address = TextAreaField("Address", validators=[DataRequired("Enter the address.")])
+    accessibility_notes = TextAreaField(
+        "Getting in and around",
+        description="Step-free access, lifts, toilets, parking, buses.",
+        validators=[Length(max=1000, message="Keep it under 1000 characters.")],
+    )
+    has_creche = BooleanField("A crèche runs here")
+
+
+class SchoolDayForm(BaseForm):
+    starts_at = TimeField("School day starts", validators=[InputRequired("Enter a time.")])
+    ends_at = TimeField(
+        "School day ends", validators=[InputRequired("Enter a time."), _end_after_start]
+    )
+
+
+class CalendarEntryForm(BaseForm):
+    kind = SelectField("What", choices=[SelectChoice(k.value, k.label) for k in CalendarEntryKind])
+    name = StringField(
+        "Name", validators=[DataRequired("Enter a name, like Spring term."), Length(max=120)]
+    )
+    starts_on = DateField("First day", validators=[InputRequired("Enter the first day.")])
+    ends_on = DateField("Last day", validators=[InputRequired("Enter the last day.")])
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("The last day must be on or after the first day.")
+
+
+class CalendarImportForm(BaseForm):
+    file = FileField(
+        "CSV or iCalendar file",
+        description="CSV columns: kind,name,starts_on,ends_on. Up to 200 KB.",
+        validators=[FileRequired("Choose a file to import.")],
+    )
+    replace = BooleanField("Replace the terms and holidays already here", default=True)
+
+
+class GroupPlaceForm(BaseForm):
+    creche_children = SelectField(
+        "Crèche places you need",
+        choices=[SelectChoice(n, str(n)) for n in range(4)],
+        coerce=int,
+        default=0,
+    )

@@ -1,0 +1,637 @@
+"""Booking, rescheduling and cancelling sessions. Functions take a database session and plain
+values, only flush, and leave the commit to the caller.
+
+No double booking: the Python checks here give good answers, but the database has the last
+word (exclusion constraints on PostgreSQL, triggers under BEGIN IMMEDIATE on SQLite). A clash
+the database refuses becomes ``SlotTaken`` with the nearest free times, never a server error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from webapp.bookings.slots import (
+    DEFAULT_LIMITS,
+    LONDON,
+    Rule,
+    SchoolTerms,
+    SearchLimits,
+    Slot,
+    Timing,
+    Window,
+    find_slots,
+    local_moment,
+    nearest,
+)
+from webapp.models import (
+    AvailabilityRule,
+    BookedSession,
+    CalendarEntryKind,
+    CalendarFeedToken,
+    FreeWindow,
+    GroupAttendee,
+    GroupSession,
+    KeyworkerSettings,
+    Reminder,
+    Role,
+    SchoolCalendar,
+    SchoolCalendarEntry,
+    SessionMode,
+    SessionStatus,
+    TimeOff,
+    User,
+    Venue,
+    utcnow,
+)
+
+ACTIVE_STATUSES = (SessionStatus.BOOKED, SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND)
+
+
+class BookingProblem(Exception):
+    """A booking that cannot be made, with a message for the person trying."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class SlotNotOffered(BookingProblem):
+    """The time asked for is not one CoPlan offers this parent (outside their windows, school
+    hours, the keyworker's availability, the notice period or the horizon)."""
+
+
+class SlotTaken(BookingProblem):
+    """Someone else got that time first."""
+
+    def __init__(self, alternatives: Sequence[Slot]):
+        super().__init__("That time has just been taken. Here are the nearest free times.")
+        self.alternatives = list(alternatives)
+
+
+class GroupFull(BookingProblem):
+    pass
+
+
+# Loading what the slot search needs ---------------------------------------------------------
+
+
+def school_terms(session: Session, locality_id: int | None) -> SchoolTerms:
+    """The locality's school day, terms and closures as the slot search wants them."""
+    # Plain columns, not entities: the slot search runs on every "find a time" page.
+    day = session.execute(
+        select(SchoolCalendar.day_starts, SchoolCalendar.day_ends).where(
+            SchoolCalendar.locality_id == locality_id
+        )
+    ).first()
+    entries = session.execute(
+        select(
+            SchoolCalendarEntry.kind, SchoolCalendarEntry.starts_on, SchoolCalendarEntry.ends_on
+        ).where(SchoolCalendarEntry.locality_id == locality_id)
+    ).all()
+    terms = [(first, last) for kind, first, last in entries if kind == CalendarEntryKind.TERM]
+    closures = [(first, last) for kind, first, last in entries if kind != CalendarEntryKind.TERM]
+    if day is None:
+        return SchoolTerms(terms=terms, closures=closures)
+    return SchoolTerms(day.day_starts, day.day_ends, terms, closures)
+
+
+def _intervals_by(rows) -> dict[int, list[tuple[datetime, datetime]]]:
+    grouped: dict[int, list[tuple[datetime, datetime]]] = {}
+    for owner, start, end in rows:
+        grouped.setdefault(owner, []).append((start, end))
+    return grouped
+
+
+# The slot search's queries, built once: "find a time" runs them on every page view.
+_KEYWORKERS = bindparam("keyworker_ids", expanding=True)
+RULES_QUERY = (
+    select(
+        AvailabilityRule.keyworker_id,
+        AvailabilityRule.weekday,
+        AvailabilityRule.starts_at,
+        AvailabilityRule.ends_at,
+        AvailabilityRule.mode,
+        AvailabilityRule.venue_id,
+        AvailabilityRule.valid_from,
+        AvailabilityRule.valid_until,
+        Venue.has_creche,
+    )
+    .outerjoin(Venue, Venue.id == AvailabilityRule.venue_id)
+    .where(
+        AvailabilityRule.keyworker_id.in_(_KEYWORKERS),
+        or_(AvailabilityRule.venue_id.is_(None), Venue.is_active.is_(True)),
+        AvailabilityRule.valid_from <= bindparam("last_day"),
+        or_(
+            AvailabilityRule.valid_until.is_(None),
+            AvailabilityRule.valid_until >= bindparam("first_day"),
+        ),
+    )
+)
+BUSY_QUERY = select(
+    BookedSession.keyworker_id,
+    BookedSession.participant_id,
+    BookedSession.starts_at,
+    BookedSession.ends_at,
+).where(
+    BookedSession.status.in_(ACTIVE_STATUSES),
+    BookedSession.starts_at < bindparam("end"),
+    BookedSession.ends_at > bindparam("start"),
+    BookedSession.id != bindparam("ignore_id"),
+    or_(
+        BookedSession.keyworker_id.in_(_KEYWORKERS),
+        BookedSession.participant_id == bindparam("participant_id"),
+    ),
+)
+TIME_OFF_QUERY = select(TimeOff.keyworker_id, TimeOff.starts_at, TimeOff.ends_at).where(
+    TimeOff.keyworker_id.in_(_KEYWORKERS),
+    TimeOff.starts_at < bindparam("end"),
+    TimeOff.ends_at > bindparam("start"),
+)
+TIMINGS_QUERY = select(
+    KeyworkerSettings.keyworker_id,
+    KeyworkerSettings.session_minutes,
+    KeyworkerSettings.buffer_minutes,
+).where(KeyworkerSettings.keyworker_id.in_(_KEYWORKERS))
+WINDOWS_QUERY = select(FreeWindow.weekday, FreeWindow.starts_at, FreeWindow.ends_at).where(
+    FreeWindow.participant_id == bindparam("participant_id")
+)
+
+
+def search_slots(
+    session: Session,
+    *,
+    participant: User,
+    keyworker_ids: Sequence[int],
+    now: datetime | None = None,
+    limits: SearchLimits = DEFAULT_LIMITS,
+    on_or_after: datetime | None = None,
+    before: datetime | None = None,
+    ignore_session_id: int | None = None,
+    include_sessions: bool = True,
+) -> list[Slot]:
+    """The slots this parent may book with these keyworkers (seven queries, whatever the
+    number of keyworkers or sessions)."""
+    now = now or utcnow()
+    start = max(now + limits.min_notice, on_or_after or now) - timedelta(days=1)
+    end = min(now + limits.horizon, before or now + limits.horizon) + timedelta(days=1)
+    keyworker_ids = list(keyworker_ids)
+    rules = [
+        Rule(
+            keyworker_id=row.keyworker_id,
+            weekday=row.weekday,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            mode=row.mode,
+            venue_id=row.venue_id,
+            venue_has_creche=bool(row.has_creche),
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
+        )
+        for row in session.execute(
+            RULES_QUERY,
+            {"keyworker_ids": keyworker_ids, "first_day": start.date(), "last_day": end.date()},
+        )
+    ]
+    if not rules:
+        return []
+    keyworker_busy: dict[int, list[tuple[datetime, datetime]]] = {}
+    participant_busy: list[tuple[datetime, datetime]] = []
+    if include_sessions:
+        wanted = set(keyworker_ids)
+        for keyworker_id, participant_id, starts_at, ends_at in session.execute(
+            BUSY_QUERY,
+            {
+                "keyworker_ids": keyworker_ids,
+                "participant_id": participant.id,
+                "start": start,
+                "end": end,
+                "ignore_id": ignore_session_id if ignore_session_id is not None else -1,
+            },
+        ):
+            if keyworker_id in wanted:
+                keyworker_busy.setdefault(keyworker_id, []).append((starts_at, ends_at))
+            if participant_id == participant.id:
+                participant_busy.append((starts_at, ends_at))
+    time_off = _intervals_by(
+        session.execute(
+            TIME_OFF_QUERY, {"keyworker_ids": keyworker_ids, "start": start, "end": end}
+        )
+    )
+    timings = {
+        keyworker_id: Timing(minutes, buffer)
+        for keyworker_id, minutes, buffer in session.execute(
+            TIMINGS_QUERY, {"keyworker_ids": keyworker_ids}
+        )
+    }
+    windows = [
+        Window(weekday, starts_at, ends_at)
+        for weekday, starts_at, ends_at in session.execute(
+            WINDOWS_QUERY, {"participant_id": participant.id}
+        )
+    ]
+    return find_slots(
+        now=now,
+        rules=rules,
+        school=school_terms(session, participant.locality_id),
+        windows=windows,
+        keyworker_busy=keyworker_busy,
+        time_off=time_off,
+        participant_busy=participant_busy,
+        timings=timings,
+        limits=limits,
+        on_or_after=on_or_after,
+        before=before,
+    )
+
+
+def keyworker_timing(session: Session, keyworker_id: int) -> Timing:
+    settings = session.get(KeyworkerSettings, keyworker_id)
+    return Timing(settings.session_minutes, settings.buffer_minutes) if settings else Timing()
+
+
+# Booking one-to-one sessions ----------------------------------------------------------------
+
+
+def _day_bounds(moment: datetime) -> tuple[datetime, datetime]:
+    day = moment.astimezone(LONDON).date()
+    return local_moment(day, time(0)), local_moment(day + timedelta(days=1), time(0))
+
+
+def _check_offered(
+    session: Session,
+    *,
+    participant: User,
+    keyworker: User,
+    starts_at: datetime,
+    mode: SessionMode,
+    venue_id: int | None,
+    now: datetime,
+    limits: SearchLimits,
+    ignore_session_id: int | None = None,
+) -> Slot:
+    """The slot asked for, if the rules allow it (ignoring other bookings); else refuse."""
+    if (
+        keyworker.role != Role.KEYWORKER
+        or not keyworker.is_active
+        or keyworker.locality_id != participant.locality_id
+    ):
+        raise SlotNotOffered("That keyworker can't be booked here.")
+    day_start, day_end = _day_bounds(starts_at)
+    allowed = search_slots(
+        session,
+        participant=participant,
+        keyworker_ids=[keyworker.id],
+        now=now,
+        limits=limits,
+        on_or_after=day_start,
+        before=day_end,
+        ignore_session_id=ignore_session_id,
+        include_sessions=False,
+    )
+    for slot in allowed:
+        if slot.starts_at == starts_at and slot.mode == mode and slot.venue_id == venue_id:
+            return slot
+    raise SlotNotOffered(
+        "That time isn't one we can offer you. Choose one of the times on the list."
+    )
+
+
+def _clashes(
+    session: Session, *, slot: Slot, participant_id: int, ignore_session_id: int | None
+) -> bool:
+    gap = timedelta(minutes=keyworker_timing(session, slot.keyworker_id).buffer_minutes)
+    query = select(BookedSession.id).where(
+        BookedSession.status.in_(ACTIVE_STATUSES),
+        or_(
+            (BookedSession.keyworker_id == slot.keyworker_id)
+            & (BookedSession.starts_at < slot.ends_at + gap)
+            & (BookedSession.ends_at > slot.starts_at - gap),
+            (BookedSession.participant_id == participant_id)
+            & (BookedSession.starts_at < slot.ends_at)
+            & (BookedSession.ends_at > slot.starts_at),
+        ),
+    )
+    if ignore_session_id is not None:
+        query = query.where(BookedSession.id != ignore_session_id)
+    return session.execute(query.limit(1)).first() is not None
+
+
+def _queue_for_people(session: Session, *user_ids: int) -> None:
+    """On PostgreSQL, make bookings that involve the same keyworker or parent take turns.
+
+    Without this, two bookings for one parent with two keyworkers can each wait for the other
+    inside the exclusion check and deadlock. Locking both people's rows in id order first
+    (FOR NO KEY UPDATE, which does not block foreign-key checks) gives every booking the same
+    lock order. The exclusion constraints still have the last word. SQLite needs nothing:
+    BEGIN IMMEDIATE already lets one writer in at a time.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        select(User.id)
+        .where(User.id.in_(sorted(set(user_ids))))
+        .order_by(User.id)
+        .with_for_update(key_share=True)
+    ).all()
+
+
+def _taken(
+    session: Session, *, participant: User, slot: Slot, now: datetime, limits: SearchLimits
+) -> SlotTaken:
+    alternatives = search_slots(
+        session, participant=participant, keyworker_ids=[slot.keyworker_id], now=now, limits=limits
+    )
+    return SlotTaken(nearest(alternatives, slot.starts_at))
+
+
+def _guarded_change(session: Session, change) -> bool:
+    """Make a change and flush it inside a savepoint; False when the database refuses it as
+    an overlapping session (the change is then undone and the transaction stays usable).
+
+    On PostgreSQL two bookings that each wait for the other's exclusion check (one parent, two
+    keyworkers) can deadlock; the one PostgreSQL picks as victim simply tries again, and then
+    meets the other's committed row as an ordinary conflict.
+    """
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            with session.begin_nested():
+                change()
+                session.flush()
+        except IntegrityError as error:
+            if "no_overlap" not in str(error.orig):
+                raise
+            return False
+        except OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) != DEADLOCK or attempt + 1 == DEADLOCK_RETRIES:
+                raise
+            continue
+        return True
+    return False
+
+
+DEADLOCK = "40P01"
+DEADLOCK_RETRIES = 5
+
+
+def book_session(
+    session: Session,
+    *,
+    participant: User,
+    keyworker: User,
+    starts_at: datetime,
+    mode: SessionMode,
+    venue_id: int | None = None,
+    booked_by: User | None = None,
+    now: datetime | None = None,
+    limits: SearchLimits = DEFAULT_LIMITS,
+) -> BookedSession:
+    """Book a one-to-one session, or raise ``SlotNotOffered`` or ``SlotTaken``."""
+    now = now or utcnow()
+    slot = _check_offered(
+        session,
+        participant=participant,
+        keyworker=keyworker,
+        starts_at=starts_at,
+        mode=mode,
+        venue_id=venue_id,
+        now=now,
+        limits=limits,
+    )
+    _queue_for_people(session, participant.id, keyworker.id)
+    if _clashes(session, slot=slot, participant_id=participant.id, ignore_session_id=None):
+        raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
+    booking = BookedSession(
+        keyworker_id=keyworker.id,
+        participant_id=participant.id,
+        venue_id=venue_id,
+        mode=mode,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        booked_by_id=(booked_by or participant).id,
+        created_at=now,
+        updated_at=now,
+    )
+    if not _guarded_change(session, lambda: session.add(booking)):
+        raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
+    schedule_reminder(session, booking)
+    return booking
+
+
+def reschedule_session(
+    session: Session,
+    *,
+    booking: BookedSession,
+    starts_at: datetime,
+    mode: SessionMode,
+    venue_id: int | None = None,
+    now: datetime | None = None,
+    limits: SearchLimits = DEFAULT_LIMITS,
+) -> BookedSession:
+    """Move a booked session to another offered time, through the same guard as booking."""
+    now = now or utcnow()
+    if booking.status != SessionStatus.BOOKED or booking.starts_at <= now:
+        raise SlotNotOffered("This session can't be moved now.")
+    participant = session.get(User, booking.participant_id)
+    keyworker = session.get(User, booking.keyworker_id)
+    slot = _check_offered(
+        session,
+        participant=participant,
+        keyworker=keyworker,
+        starts_at=starts_at,
+        mode=mode,
+        venue_id=venue_id,
+        now=now,
+        limits=limits,
+        ignore_session_id=booking.id,
+    )
+    _queue_for_people(session, participant.id, keyworker.id)
+    if _clashes(session, slot=slot, participant_id=participant.id, ignore_session_id=booking.id):
+        raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
+
+    def move():
+        booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
+        booking.mode, booking.venue_id = mode, venue_id
+        booking.sequence += 1
+        booking.updated_at = now
+
+    if not _guarded_change(session, move):
+        raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
+    schedule_reminder(session, booking)
+    return booking
+
+
+def cancel_session(
+    session: Session, *, booking: BookedSession, reason: str, now: datetime | None = None
+) -> BookedSession:
+    """Cancel a booked session, keeping the reason; its time becomes free again."""
+    now = now or utcnow()
+    if booking.status != SessionStatus.BOOKED:
+        raise BookingProblem("This session is not booked, so it can't be cancelled.")
+    booking.status = SessionStatus.CANCELLED
+    booking.cancel_reason = reason
+    booking.cancelled_at = now
+    booking.sequence += 1
+    booking.updated_at = now
+    session.flush()
+    return booking
+
+
+def mark_attendance(
+    session: Session, *, booking: BookedSession, attended: bool, now: datetime | None = None
+) -> BookedSession:
+    """Record whether the parent came. Only once the session has started."""
+    now = now or utcnow()
+    if booking.status == SessionStatus.CANCELLED:
+        raise BookingProblem("This session was cancelled.")
+    if booking.starts_at > now:
+        raise BookingProblem("You can mark attendance once the session has started.")
+    booking.status = SessionStatus.ATTENDED if attended else SessionStatus.DID_NOT_ATTEND
+    booking.updated_at = now
+    session.flush()
+    return booking
+
+
+def schedule_reminder(session: Session, booking: BookedSession) -> Reminder:
+    """A reminder by email a day before the session (reset when the session moves)."""
+    reminder = session.scalar(
+        select(Reminder).where(Reminder.session_id == booking.id, Reminder.channel == "email")
+    )
+    if reminder is None:
+        reminder = Reminder(session_id=booking.id, channel="email")
+        session.add(reminder)
+    reminder.due_at = booking.starts_at - timedelta(days=1)
+    reminder.claimed_at = reminder.claimed_by = reminder.sent_at = None
+    session.flush()
+    return reminder
+
+
+# Group sessions -----------------------------------------------------------------------------
+
+
+def group_places_taken(session: Session, group_id: int) -> tuple[int, int]:
+    """(places taken, crèche places taken) for a group session."""
+    places, creche = session.execute(
+        select(
+            func.count(GroupAttendee.id),
+            func.coalesce(func.sum(GroupAttendee.creche_children), 0),
+        ).where(
+            GroupAttendee.group_session_id == group_id,
+            GroupAttendee.status != SessionStatus.CANCELLED,
+        )
+    ).one()
+    return places, creche
+
+
+def book_group_place(
+    session: Session, *, group_id: int, participant: User, creche_children: int = 0
+) -> GroupAttendee:
+    """A place at a group session, within its capacity and crèche places."""
+    # Lock the group's row so that places are counted one booking at a time (SQLite's
+    # BEGIN IMMEDIATE already serialises writers; FOR UPDATE does it on PostgreSQL).
+    group = session.scalar(
+        select(GroupSession).where(GroupSession.id == group_id).with_for_update()
+    )
+    if group is None or group.is_cancelled or group.locality_id != participant.locality_id:
+        raise BookingProblem("That group session isn't running.")
+    existing = session.scalar(
+        select(GroupAttendee).where(
+            GroupAttendee.group_session_id == group_id,
+            GroupAttendee.participant_id == participant.id,
+        )
+    )
+    if existing is not None and existing.status != SessionStatus.CANCELLED:
+        raise BookingProblem("You already have a place at this session.")
+    places, creche = group_places_taken(session, group_id)
+    if places >= group.capacity:
+        raise GroupFull("Sorry, this session is full.")
+    if creche + creche_children > group.creche_places:
+        left = max(group.creche_places - creche, 0)
+        raise GroupFull(f"Sorry, there are only {left} crèche places left at this session.")
+    if existing is None:
+        existing = GroupAttendee(group_session_id=group_id, participant_id=participant.id)
+        session.add(existing)
+    existing.status = SessionStatus.BOOKED
+    existing.creche_children = creche_children
+    session.flush()
+    return existing
+
+
+def cancel_group_place(session: Session, *, attendee: GroupAttendee) -> None:
+    attendee.status = SessionStatus.CANCELLED
+    session.flush()
+
+
+# Availability, windows and calendars ----------------------------------------------------------
+
+
+def school_calendar_or_default(session: Session, locality_id: int) -> SchoolCalendar:
+    """The locality's calendar, or an unsaved one with the usual school day (09:15–14:45)."""
+    calendar = session.get(SchoolCalendar, locality_id)
+    if calendar is None:
+        calendar = SchoolCalendar(
+            locality_id=locality_id, day_starts=time(9, 15), day_ends=time(14, 45)
+        )
+    return calendar
+
+
+def ensure_school_calendar(session: Session, locality_id: int) -> SchoolCalendar:
+    """The locality's calendar, saved, so that changes to it can be stored."""
+    calendar = school_calendar_or_default(session, locality_id)
+    if calendar not in session:
+        session.add(calendar)
+        session.flush()
+    return calendar
+
+
+def default_windows(session: Session, participant: User) -> list[Window]:
+    """The windows a parent starts with: the school day, Monday to Friday."""
+    terms = school_terms(session, participant.locality_id)
+    return [Window(day, terms.day_starts, terms.day_ends) for day in range(5)]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_feed_token(session: Session, user: User, now: datetime | None = None) -> str:
+    """A new private calendar feed address for ``user``; any earlier one stops working."""
+    revoke_feed_tokens(session, user, now)
+    token = secrets.token_urlsafe(32)
+    session.add(CalendarFeedToken(user_id=user.id, token_hash=hash_token(token)))
+    session.flush()
+    return token
+
+
+def revoke_feed_tokens(session: Session, user: User, now: datetime | None = None) -> None:
+    for feed in session.scalars(
+        select(CalendarFeedToken).where(
+            CalendarFeedToken.user_id == user.id, CalendarFeedToken.revoked_at.is_(None)
+        )
+    ):
+        feed.revoked_at = now or utcnow()
+    session.flush()
+
+
+def user_for_feed_token(session: Session, token: str) -> User | None:
+    feed = session.scalar(
+        select(CalendarFeedToken).where(
+            CalendarFeedToken.token_hash == hash_token(token),
+            CalendarFeedToken.revoked_at.is_(None),
+        )
+    )
+    return feed.user if feed else None
+
+
+def term_dates_between(terms: SchoolTerms, first: date, last: date) -> list[date]:
+    return [
+        first + timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if terms.is_term_day(first + timedelta(days=n))
+    ]
