@@ -11,8 +11,8 @@
   }
 
   // Offer to install CoPlan at a sensible moment: never on a first visit, but from a parent's
-  // second visit, or straight after something worth coming back to (a page marks that with
-  // data-offer-install, e.g. a saved check-in). "Not now" is respected for 30 days.
+  // second visit, or straight after their check-in is saved (outbox.js says so with a
+  // "coplan:checked-in" event). "Not now" is respected for 30 days.
   var offer = document.querySelector("[data-install-offer]");
   if (offer) {
     var store = {
@@ -28,15 +28,18 @@
     } catch (e) { /* no storage: never offer */ }
     var installPrompt = null;
     var hideOffer = function () { offer.hidden = true; installPrompt = null; };
+    var showOffer = function (moment) {
+      var dismissedAt = Number(store.get("coplan.install-dismissed") || 0);
+      if (!installPrompt || Date.now() - dismissedAt < 30 * 24 * 3600 * 1000) return;
+      if (visits >= 2 || moment) offer.hidden = false;
+    };
 
     window.addEventListener("beforeinstallprompt", function (event) {
       event.preventDefault(); // no browser banner on a first visit; we choose the moment
-      var dismissedAt = Number(store.get("coplan.install-dismissed") || 0);
-      if (Date.now() - dismissedAt < 30 * 24 * 3600 * 1000) return;
-      if (visits < 2 && !document.querySelector("[data-offer-install]")) return;
       installPrompt = event;
-      offer.hidden = false;
+      showOffer(false);
     });
+    document.addEventListener("coplan:checked-in", function () { showOffer(true); });
     offer.querySelector("[data-install-accept]").addEventListener("click", function () {
       if (installPrompt) installPrompt.prompt().catch(function () {});
       hideOffer();

@@ -223,6 +223,8 @@
         say(sent ? "Thank you. Your check-in is saved."
           : result === "signed-out" ? "Saved on this phone. Sign in again to send it."
           : "Saved on this phone — will send when you're back online.");
+        // A good moment to offer to install CoPlan (app.js).
+        document.dispatchEvent(new CustomEvent("coplan:checked-in"));
       });
     }, function () {
       say("Sorry, this phone couldn't save your check-in. Please try again.");

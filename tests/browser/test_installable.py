@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
@@ -101,3 +102,21 @@ def test_install_is_offered_from_the_second_visit_and_not_now_is_respected(page,
     fourth_visit.goto("/today")
     fourth_visit.evaluate(INSTALL_EVENT)
     expect(fourth_visit.get_by_role("region", name="Add CoPlan to your home screen")).to_be_hidden()
+
+
+def test_install_is_offered_straight_after_a_first_check_in(app, page, make):
+    if "checkins.new" not in app.view_functions:
+        pytest.skip("this app has no check-ins yet")
+    parent = make.participant(locality=make.locality(), name="Jodie Fraser")
+    sign_in(page, parent)
+    page.goto("/checkin")
+    page.evaluate(INSTALL_EVENT)
+    offer = page.get_by_role("region", name="Add CoPlan to your home screen")
+    expect(offer).to_be_hidden()  # a first visit
+
+    scales = page.locator("form fieldset:has(input[type=radio])")
+    for index in range(scales.count()):
+        scales.nth(index).locator("label").nth(2).click()
+    page.get_by_role("button", name="Send my check-in").click()
+    expect(page.locator("main")).to_contain_text("Your check-in is saved")
+    expect(offer).to_be_visible()
