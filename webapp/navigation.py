@@ -15,6 +15,8 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
         ("bookings.my_sessions", "Sessions"),
         ("checkins.new", "Check in"),
         ("checkins.journey", "My journey"),
+        ("caseload.my_notes", "Notes"),
+        ("voice.ideas", "Ideas"),
     ],
     Role.KEYWORKER: [
         ("caseload.index", "Caseload"),
