@@ -173,9 +173,14 @@ class OutcomeForm(BaseForm):
         if field.data and field.data > date.today():
             raise ValidationError("The date can't be in the future.")
 
-    def validate_hours_per_week(self, field):
-        if self.outcome_kind.data == OutcomeKind.ENTERED_WORK.value and not field.data:
-            raise ValidationError("Enter the hours a week for a job.")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() stops the field's own checks when it is empty, so this one lives here.
+        entered_work = self.outcome_kind.data == OutcomeKind.ENTERED_WORK.value
+        if entered_work and not self.hours_per_week.data and not self.hours_per_week.errors:
+            self.hours_per_week.errors = ["Enter the hours a week for a job."]
+            return False
+        return valid
 
 
 class StageForm(BaseForm):

@@ -197,9 +197,10 @@ TIMELINE_PAGE = 50
 
 def audit_staff_only_views(participant: User, items: list[TimelineItem]) -> None:
     """Every staff-only note shown to a member of staff leaves a line in the audit log."""
-    for item in items:
-        if item.staff_only and item.ref and item.ref[0] == "note":
-            audit.staff_viewed(db.session, "note.staff_only_viewed", participant, note=item.ref[1])
+    notes = [i.ref[1] for i in items if i.staff_only and i.ref and i.ref[0] == "note"]
+    audit.staff_viewed_each(
+        db.session, "note.staff_only_viewed", participant, [{"note": n} for n in notes]
+    )
 
 
 def timeline_json(items: list[TimelineItem]) -> list[dict]:
