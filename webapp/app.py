@@ -103,8 +103,12 @@ def register_blueprints(app: Flask) -> None:
     from webapp.caseload.views import bp as caseload_bp
     from webapp.home.views import bp as home_bp
     from webapp.pwa.views import bp as pwa_bp
+    from webapp.reports.views import bp as reports_bp
+    from webapp.voice.views import bp as voice_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(caseload_bp)
     app.register_blueprint(pwa_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(voice_bp)

@@ -28,6 +28,7 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
         ("home.manager", "Locality"),
         ("caseload.index", "Participants"),
         ("reports.index", "Reports"),
+        ("voice.overview", "Parents' voice"),
         ("admin.audit", "Audit log"),
     ],
     Role.ADMIN: [
