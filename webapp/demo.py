@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.auth.operations import create_user
+from webapp.caseload.demo import seed_service_record
 from webapp.models import (
     Locality,
     ParticipantProfile,
@@ -95,4 +96,4 @@ def seed_demo(session: Session) -> Locality:
 
 
 # Each area adds a function (session, locality) -> None that adds its demo data.
-AREA_SEEDS: list = []
+AREA_SEEDS: list = [seed_service_record]
