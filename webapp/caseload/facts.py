@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session
 
 from webapp.models import (
@@ -102,8 +103,8 @@ def gather_flags(
 
 # --- Last contact ------------------------------------------------------------------------------
 
-# Each returns a query of (participant_id, at) rows counting as contact with the service.
-# Bookings adds attended sessions here with one line.
+# Each returns a query of (participant_id, at) rows counting as contact with the service, for
+# ``ids`` (a list, or an expanding bind parameter). Bookings adds attended sessions here.
 ContactQuery = Callable[[Sequence[int]], Select]
 
 
@@ -122,12 +123,21 @@ def outcomes_contact(ids: Sequence[int]) -> Select:
 CONTACT_QUERIES: list[ContactQuery] = [staff_notes_contact, outcomes_contact]
 
 
+# Statements built once and run with a list of ids: building a union of several queries
+# on every request costs more than running it.
+IDS = bindparam("ids", expanding=True)
+
+
+@cache
+def _last_contact_statement(queries: tuple[ContactQuery, ...]) -> Select:
+    union = union_all(*(query(IDS) for query in queries)).subquery()
+    return select(union.c.participant_id, func.max(union.c.at)).group_by(union.c.participant_id)
+
+
 def last_contacts(session: Session, ids: Sequence[int]) -> dict[int, datetime]:
     """The latest contact with each person, in one query over every kind of contact."""
-    union = union_all(*(query(ids) for query in CONTACT_QUERIES)).subquery()
-    rows = session.execute(
-        select(union.c.participant_id, func.max(union.c.at)).group_by(union.c.participant_id)
-    )
+    statement = _last_contact_statement(tuple(CONTACT_QUERIES))
+    rows = session.execute(statement, {"ids": list(ids)})
     return {pid: _aware(at) for pid, at in rows}
 
 
@@ -162,17 +172,17 @@ def last_contact_facts(session: Session, ids: Sequence[int]) -> dict[int, FactVa
     }
 
 
-def stage_facts(session: Session, ids: Sequence[int]) -> dict[int, FactValue]:
-    latest = (
+LATEST_STAGES = select(PipelineStageChange.participant_id, PipelineStageChange.stage).where(
+    PipelineStageChange.id.in_(
         select(func.max(PipelineStageChange.id))
-        .where(PipelineStageChange.participant_id.in_(ids))
+        .where(PipelineStageChange.participant_id.in_(IDS))
         .group_by(PipelineStageChange.participant_id)
     )
-    rows = session.execute(
-        select(PipelineStageChange.participant_id, PipelineStageChange.stage).where(
-            PipelineStageChange.id.in_(latest)
-        )
-    )
+)
+
+
+def stage_facts(session: Session, ids: Sequence[int]) -> dict[int, FactValue]:
+    rows = session.execute(LATEST_STAGES, {"ids": list(ids)})
     return {
         pid: FactValue(text=f"{stage}. {PIPELINE_STAGES[stage]}", sort=stage, raw=stage)
         for pid, stage in rows
@@ -196,21 +206,24 @@ def no_contact_flags(
     return flagged
 
 
+CONTACT_REQUESTS = (
+    select(Note.participant_id, func.max(Note.created_at))
+    .where(
+        Note.participant_id.in_(IDS),
+        Note.asks_for_contact.is_(True),
+        Note.author_id == Note.participant_id,
+    )
+    .group_by(Note.participant_id)
+)
+
+
 def contact_request_flags(
     session: Session, people: dict[int, User], facts: dict[str, dict[int, FactValue]]
 ) -> dict[int, str]:
     """People who asked to be contacted and have not been since."""
     if not people:
         return {}
-    rows = session.execute(
-        select(Note.participant_id, func.max(Note.created_at))
-        .where(
-            Note.participant_id.in_(list(people)),
-            Note.asks_for_contact.is_(True),
-            Note.author_id == Note.participant_id,
-        )
-        .group_by(Note.participant_id)
-    )
+    rows = session.execute(CONTACT_REQUESTS, {"ids": list(people)})
     contacts = facts.get("last_contact", {})
     flagged = {}
     for pid, asked in rows:

@@ -234,15 +234,17 @@ def stage_items(
     ]
 
 
+_PAUSED_BY = aliased(User, name="paused_by")
+_RESUMED_BY = aliased(User, name="resumed_by")
+
+
 def pause_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    paused_by = aliased(User)
-    resumed_by = aliased(User)
     query = (
-        select(EngagementPause, paused_by.name, resumed_by.name)
-        .outerjoin(paused_by, paused_by.id == EngagementPause.paused_by_id)
-        .outerjoin(resumed_by, resumed_by.id == EngagementPause.resumed_by_id)
+        select(EngagementPause, _PAUSED_BY.name, _RESUMED_BY.name)
+        .outerjoin(_PAUSED_BY, _PAUSED_BY.id == EngagementPause.paused_by_id)
+        .outerjoin(_RESUMED_BY, _RESUMED_BY.id == EngagementPause.resumed_by_id)
         .where(EngagementPause.participant_id.in_(ids))
         .order_by(EngagementPause.paused_at.desc(), EngagementPause.id.desc())
         .limit(filters.limit)
