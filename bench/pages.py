@@ -61,11 +61,13 @@ def prepare_database(env: dict) -> list[tuple[str, str, str]]:
     from sqlalchemy import select
 
     from webapp import create_app
+    from webapp.config import normalise_database_url
     from webapp.extensions import db
     from webapp.large_demo import seed_large
     from webapp.models import ParticipantProfile, User
 
-    app = create_app()
+    # The URL is passed in, not read by the config class: that was imported before env was set.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(env["DATABASE_URL"])})
     with app.app_context():
         upgrade()
         started = time.perf_counter()
@@ -290,8 +292,10 @@ def main() -> None:
             stop(app_server)
 
     bare = results.pop("bare")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nLoad average after the run (machine has {os.cpu_count()} cores): {load}")
     print(
-        f"\n{args.requests} requests a page, {args.concurrency} at a time, "
+        f"{args.requests} requests a page, {args.concurrency} at a time, "
         f"gunicorn with {WORKERS} workers"
     )
     print(f"{'page':<10} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'of bare':>8}")
