@@ -9,9 +9,11 @@ from __future__ import annotations
 import itertools
 from contextlib import contextmanager
 
+from flask import has_app_context
 from sqlalchemy.orm import Session
 
 from webapp.auth.operations import create_user
+from webapp.extensions import db
 from webapp.models import Locality, ParticipantProfile, ParticipantStatus, Role, User, utcnow
 
 PASSWORD = "correct horse battery"
@@ -24,6 +26,9 @@ class Factories:
 
     @contextmanager
     def _transaction(self):
+        # End the test's own transaction first: on SQLite it would hold the write lock.
+        if has_app_context():
+            db.session.commit()
         with Session(self.engine, expire_on_commit=False) as session:
             self.session = session
             yield session
@@ -45,6 +50,7 @@ class Factories:
         password: str = PASSWORD,
     ) -> User:
         n = next(_counter)
+        locality_id = locality.id if locality else None  # read before the test's commit
         with self._transaction() as session:
             user = create_user(
                 session,
@@ -52,7 +58,7 @@ class Factories:
                 name=name or f"{role.value.title()} {n}",
                 email=email or f"{role.value}{n}@example.org",
                 password=password,
-                locality_id=locality.id if locality else None,
+                locality_id=locality_id,
             )
         return user
 
@@ -79,6 +85,7 @@ class Factories:
     ) -> User:
         n = next(_counter)
         consented = status != ParticipantStatus.INVITED
+        locality_id, keyworker_id = locality.id, keyworker.id if keyworker else None
         with self._transaction() as session:
             user = create_user(
                 session,
@@ -87,10 +94,10 @@ class Factories:
                 email=email if email is not None or phone else f"parent{n}@example.org",
                 phone=phone,
                 password=password,
-                locality_id=locality.id,
+                locality_id=locality_id,
             )
             user.profile = ParticipantProfile(
-                keyworker_id=keyworker.id if keyworker else None,
+                keyworker_id=keyworker_id,
                 children_stages=children_stages or ["primary"],
                 status=status,
                 consent_version="2026-11" if consented else None,

@@ -7,15 +7,16 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import assets, cli, errors, navigation, policy, security, templating
+from webapp import assets, cli, errors, logs, navigation, policy, security, templating
 from webapp.config import (
     Config,
     ProductionConfig,
     check_production,
     instance_secret_key,
 )
-from webapp.extensions import csrf, db, limiter, migrate
+from webapp.extensions import compress, csrf, db, limiter, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,12 +31,15 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, config)
+    logs.init_app(app)
+    trust_proxy(app)
     setup_database(app)
     security.init_app(app)
     setup_accounts(app)
     csrf.init_app(app)
     policy.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     assets.init_app(app)
     navigation.init_app(app)
     templating.init_app(app)
@@ -59,6 +63,13 @@ def load_config(app: Flask, config: type[Config] | dict | None) -> None:
     elif not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def trust_proxy(app: Flask) -> None:
+    """Believe X-Forwarded-* only from as many proxies as the operator says are in front."""
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def setup_database(app: Flask) -> None:
@@ -99,9 +110,12 @@ def setup_accounts(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from webapp.admin.views import bp as admin_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.caseload.views import bp as caseload_bp
     from webapp.home.views import bp as home_bp
+    from webapp.ops.views import bp as ops_bp
+    from webapp.privacy.views import bp as privacy_bp
     from webapp.pwa.views import bp as pwa_bp
     from webapp.reports.views import bp as reports_bp
     from webapp.voice.views import bp as voice_bp
@@ -110,5 +124,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(caseload_bp)
     app.register_blueprint(pwa_bp)
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(ops_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(voice_bp)

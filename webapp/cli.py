@@ -10,6 +10,24 @@ from webapp.extensions import db
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(apply_retention_command)
+
+
+@click.command("apply-retention")
+@click.option("--dry-run", is_flag=True, help="List what would be anonymised; change nothing.")
+def apply_retention_command(dry_run: bool) -> None:
+    """Anonymise records closed for longer than RETENTION_DAYS. Safe to run twice, or on
+    several machines at once."""
+    from webapp.models import utcnow
+    from webapp.privacy.retention import apply_retention
+
+    days = current_app.config["RETENTION_DAYS"]
+    ids = apply_retention(db.session, now=utcnow(), retention_days=days, dry_run=dry_run)
+    db.session.commit()
+    verb = "Would anonymise" if dry_run else "Anonymised"
+    click.echo(f"{verb} {len(ids)} record(s) closed more than {days} days ago.")
+    for participant_id in ids:
+        click.echo(f"  participant {participant_id}")
 
 
 @click.command("seed-demo")

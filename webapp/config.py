@@ -37,6 +37,9 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
+    # How many reverse proxies (nginx, a load balancer) stand in front; 0 trusts no
+    # X-Forwarded-* header at all.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -51,7 +54,15 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    STAFF_IDLE_MINUTES = 30
+    STAFF_SESSION_HOURS = 12
+    # Staff must set up an authenticator app before they see anyone's record.
+    STAFF_TWO_FACTOR_REQUIRED = os.environ.get("STAFF_TWO_FACTOR_REQUIRED", "").lower() in (
+        "1",
+        "true",
+        "yes",
+    )
 
     WTF_CSRF_TIME_LIMIT = None  # a parent may leave a form open between school runs
 
@@ -67,6 +78,23 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     SIGN_IN_LIMIT = "10 per 5 minutes"
+
+    # Closed records are anonymised after this many days (`flask apply-retention`).
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(6 * 365)))
+
+    # Compress pages, styles and scripts: most parents are on slow mobile data.
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/csv",
+        "text/calendar",
+        "application/javascript",
+        "application/json",
+        "application/manifest+json",
+        "image/svg+xml",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
 
     DEMO_DATA_ALLOWED = True
     TESTING = False
@@ -93,8 +121,10 @@ class ProductionConfig(Config):
 
     ENV_NAME = "production"
     DEMO_DATA_ALLOWED = False
+    STAFF_TWO_FACTOR_REQUIRED = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
 
 
 class UnsafeConfiguration(RuntimeError):

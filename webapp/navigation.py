@@ -17,6 +17,7 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
         ("checkins.journey", "My journey"),
         ("caseload.my_notes", "Notes"),
         ("voice.ideas", "Ideas"),
+        ("privacy.index", "My information"),
     ],
     Role.KEYWORKER: [
         ("caseload.index", "Caseload"),
@@ -29,12 +30,14 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
         ("caseload.index", "Participants"),
         ("reports.index", "Reports"),
         ("voice.overview", "Parents' voice"),
-        ("admin.audit", "Audit log"),
+        ("admin.audit_log", "Audit log"),
+        ("admin.erasure_requests", "Deletion requests"),
     ],
     Role.ADMIN: [
         ("home.manager", "Overview"),
         ("caseload.index", "Participants"),
-        ("admin.audit", "Audit log"),
+        ("admin.audit_log", "Audit log"),
+        ("admin.erasure_requests", "Deletion requests"),
     ],
 }
 

@@ -328,3 +328,14 @@ def test_same_number_of_queries_for_10_and_500_events(
     assert len(page.select(".timeline__item")) == 50
     assert page.find("a", string="Show older")
     assert len(large) == len(small)
+
+
+def test_staff_only_notes_are_left_out_of_the_parents_download(pages, team, keyworker):
+    parent = team["parent"]
+    write_note(pages, parent, "Shared words.")
+    write_note(pages, parent, "Staff words.", staff_only=True)
+    pages.sign_out()
+    pages.sign_in(parent)
+    for kind in ("json", "html"):
+        body = pages.client.get(pages.url("privacy.download", kind=kind)).get_data(as_text=True)
+        assert "Shared words." in body and "Staff words." not in body

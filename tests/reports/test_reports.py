@@ -142,7 +142,7 @@ def test_csv_cells_cannot_carry_formulas(pages, make):
         ("-2", "'-2"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("Aisha née Rahman", "Aisha née Rahman"),
-        (-2.5, -2.5),
+        (-2.5, "-2.5"),
         (None, ""),
     ],
 )

@@ -59,3 +59,12 @@ class ForgotPasswordForm(BaseForm):
         validators=[DataRequired("Enter the email address you use for CoPlan."), Length(max=254)],
         render_kw={"autocomplete": "email", "type": "email"},
     )
+
+
+class SecondStepForm(BaseForm):
+    code = StringField(
+        "Code",
+        description="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        validators=[DataRequired("Enter the code from your authenticator app."), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -19,19 +20,21 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from webapp import audit
-from webapp.auth import operations
+from webapp.auth import operations, two_factor
 from webapp.auth.forms import (
     AcceptInvitationForm,
     ForgotPasswordForm,
     ResetPasswordForm,
+    SecondStepForm,
     SignInForm,
 )
+from webapp.auth.session import load_user, start_session_clock
 from webapp.auth.tokens import TokenError, find_token
 from webapp.extensions import db, limiter, sign_in_key
 from webapp.forms import EmptyForm
 from webapp.mail import send_mail
 from webapp.models import TokenPurpose
-from webapp.policy import public, signed_in
+from webapp.policy import public, signed_in, staff_only
 
 bp = Blueprint("auth", __name__)
 
@@ -68,14 +71,16 @@ def sign_in():
     if form.validate_on_submit():
         user = operations.authenticate(db.session, form.identifier.data, form.password.data)
         if user is not None:
-            audit.record(db.session, "sign_in.succeeded", actor=user)
+            next_page = safe_next(request.args.get("next"))
             session.clear()  # a new session at sign-in: nothing carried over from before
-            # Only parents, on their own phone, stay signed in; staff sessions always time out.
-            remember = bool(form.remember.data) and not user.is_staff
-            login_user(user, remember=remember)
-            session.permanent = remember
-            db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+            if user.is_staff and two_factor.is_enrolled(db.session, user):
+                session["pending_user"] = user.get_id()
+                session["pending_since"] = int(time.time())
+                session["pending_next"] = next_page
+                db.session.commit()
+                return redirect(url_for("auth.second_step"))
+            complete_sign_in(user, remember=bool(form.remember.data), two_step=False)
+            return redirect(next_page or url_for("home.index"))
         known = operations.find_user(db.session, form.identifier.data)
         audit.record(
             db.session, "sign_in.failed", participant=None, account=known.id if known else None
@@ -83,6 +88,83 @@ def sign_in():
         db.session.commit()
         form.password.errors.append(SIGN_IN_FAILED)
     return render_template("auth/sign_in.html", form=form)
+
+
+def complete_sign_in(user, *, remember: bool, two_step: bool) -> None:
+    """Sign the person in, in a fresh session, and record it."""
+    audit.record(db.session, "sign_in.succeeded", actor=user, two_step=two_step)
+    # Only parents, on their own phone, stay signed in; staff sessions always time out.
+    remember = remember and not user.is_staff
+    login_user(user, remember=remember)
+    session.permanent = remember
+    session["two_step"] = two_step
+    start_session_clock()
+    db.session.commit()
+
+
+PENDING_SECONDS = 300
+
+
+def pending_user():
+    """The member of staff who gave the right password and now owes a code, if any."""
+    since = session.get("pending_since", 0)
+    if not session.get("pending_user") or time.time() - since > PENDING_SECONDS:
+        return None
+    return load_user(session["pending_user"])
+
+
+def _pending_key() -> str:
+    return f"second-step:{session.get('pending_user', '')}"
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@public
+@limiter.limit("5 per 5 minutes", key_func=_pending_key, methods=["POST"], deduct_when=_failed)
+def second_step():
+    user = pending_user()
+    if user is None:
+        flash("Sign in again: codes must be entered within 5 minutes.", "info")
+        return redirect(url_for("auth.sign_in"))
+    form = SecondStepForm()
+    if form.validate_on_submit():
+        if two_factor.verify_second_step(db.session, user, form.code.data):
+            next_page = session.get("pending_next")
+            session.clear()
+            complete_sign_in(user, remember=False, two_step=True)
+            return redirect(next_page or url_for("home.index"))
+        audit.record(db.session, "sign_in.failed", account=user.id, step="code")
+        db.session.commit()
+        form.code.errors.append("That code is not right. Codes change every 30 seconds.")
+    return render_template("auth/second_step.html", form=form)
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+@staff_only
+def two_step_setup():
+    if request.method == "GET" and two_factor.is_enrolled(db.session, current_user):
+        return render_template("auth/two_step_done.html", codes=None)
+    form = SecondStepForm()
+    if form.validate_on_submit():
+        codes = two_factor.finish_enrolment(db.session, current_user, form.code.data)
+        if codes is not None:
+            audit.record(db.session, "two_factor.enrolled", actor=current_user)
+            session["two_step"] = True
+            db.session.commit()
+            return render_template("auth/two_step_done.html", codes=codes)
+        form.code.errors.append(
+            "That code is not right. Check the app shows CoPlan, and try the newest code."
+        )
+    # A wrong code keeps the secret the person's app already has; a fresh visit makes a new one.
+    credential = form.is_submitted() and two_factor.credential_for(db.session, current_user)
+    credential = credential or two_factor.start_enrolment(db.session, current_user)
+    db.session.commit()
+    secret = credential.secret
+    return render_template(
+        "auth/two_step_setup.html",
+        form=form,
+        secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        qr_code=two_factor.qr_code_data_uri(two_factor.provisioning_uri(credential, current_user)),
+    )
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -138,6 +220,7 @@ def accept_invitation(token: str):
             logout_user()
         session.clear()
         login_user(user)
+        start_session_clock()
         db.session.commit()
         flash(f"Welcome to CoPlan, {user.first_name}. You're signed in.", "success")
         return redirect(url_for("home.index"))

@@ -16,6 +16,12 @@ from webapp.models.people import (
     TokenPurpose,
     User,
 )
+from webapp.models.privacy import (
+    ErasureRequest,
+    ErasureStatus,
+    RecoveryCode,
+    TwoFactorCredential,
+)
 from webapp.models.record import (
     OUTCOME_KIND_LABELS,
     PAUSE_REASON_LABELS,
@@ -60,6 +66,10 @@ __all__ = [
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "Base",
+    "ErasureRequest",
+    "ErasureStatus",
+    "RecoveryCode",
+    "TwoFactorCredential",
     "Locality",
     "OutboxMail",
     "ParticipantProfile",

@@ -132,6 +132,7 @@ class ParticipantProfile(Base):
     consent_version: Mapped[str | None] = mapped_column(String(20))
     consented_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    anonymised_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="profile", foreign_keys=[user_id])
     keyworker: Mapped[User | None] = relationship(foreign_keys=[keyworker_id])

@@ -8,19 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from flask import Response
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str | int | float:
-    """A cell value; text that a spreadsheet would run as a formula is escaped with a quote."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+from webapp.csvsafe import safe_cell
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:

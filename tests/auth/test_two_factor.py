@@ -1,0 +1,89 @@
+import time
+
+import pyotp
+import pytest
+
+from webapp.models import TwoFactorCredential
+
+
+def enrol(pages, session, user_id):
+    page = pages.get("auth.two_step_setup")
+    assert page.select_one("img")["src"].startswith("data:image/svg+xml")
+    secret = page.select_one("[data-secret]").text.replace(" ", "")
+    assert session.get(TwoFactorCredential, user_id).secret == secret
+    wrong = pages.post("auth.two_step_setup", {"code": "000000"}, _expected_status=200)
+    assert "not right" in wrong.select_one("#code-error").text
+    # The wrong code kept the same secret, so the app's next code works.
+    done = pages.post(
+        "auth.two_step_setup", {"code": pyotp.TOTP(secret).now()}, _expected_status=200
+    )
+    codes = [li.text for li in done.select("[data-recovery-codes] li")]
+    assert len(codes) == 10
+    return secret, codes
+
+
+@pytest.fixture
+def keyworker(make):
+    return make.keyworker(locality=make.locality())
+
+
+def test_staff_enrol_then_need_a_code_to_sign_in(pages, keyworker, session, client):
+    pages.sign_in(keyworker)
+    secret, _ = enrol(pages, session, keyworker.id)
+    pages.sign_out()
+
+    response = pages.sign_in(keyworker)
+    assert response.response.location == "/sign-in/code"
+    # Not signed in until the code is given.
+    assert client.get(pages.url("caseload.index")).status_code == 302
+    page = pages.post("auth.second_step", {"code": "123456"}, _expected_status=200)
+    assert "not right" in page.select_one("#code-error").text
+    credential = session.get(TwoFactorCredential, keyworker.id)
+    credential.last_used_step = None  # enrolment used this 30-second step; allow it again
+    session.commit()
+    pages.post("auth.second_step", {"code": pyotp.TOTP(secret).now()})
+    pages.get("caseload.index")
+
+
+def test_a_code_cannot_be_replayed(pages, keyworker, session):
+    pages.sign_in(keyworker)
+    secret, _ = enrol(pages, session, keyworker.id)
+    pages.sign_out()
+    pages.sign_in(keyworker)
+    # The code used to enrol is refused now, though it is still within the clock-drift window.
+    used_step = session.get(TwoFactorCredential, keyworker.id).last_used_step
+    assert abs(used_step - int(time.time() // 30)) <= 1
+    used_code = pyotp.TOTP(secret).at(used_step * 30)
+    page = pages.post("auth.second_step", {"code": used_code}, _expected_status=200)
+    assert "not right" in page.text
+
+
+def test_recovery_code_works_once(pages, keyworker, session):
+    pages.sign_in(keyworker)
+    _, codes = enrol(pages, session, keyworker.id)
+    pages.sign_out()
+    pages.sign_in(keyworker)
+    pages.post("auth.second_step", {"code": codes[0]})
+    pages.sign_out()
+    pages.sign_in(keyworker)
+    pages.post("auth.second_step", {"code": codes[0]}, _expected_status=200)
+
+
+def test_required_two_step_sends_staff_to_set_it_up(another_app, make):
+    from tests.pages import PageClient
+
+    fresh = another_app(STAFF_TWO_FACTOR_REQUIRED=True)
+    pages = PageClient(fresh.test_client(), fresh)
+    locality = make.locality()
+    pages.sign_in(make.keyworker(locality=locality))
+    response = pages.get("caseload.index", _expected_status=302)
+    assert response.response.location == "/account/two-step"
+    pages.sign_out()
+    # Parents are never forced.
+    pages.sign_in(make.participant(locality=locality))
+    pages.get("home.today")
+
+
+def test_participants_cannot_open_two_step_setup(pages, make):
+    pages.sign_in(make.participant(locality=make.locality()))
+    pages.get("auth.two_step_setup", _expected_status=403)
