@@ -187,6 +187,14 @@ def test_entering_work_needs_hours_and_is_shown_with_them(pages, team, keyworker
 
 def test_referrals_are_made_and_updated(pages, team, keyworker, session, make):
     parent = team["parent"]
+    page = pages.post(
+        "caseload.add_referral",
+        {"referral_kind": "money-advice", "organisation": "", "made_on": "not a date"},
+        _expected_status=422,
+        participant_id=parent.id,
+    )
+    assert "organisation's name" in page.select_one("#organisation-error").text
+    assert "real date" in page.select_one("#made_on-error").text
     pages.post(
         "caseload.add_referral",
         {
@@ -250,6 +258,10 @@ def test_parent_takes_a_break_and_comes_back(pages, team, session):
 
 def test_keyworker_pauses_on_the_parents_behalf(pages, team, keyworker, session):
     parent = team["parent"]
+    page = pages.get("caseload.pause", participant_id=parent.id)
+    assert page.select_one("input[value=family]")
+    page = pages.post("caseload.pause", {}, _expected_status=422, participant_id=parent.id)
+    assert "Choose a reason" in page.select_one(".error-summary").text
     pages.post("caseload.pause", {"reason": "family"}, participant_id=parent.id)
     assert session.get(User, parent.id).profile.status == ParticipantStatus.PAUSED
     pages.post("caseload.resume", participant_id=parent.id)

@@ -125,7 +125,7 @@ class ReferralForm(BaseForm):
     )
     made_on = DateInputField(
         "Date of the referral",
-        validators=[DataRequired("Enter the date.")],
+        validators=[InputRequired("Enter the date.")],
         default=date.today,
     )
 
@@ -145,7 +145,7 @@ class OutcomeForm(BaseForm):
         validators=[DataRequired("Choose the outcome.")],
     )
     achieved_on = DateInputField(
-        "When", validators=[DataRequired("Enter the date.")], default=date.today
+        "When", validators=[InputRequired("Enter the date.")], default=date.today
     )
     hours_per_week = IntegerField(
         "Hours a week (for work)",

@@ -282,17 +282,17 @@ def record(participant_id: int, forms: dict | None = None, status: int = 200):
             history=history,
             stage=history[0] if history else None,
             note_form=forms.get("note") or NoteForm(formdata=None),
-            referral_form=forms.get("referral") or ReferralForm(formdata=None),
-            outcome_form=forms.get("outcome") or OutcomeForm(formdata=None),
             stage_form=stage_form,
-            pause_form=forms.get("pause") or PauseForm(formdata=None),
-            status_form=ReferralStatusForm(formdata=None),
+            status_choices=REFERRAL_STATUS_CHOICES,
             panels=record_panels(),
         ),
         status,
     )
     response.vary.add("HX-Request")
     return response
+
+
+REFERRAL_STATUS_CHOICES = ReferralStatusForm.status.kwargs["choices"]
 
 
 def back_to_record(participant: User, message: str, anchor: str = "timeline"):
@@ -323,13 +323,38 @@ def add_note(participant_id: int):
     return back_to_record(participant, f"Note saved. {shared}")
 
 
-@bp.route("/<int:participant_id>/referrals", methods=["POST"])
+FORM_PAGES = {
+    "referral": ("Make a referral", "Save referral", ["referral_kind", "organisation", "made_on"]),
+    "outcome": (
+        "Record an outcome",
+        "Record outcome",
+        ["outcome_kind", "achieved_on", "hours_per_week", "contract_type", "detail"],
+    ),
+    "pause": ("Pause involvement", "Pause involvement", ["reason"]),
+}
+
+
+def form_page(participant: User, kind: str, form):
+    """One form on a page of its own: short on a phone, and cheap to show again with errors."""
+    title, button, fields = FORM_PAGES[kind]
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "caseload/form_page.html",
+        participant=participant,
+        title=title,
+        button_text=button,
+        form=form,
+        fields=[form[name] for name in fields],
+    ), status
+
+
+@bp.route("/<int:participant_id>/referrals", methods=["GET", "POST"])
 @staff_only
 def add_referral(participant_id: int):
     participant = participant_or_404(participant_id)
     form = ReferralForm()
     if not form.validate_on_submit():
-        return record(participant_id, forms={"referral": form}, status=422)
+        return form_page(participant, "referral", form)
     operations.make_referral(
         db.session,
         participant=participant,
@@ -362,13 +387,13 @@ def update_referral(participant_id: int, referral_id: int):
     return back_to_record(participant, "Referral updated.", "referrals")
 
 
-@bp.route("/<int:participant_id>/outcomes", methods=["POST"])
+@bp.route("/<int:participant_id>/outcomes", methods=["GET", "POST"])
 @staff_only
 def add_outcome(participant_id: int):
     participant = participant_or_404(participant_id)
     form = OutcomeForm()
     if not form.validate_on_submit():
-        return record(participant_id, forms={"outcome": form}, status=422)
+        return form_page(participant, "outcome", form)
     operations.record_outcome(
         db.session,
         participant=participant,
@@ -398,13 +423,13 @@ def change_stage(participant_id: int):
     return back_to_record(participant, message, "stage-card")
 
 
-@bp.route("/<int:participant_id>/pause", methods=["POST"])
+@bp.route("/<int:participant_id>/pause", methods=["GET", "POST"])
 @staff_only
 def pause(participant_id: int):
     participant = participant_or_404(participant_id)
     form = PauseForm()
     if not form.validate_on_submit():
-        return record(participant_id, forms={"pause": form}, status=422)
+        return form_page(participant, "pause", form)
     try:
         operations.pause(
             db.session,
