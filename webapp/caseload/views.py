@@ -247,12 +247,17 @@ def record(participant_id: int, forms: dict | None = None, status: int = 200):
         response = make_response(render_template("caseload/_timeline.html", **timeline_context))
         response.vary.add("HX-Request")
         return response
-    invitation = db.session.scalar(
-        select(AccessToken)
-        .where(AccessToken.user_id == participant.id, AccessToken.purpose == TokenPurpose.INVITE)
-        .order_by(AccessToken.created_at.desc())
-        .limit(1)
-    )
+    profile = participant.profile
+    invitation = None
+    if profile.status == ParticipantStatus.INVITED:
+        invitation = db.session.scalar(
+            select(AccessToken)
+            .where(
+                AccessToken.user_id == participant.id, AccessToken.purpose == TokenPurpose.INVITE
+            )
+            .order_by(AccessToken.created_at.desc())
+            .limit(1)
+        )
     mail = db.session.scalars(
         select(OutboxMail)
         .where(OutboxMail.user_id == participant.id)
@@ -274,7 +279,7 @@ def record(participant_id: int, forms: dict | None = None, status: int = 200):
         render_template(
             "caseload/record.html",
             **timeline_context,
-            profile=participant.profile,
+            profile=profile,
             invitation=invitation,
             mail=mail,
             form=EmptyForm(),
