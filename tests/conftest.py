@@ -108,13 +108,21 @@ def clean_database(request):
 def another_app(app):
     """A second app on the same database, for tests that add routes or change settings."""
 
+    built = []
+
     def build(**settings):
         attributes = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], **settings}
         other = create_app(type("OtherTestConfig", (TestConfig,), attributes))
         other.test_client_class = IsolatedClient
+        built.append(other)
         return other
 
-    return build
+    yield build
+    # Close their connections now, or psycopg warns when they are garbage-collected later,
+    # failing whichever test happens to be running then.
+    for other in built:
+        with other.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
