@@ -118,8 +118,8 @@ def another_app(app):
         return other
 
     yield build
-    # Close their connections now, or psycopg warns when they are garbage-collected later,
-    # failing whichever test happens to be running then.
+    # Close the other apps' connections now, not whenever the garbage collector gets to them
+    # (on PostgreSQL an unclosed connection is a ResourceWarning, which fails a later test).
     for other in built:
         with other.app_context():
             db.engine.dispose()

@@ -16,7 +16,7 @@ from webapp.config import (
     check_production,
     instance_secret_key,
 )
-from webapp.extensions import csrf, db, limiter, migrate
+from webapp.extensions import compress, csrf, db, limiter, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     csrf.init_app(app)
     policy.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     assets.init_app(app)
     navigation.init_app(app)
     templating.init_app(app)
@@ -110,19 +111,25 @@ def setup_accounts(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from webapp.admin.views import bp as admin_bp
+    from webapp.api.views import bp as api_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.bookings.views import bp as bookings_bp
     from webapp.caseload.views import bp as caseload_bp
+    from webapp.checkins.views import bp as checkins_bp
     from webapp.home.views import bp as home_bp
     from webapp.ops.views import bp as ops_bp
+    from webapp.plans.views import bp as plans_bp
     from webapp.privacy.views import bp as privacy_bp
     from webapp.pwa.views import bp as pwa_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(caseload_bp)
+    app.register_blueprint(plans_bp)
     app.register_blueprint(pwa_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(ops_bp)
+    app.register_blueprint(checkins_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(bookings_bp)

@@ -30,8 +30,27 @@ def asset_url(filename: str, **kwargs) -> str:
     return url_for("static", filename=filename, v=content_hash(filename), **kwargs)
 
 
+def _read_for_compression(response) -> None:
+    """Hand the compressor the file's bytes, and close the file at once.
+
+    Static text files are small; read here, they can be compressed without leaving the
+    file open until the server gets round to closing the response."""
+    if response.direct_passthrough and response.mimetype in current_app.config.get(
+        "COMPRESS_MIMETYPES", ()
+    ):
+        wrapped = response.response
+        response.direct_passthrough = False
+        try:
+            response.set_data(b"".join(wrapped))
+        finally:
+            close = getattr(wrapped, "close", None)
+            if close:
+                close()
+
+
 def cache_fingerprinted(response):
     if request.endpoint == "static" and response.status_code == 200:
+        _read_for_compression(response)
         filename = request.view_args.get("filename", "")
         if request.args.get("v") == content_hash(filename):
             response.headers["Cache-Control"] = IMMUTABLE

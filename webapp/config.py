@@ -82,6 +82,20 @@ class Config:
     # Closed records are anonymised after this many days (`flask apply-retention`).
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(6 * 365)))
 
+    # Compress pages, styles and scripts: most parents are on slow mobile data.
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/csv",
+        "text/calendar",
+        "application/javascript",
+        "application/json",
+        "application/manifest+json",
+        "image/svg+xml",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
+
     DEMO_DATA_ALLOWED = True
     TESTING = False
 

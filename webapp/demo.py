@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from webapp.auth.operations import create_user
 from webapp.bookings.demo import seed_bookings
+from webapp.checkins.demo import seed_checkins
 from webapp.models import (
     Locality,
     ParticipantProfile,
@@ -18,6 +19,7 @@ from webapp.models import (
     User,
     utcnow,
 )
+from webapp.plans.demo import seed_demo_plan
 
 DEMO_PASSWORD = "coplan-demo"
 
@@ -96,4 +98,4 @@ def seed_demo(session: Session) -> Locality:
 
 
 # Each area adds a function (session, locality) -> None that adds its demo data.
-AREA_SEEDS: list = [seed_bookings]
+AREA_SEEDS: list = [seed_demo_plan, seed_bookings, seed_checkins]

@@ -22,7 +22,12 @@ MESSAGES = {
 
 
 def wants_json() -> bool:
-    return request.blueprint == "api" or (request.accept_mimetypes.best == "application/json")
+    # The path counts too: a wrong method or address under /api/ has no blueprint.
+    return (
+        request.blueprint == "api"
+        or request.path.startswith("/api/")
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def render_error(status: int, title: str | None = None, detail: str | None = None):

@@ -6,11 +6,12 @@ from flask_wtf import FlaskForm
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    # NUL can't be stored in PostgreSQL text and is never meant: drop it with the stray spaces.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 class BaseForm(FlaskForm):
-    """A form whose text fields arrive without stray spaces from a phone keyboard."""
+    """A form whose text fields arrive without stray spaces from a phone keyboard, or NULs."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):

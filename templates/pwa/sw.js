@@ -3,6 +3,10 @@
 const SHELL_CACHE = "coplan-shell-{{ version }}";
 const SHELL = {{ shell | tojson }};
 const OFFLINE_URL = {{ url_for('pwa.offline') | tojson }};
+// Pages that have a blank, personal-data-free stand-in kept here (the check-in form).
+const STAND_INS = {{ stand_ins | tojson }};
+// The outbox: sends check-ins saved on the phone when Background Sync fires.
+importScripts({{ asset_url('js/outbox.js') | tojson }});
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -32,7 +36,7 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     // Always ask the network for pages; fall back to the offline page, never to a stored page.
     event.respondWith(
-      fetch(request).catch(() => caches.match(OFFLINE_URL))
+      fetch(request).catch(() => caches.match(STAND_INS[url.pathname] || OFFLINE_URL))
     );
     return;
   }

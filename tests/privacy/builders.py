@@ -30,6 +30,7 @@ from webapp.models import (
     TwoFactorCredential,
     utcnow,
 )
+from webapp.plans import operations as plan_operations
 
 SECRET_TEXT = "Aisha's very private words"
 
@@ -61,6 +62,13 @@ def audit_events(session, participant, staff):
     audit.record(session, "record.viewed", actor=staff, participant=participant)
 
 
+def checkins(session, participant, staff):
+    from tests.checkins.helpers import entry
+    from webapp.checkins.sync import merge_checkins
+
+    merge_checkins(session, participant.id, [entry(note=SECRET_TEXT, note_shared=True)])
+
+
 def erasure_requests(session, participant, staff):
     session.add(ErasureRequest(participant_id=participant.id, requested_by_id=participant.id))
 
@@ -71,6 +79,34 @@ def two_factor_credentials(session, participant, staff):
 
 def recovery_codes(session, participant, staff):
     session.add(RecoveryCode(user_id=participant.id, code_hash="c" * 64))
+
+
+def plans(session, participant, staff):
+    """A plan with a row in every plan table: goal, step, history, agreement, comment, notice."""
+    plan = plan_operations.plan_for(session, participant)
+    goal = plan_operations.add_goal(
+        session, plan=plan, actor=participant, title=SECRET_TEXT, area="confidence", why=SECRET_TEXT
+    )
+    plan_operations.add_step(
+        session, goal=goal, actor=staff, text=SECRET_TEXT, owner="partner", partner_name="CAB"
+    )
+    plan_operations.agree(session, plan=plan, actor=staff, revision=plan.revision)
+    plan_operations.add_comment(session, goal=goal, actor=participant, body=SECRET_TEXT)
+
+
+def made_with_the_plan(session, participant, staff):
+    """Rows the ``plans`` builder has already made."""
+
+
+PLAN_TABLES = [
+    "plan_goals",
+    "plan_steps",
+    "plan_events",
+    "plan_agreements",
+    "plan_agreement_confirmations",
+    "plan_goal_comments",
+    "notifications",
+]
 
 
 def _session(session, participant, staff):
@@ -165,10 +201,13 @@ def keyworker_settings(session, participant, staff):
 
 
 BUILDERS = {
+    "plans": plans,
+    **dict.fromkeys(PLAN_TABLES, made_with_the_plan),
     "access_tokens": access_tokens,
     "outbox_mail": outbox_mail,
     "audit_events": audit_events,
     "erasure_requests": erasure_requests,
+    "checkins": checkins,
     "two_factor_credentials": two_factor_credentials,
     "recovery_codes": recovery_codes,
     "sessions": sessions,

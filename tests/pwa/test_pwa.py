@@ -45,3 +45,11 @@ def test_static_files_are_fingerprinted_and_cached_for_a_year(client, pages):
 def test_htmx_is_vendored_with_its_version(pages):
     page = pages.get("auth.sign_in")
     assert any("htmx-2.0.11.min.js" in s["src"] for s in page.select("script"))
+
+
+def test_pages_and_assets_are_compressed(client, pages):
+    page = pages.get("auth.sign_in")
+    for url in ("/sign-in", page.select_one("link[rel=stylesheet]")["href"]):
+        response = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+        assert response.headers["Content-Encoding"] in ("br", "gzip")
+        assert "Accept-Encoding" in response.headers["Vary"]

@@ -27,22 +27,13 @@ def is_enrolled(session: Session, user: User) -> bool:
     return credential is not None and credential.enabled_at is not None
 
 
-def start_enrolment(session: Session, user: User) -> TwoFactorCredential:
-    """A new secret, not yet switched on until the person proves their app has it."""
-    credential = credential_for(session, user)
-    if credential is None:
-        credential = TwoFactorCredential(user_id=user.id, secret=pyotp.random_base32())
-        session.add(credential)
-    elif credential.enabled_at is None:
-        credential.secret = pyotp.random_base32()
-    session.flush()
-    return credential
+def new_secret() -> str:
+    """A secret for the person's authenticator app; stored only once they prove the app has it."""
+    return pyotp.random_base32()
 
 
-def provisioning_uri(credential: TwoFactorCredential, user: User) -> str:
-    return pyotp.TOTP(credential.secret).provisioning_uri(
-        name=user.email or str(user.id), issuer_name=ISSUER
-    )
+def provisioning_uri(secret: str, user: User) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email or str(user.id), issuer_name=ISSUER)
 
 
 def qr_code_data_uri(uri: str) -> str:
@@ -67,11 +58,17 @@ def _verify_totp(credential: TwoFactorCredential, code: str, now: float | None =
     return False
 
 
-def finish_enrolment(session: Session, user: User, code: str) -> list[str] | None:
+def finish_enrolment(session: Session, user: User, secret: str, code: str) -> list[str] | None:
     """Switch two-step sign-in on if the code is right; returns the new recovery codes."""
-    credential = credential_for(session, user)
-    if credential is None or not _verify_totp(credential, code):
+    candidate = TwoFactorCredential(user_id=user.id, secret=secret)
+    if not _verify_totp(candidate, code):
         return None
+    credential = credential_for(session, user)
+    if credential is None:
+        credential = TwoFactorCredential(user_id=user.id)
+        session.add(credential)
+    credential.secret = secret
+    credential.last_used_step = candidate.last_used_step
     credential.enabled_at = utcnow()
     return new_recovery_codes(session, user)
 

@@ -144,26 +144,26 @@ def two_step_setup():
     if request.method == "GET" and two_factor.is_enrolled(db.session, current_user):
         return render_template("auth/two_step_done.html", codes=None)
     form = SecondStepForm()
+    # The secret waits in the (signed) session until the person's app proves it has it.
+    secret = session.get("two_step_secret") if form.is_submitted() else None
+    if not secret:
+        secret = session["two_step_secret"] = two_factor.new_secret()
     if form.validate_on_submit():
-        codes = two_factor.finish_enrolment(db.session, current_user, form.code.data)
+        codes = two_factor.finish_enrolment(db.session, current_user, secret, form.code.data)
         if codes is not None:
             audit.record(db.session, "two_factor.enrolled", actor=current_user)
+            session.pop("two_step_secret", None)
             session["two_step"] = True
             db.session.commit()
             return render_template("auth/two_step_done.html", codes=codes)
         form.code.errors.append(
             "That code is not right. Check the app shows CoPlan, and try the newest code."
         )
-    # A wrong code keeps the secret the person's app already has; a fresh visit makes a new one.
-    credential = form.is_submitted() and two_factor.credential_for(db.session, current_user)
-    credential = credential or two_factor.start_enrolment(db.session, current_user)
-    db.session.commit()
-    secret = credential.secret
     return render_template(
         "auth/two_step_setup.html",
         form=form,
         secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        qr_code=two_factor.qr_code_data_uri(two_factor.provisioning_uri(credential, current_user)),
+        qr_code=two_factor.qr_code_data_uri(two_factor.provisioning_uri(secret, current_user)),
     )
 
 

@@ -580,12 +580,20 @@ def cancel_group_place(session: Session, *, attendee: GroupAttendee) -> None:
 # Availability, windows and calendars ----------------------------------------------------------
 
 
-def ensure_school_calendar(session: Session, locality_id: int) -> SchoolCalendar:
+def school_calendar_or_default(session: Session, locality_id: int) -> SchoolCalendar:
+    """The locality's calendar, or an unsaved one with the usual school day (09:15–14:45)."""
     calendar = session.get(SchoolCalendar, locality_id)
     if calendar is None:
         calendar = SchoolCalendar(
             locality_id=locality_id, day_starts=time(9, 15), day_ends=time(14, 45)
         )
+    return calendar
+
+
+def ensure_school_calendar(session: Session, locality_id: int) -> SchoolCalendar:
+    """The locality's calendar, saved, so that changes to it can be stored."""
+    calendar = school_calendar_or_default(session, locality_id)
+    if calendar not in session:
         session.add(calendar)
         session.flush()
     return calendar

@@ -688,7 +688,10 @@ def venues():
 @allow(Role.MANAGER)
 def school_calendar():
     locality_id = current_user.locality_id
-    calendar = operations.ensure_school_calendar(db.session, locality_id)
+    if request.method == "GET":  # looking never writes
+        calendar = operations.school_calendar_or_default(db.session, locality_id)
+    else:
+        calendar = operations.ensure_school_calendar(db.session, locality_id)
     day_form = SchoolDayForm(prefix="day")
     entry_form = CalendarEntryForm(prefix="entry")
     status = 200
@@ -768,10 +771,9 @@ def import_school_calendar():
             flash(f"Imported {len(result.entries)} terms, holidays and in-service days.", "success")
             return redirect(url_for("bookings.school_calendar"))
         errors = result.errors
-    calendar = operations.ensure_school_calendar(db.session, current_user.locality_id)
+    calendar = operations.school_calendar_or_default(db.session, current_user.locality_id)
     day_form = SchoolDayForm(prefix="day", formdata=None)
     day_form.starts_at.data, day_form.ends_at.data = calendar.day_starts, calendar.day_ends
-    db.session.commit()
     return render_calendar_page(
         day_form=day_form,
         entry_form=CalendarEntryForm(prefix="entry", formdata=None),

@@ -20,6 +20,7 @@ from webapp.models.bookings import (
     TimeOff,
     Venue,
 )
+from webapp.models.checkins import CheckIn
 from webapp.models.people import (
     SCHOOL_STAGE_LABELS,
     STAFF_ROLES,
@@ -33,6 +34,27 @@ from webapp.models.people import (
     TokenPurpose,
     User,
 )
+from webapp.models.plans import (
+    AREA_LABELS,
+    COMMENT_MAX,
+    GOAL_TITLE_MAX,
+    PARTNER_MAX,
+    STEP_TEXT_MAX,
+    WHY_MAX,
+    AgreementConfirmation,
+    Area,
+    EventKind,
+    Goal,
+    GoalComment,
+    GoalStatus,
+    Notification,
+    Plan,
+    PlanAgreement,
+    PlanEvent,
+    Side,
+    Step,
+    StepOwner,
+)
 from webapp.models.privacy import (
     ErasureRequest,
     ErasureStatus,
@@ -41,6 +63,25 @@ from webapp.models.privacy import (
 )
 
 __all__ = [
+    "AREA_LABELS",
+    "COMMENT_MAX",
+    "GOAL_TITLE_MAX",
+    "PARTNER_MAX",
+    "STEP_TEXT_MAX",
+    "WHY_MAX",
+    "AgreementConfirmation",
+    "Area",
+    "EventKind",
+    "Goal",
+    "GoalComment",
+    "GoalStatus",
+    "Notification",
+    "Plan",
+    "PlanAgreement",
+    "PlanEvent",
+    "Side",
+    "Step",
+    "StepOwner",
     "SCHOOL_STAGE_LABELS",
     "STAFF_ROLES",
     "AccessToken",
@@ -48,6 +89,7 @@ __all__ = [
     "AuditLogIsAppendOnly",
     "AvailabilityRule",
     "Base",
+    "CheckIn",
     "BookedSession",
     "CalendarEntryKind",
     "CalendarFeedToken",

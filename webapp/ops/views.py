@@ -30,9 +30,10 @@ def migration_heads() -> set[str]:
 def readyz():
     """The database answers and its schema is at the newest migration."""
     try:
-        with db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-            current = set(MigrationContext.configure(connection).get_current_heads())
+        # The request's own session: on SQLite a second connection would wait for its lock.
+        connection = db.session.connection()
+        connection.execute(text("SELECT 1"))
+        current = set(MigrationContext.configure(connection).get_current_heads())
     except Exception:  # any failure to reach the database means "not ready"
         current_app.logger.exception("Readiness check could not reach the database")
         return jsonify(status="unavailable", database="unreachable"), 503

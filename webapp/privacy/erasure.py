@@ -35,6 +35,7 @@ def _free_text_columns(table):
             isinstance(column.type, String | Text)
             or isinstance(column.type, JSON)
             and column.name.endswith(("_text", "notes", "note"))
+            or column.info.get("free_text")
         ):
             yield column
 

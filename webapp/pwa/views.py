@@ -4,6 +4,7 @@ the offline page."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, render_template, url_for
 
@@ -17,8 +18,38 @@ SHELL_ASSETS = [
     "css/app.css",
     "js/app.js",
     "js/htmx-2.0.11.min.js",
+    "js/outbox.js",
     "icons/icon-192.png",
 ]
+
+
+# Pages kept for no signal, and the pages they stand in for. They hold nothing personal: the
+# offline check-in form is a blank form that the outbox fills in on the phone.
+OFFLINE_STAND_INS = {
+    "checkins.new": "checkins.offline_form",
+}
+
+
+def offline_stand_ins() -> dict[str, str]:
+    """{path of a page: path of the shell page served in its place with no signal}."""
+    stand_ins = {}
+    for endpoint, shell in OFFLINE_STAND_INS.items():
+        if endpoint in current_app.view_functions and shell in current_app.view_functions:
+            stand_ins[url_for(endpoint)] = url_for(shell)
+            stand_ins[url_for(shell)] = url_for(shell)
+    return stand_ins
+
+
+def templates_fingerprint() -> str:
+    """Changes whenever a template does, so that the offline pages kept on phones are renewed."""
+    hashes = current_app.extensions.setdefault("coplan.template_hashes", {})
+    if "all" not in hashes or current_app.debug:
+        digest = hashlib.sha256()
+        for path in sorted(Path(current_app.template_folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.read_bytes())
+        hashes["all"] = digest.hexdigest()[:12]
+    return hashes["all"]
 
 
 @bp.route("/manifest.webmanifest")
@@ -57,9 +88,12 @@ def manifest():
 @bp.route("/sw.js")
 @public
 def service_worker():
+    stand_ins = offline_stand_ins()
     shell = [asset_url(name) for name in SHELL_ASSETS] + [url_for("pwa.offline")]
-    version = hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12]
-    body = render_template("pwa/sw.js", shell=shell, version=version)
+    shell += sorted(set(stand_ins.values()))
+    fingerprint = "\n".join([*shell, templates_fingerprint()])
+    version = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+    body = render_template("pwa/sw.js", shell=shell, version=version, stand_ins=stand_ins)
     response = current_app.response_class(body, mimetype="application/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"

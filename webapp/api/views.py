@@ -1,0 +1,73 @@
+"""The JSON API the phone's outbox talks to. Every answer is JSON, errors included."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_login import current_user
+from sqlalchemy.exc import OperationalError
+
+from webapp.checkins.sync import MAX_BATCH, merge_checkins
+from webapp.extensions import csrf, db
+from webapp.models import Role
+from webapp.policy import allow
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# CSRF is checked here, after the policy, so that a lapsed session answers 401 (sign in
+# again) rather than a CSRF error: the outbox keeps its entries and tries after sign-in.
+csrf.exempt(bp)
+
+
+@bp.before_request
+def check_csrf():
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+
+
+def problem(status: int, error: str, message: str):
+    return jsonify(error=error, message=message), status
+
+
+def _merge_with_retries(batch: list, attempts: int = 3):
+    """Merge and commit, trying again if the database gave up on a lock (deadlock, busy)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            outcomes = merge_checkins(db.session, current_user.id, batch)
+            db.session.commit()
+            return outcomes
+        except OperationalError:
+            db.session.rollback()
+            if attempt == attempts:
+                raise
+            time.sleep(random.uniform(0.05, 0.2) * attempt)
+    raise AssertionError("unreachable")
+
+
+@bp.route("/checkins", methods=["POST"])
+@allow(Role.PARTICIPANT)
+def checkins():
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("checkins"), list):
+        return problem(
+            400, "bad_request", 'Send a JSON object like {"checkins": [ … ]}. Nothing was stored.'
+        )
+    # The outbox says whose entries these are, so a shared phone never files one person's
+    # check-ins under another's sign-in.
+    owner = payload.get("user")
+    if owner is not None and str(owner) != str(current_user.id):
+        return problem(
+            409, "wrong_user", "These check-ins belong to someone else. Nothing was stored."
+        )
+    batch = payload["checkins"]
+    if len(batch) > MAX_BATCH:
+        return problem(
+            413, "too_many", f"Send at most {MAX_BATCH} check-ins at a time. Nothing was stored."
+        )
+    outcomes = _merge_with_retries(batch)
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    return jsonify(results=[o.as_json() for o in outcomes], counts=counts)
