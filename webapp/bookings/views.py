@@ -379,9 +379,10 @@ def session_calendar(session_id: int):
 @signed_in
 def calendar_feed():
     form = EmptyForm()
-    if not form.validate_on_submit():
+    action = request.form.get("action")
+    if not form.validate_on_submit() or action not in ("new", "stop"):
         abort(400)
-    if request.form.get("action") == "stop":
+    if action == "stop":
         operations.revoke_feed_tokens(db.session, current_user)
         db.session.commit()
         flash("Your calendar link no longer works. Make a new one whenever you like.", "success")
