@@ -145,6 +145,7 @@ def sessions_engagement(scope: Scope) -> Select:
 LARGE_SESSIONS = 60_000  # at DESIGN.md's scale of 5,000 parents
 FULL_SCALE_PARTICIPANTS = 5_000
 SLOTS_PER_DAY = 6
+SPREAD_DAYS = 100
 
 
 def seed_large_sessions(session: Session, context: LargeSeedContext) -> None:
@@ -154,6 +155,8 @@ def seed_large_sessions(session: Session, context: LargeSeedContext) -> None:
     ever has two at once (PostgreSQL refuses overlaps)."""
     rng = context.rng("bookings")
     people = context.participants
+    if not people:
+        return
     total = LARGE_SESSIONS * len(people) // FULL_SCALE_PARTICIPANTS
     counts = [total // len(people) + (n < total % len(people)) for n in range(len(people))]
     modes = list(SessionMode)
@@ -166,8 +169,9 @@ def seed_large_sessions(session: Session, context: LargeSeedContext) -> None:
 
     def rows():
         for keyworker_id, pids in by_keyworker.items():
-            rng.shuffle(pids)
-            for slot, pid in enumerate(pids):
+            # Spread over the same hundred days or so at any scale, mostly in the past.
+            slots = rng.sample(range(max(len(pids), SPREAD_DAYS * SLOTS_PER_DAY)), len(pids))
+            for slot, pid in zip(slots, pids, strict=True):
                 starts = first_day - timedelta(days=slot // SLOTS_PER_DAY)
                 starts += timedelta(hours=slot % SLOTS_PER_DAY)
                 status = rng.choice(past) if starts < context.now else SessionStatus.BOOKED

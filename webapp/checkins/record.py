@@ -195,6 +195,8 @@ def seed_large_checkins(session: Session, context: LargeSeedContext) -> None:
     """250,000 check-ins at full scale (in proportion for fewer people), about fortnightly."""
     rng = context.rng("checkins")
     people = context.participants
+    if not people:
+        return
     total = LARGE_CHECKINS * len(people) // FULL_SCALE_PARTICIPANTS
     metric = {raw: float(score) for raw, score in metric_table().items()}
 
