@@ -47,7 +47,10 @@ _happened_at = case(
         BookedSession.status.in_([SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND]),
         BookedSession.starts_at,
     ),
-    (BookedSession.status == SessionStatus.CANCELLED, BookedSession.cancelled_at),
+    (
+        BookedSession.status == SessionStatus.CANCELLED,
+        func.coalesce(BookedSession.cancelled_at, BookedSession.updated_at),
+    ),
     else_=BookedSession.updated_at,
 )
 
@@ -71,7 +74,7 @@ def session_items(
             detail = f"{detail}. Reason: {booked.cancel_reason}"
         items.append(
             TimelineItem(
-                when=facts._aware(moment) or booked.updated_at,
+                when=facts._aware(moment),
                 kind="sessions",
                 title=_title(booked),
                 detail=detail,
