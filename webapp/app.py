@@ -137,3 +137,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bookings_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(voice_bp)
+    register_record_providers()
+
+
+def register_record_providers() -> None:
+    """Plans, bookings and check-ins plug their part into the service record's registries."""
+    from webapp.bookings import record as bookings_record
+    from webapp.checkins import record as checkins_record
+    from webapp.plans import record as plans_record
+
+    plans_record.register()
+    bookings_record.register()
+    checkins_record.register()

@@ -125,4 +125,11 @@ def test_same_number_of_queries_for_10_and_500_people(pages, team, bulk, count_q
     with count_queries() as large:
         page = pages.get("caseload.index", show="all")
     assert "500 people" in page.select_one("[data-caseload-count]").text
+    # Every area's column and flag is filled in for the whole caseload, in the same queries.
+    # (The team's own parent, made without any, shows "–".)
+    for key in ("next_session", "last_contact", "wellbeing", "overdue_steps"):
+        cells = [cell.text.strip() for cell in page.select(f"[data-fact={key}]")]
+        assert len(cells) == 100 and cells.count("–") <= 1, key  # 100 to a page
+    # Every other bulk parent's wellbeing fell at the last check-in; they come first.
+    assert "Wellbeing fell by" in page.select_one("[data-flags]").text
     assert len(large) == len(small)

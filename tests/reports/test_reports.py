@@ -83,6 +83,7 @@ def test_sections_from_other_areas_show_a_note_until_they_are_plugged_in(
     pages, locality_data, monkeypatch
 ):
     pages.sign_in(locality_data["manager"])
+    monkeypatch.setitem(AREA_REPORTS, "sessions", None)  # as if bookings were not installed
     page = pages.get("reports.index", period=Q3)
     assert "once bookings are recorded" in page.select_one("[data-section=sessions]").text
     monkeypatch.setitem(
