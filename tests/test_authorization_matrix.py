@@ -140,8 +140,27 @@ def bookings(session, people):
     }
 
 
+def service_record(session, people):
+    from datetime import date
+
+    from webapp.models import Idea, Referral, ReferralKind
+
+    parent = people["parent_a"]
+    referral = Referral(
+        participant_id=parent.id,
+        made_by_id=people["keyworker"].id,
+        kind=ReferralKind.OTHER,
+        organisation="Money advice",
+        made_on=date(2026, 11, 1),
+    )
+    idea = Idea(locality_id=parent.locality_id, author_id=parent.id, body="Evening sessions")
+    session.add_all([referral, idea])
+    session.flush()
+    return {"referral_id": referral.id, "idea_id": idea.id}
+
+
 # Functions (session, people) -> {url parameter: value belonging to parent A}, one per area.
-URL_VALUE_BUILDERS: list = [erasure_request, plan_goal_and_step, bookings]
+URL_VALUE_BUILDERS: list = [erasure_request, plan_goal_and_step, bookings, service_record]
 
 # Who may reach a thing named by a URL parameter, beyond admins: by default parent A's own
 # things, reachable by parent A and their keyworker.
@@ -152,6 +171,7 @@ PARAMETER_SCOPE = {
     # things of the locality: every parent and keyworker there
     "group_id": {"parent_a", "parent_b", "keyworker"},
     "entry_id": {"parent_a", "parent_b", "keyworker"},
+    "idea_id": {"parent_a", "parent_b", "keyworker"},
 }
 
 # URL parameters that do not identify anyone's data, and the value to use.
@@ -159,6 +179,7 @@ FIXED_VALUES = {
     "kind": {"privacy.download": "json", "admin.participant_export": "json"},
     "decision": {"admin.decide_erasure": "refuse"},
     "filename": {"static": "css/app.css"},
+    "key": {"reports.download": "outcomes"},
 }
 # Routes about one person's own things, with no id in the URL: out of scope never applies.
 # Tokens are secrets rather than ids, and are tested in tests/caseload/test_invitations.py.

@@ -47,6 +47,7 @@ def safe_production_settings(**overrides):
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://coplan@db/coplan",
         "DEBUG": False,
         "DEMO_DATA_ALLOWED": False,
+        "BASE_URL": "https://coplan.example.org",
     }
     settings.update(overrides)
     return settings
@@ -60,6 +61,7 @@ def safe_production_settings(**overrides):
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:///coplan.db"}, "must point at PostgreSQL"),
         ({"DEBUG": True}, "Debug mode must be off"),
         ({"DEMO_DATA_ALLOWED": True}, "Demo data must not be allowed"),
+        ({"BASE_URL": None}, "BASE_URL must be set"),
     ],
 )
 def test_production_refuses_each_unsafe_setting(override, message):

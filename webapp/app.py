@@ -121,6 +121,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.plans.views import bp as plans_bp
     from webapp.privacy.views import bp as privacy_bp
     from webapp.pwa.views import bp as pwa_bp
+    from webapp.reports.views import bp as reports_bp
+    from webapp.voice.views import bp as voice_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
@@ -133,3 +135,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(checkins_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(bookings_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(voice_bp)
+    register_record_providers()
+
+
+def register_record_providers() -> None:
+    """Plans, bookings and check-ins plug their part into the service record's registries."""
+    from webapp.bookings import record as bookings_record
+    from webapp.checkins import record as checkins_record
+    from webapp.plans import record as plans_record
+
+    plans_record.register()
+    bookings_record.register()
+    checkins_record.register()

@@ -4,6 +4,7 @@ access, and every sign-in attempt is recorded here."""
 from __future__ import annotations
 
 from flask_login import current_user
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from webapp.models import AuditEvent, User
@@ -17,6 +18,15 @@ ACTIONS = {
     "notes.viewed": "Looked at notes",
     "note.staff_only_created": "Wrote a staff-only note",
     "note.staff_only_viewed": "Read a staff-only note",
+    "note.created": "Wrote a note shared with the participant",
+    "referral.made": "Made a referral",
+    "referral.updated": "Changed a referral's status",
+    "outcome.recorded": "Recorded an outcome",
+    "stage.changed": "Moved to a pipeline stage",
+    "engagement.paused": "Paused involvement",
+    "engagement.resumed": "Resumed involvement",
+    "idea.answered": "Answered an idea",
+    "report.downloaded": "Downloaded a report",
     "export.downloaded": "Downloaded everything held",
     "erasure.requested": "Asked for the record to be deleted",
     "erasure.approved": "Approved deletion",
@@ -57,3 +67,26 @@ def staff_viewed(session: Session, action: str, participant: User, **detail) -> 
     """Record that the signed-in member of staff looked at part of a participant's record."""
     if current_user.is_authenticated and current_user.is_staff:
         record(session, action, actor=current_user, participant=participant, **detail)
+
+
+def staff_viewed_each(
+    session: Session, action: str, participant: User, details: list[dict]
+) -> None:
+    """Record one event per thing the signed-in member of staff looked at, in one statement."""
+    if not details or not (current_user.is_authenticated and current_user.is_staff):
+        return
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown audit action {action!r}")
+    session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "action": action,
+                "actor_id": current_user.id,
+                "actor_role": current_user.role.value,
+                "participant_id": participant.id,
+                "detail": detail,
+            }
+            for detail in details
+        ],
+    )

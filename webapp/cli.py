@@ -35,9 +35,18 @@ def apply_retention_command(dry_run: bool) -> None:
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Only seed when the database has no users.")
-def seed_demo_command(if_empty: bool) -> None:
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "large"]),
+    default="small",
+    show_default=True,
+    help="small: one locality to try CoPlan; large: DESIGN.md's scale (5,000 parents).",
+)
+@click.option("--seed", type=int, default=2026, show_default=True, help="Seed for --scale large.")
+def seed_demo_command(if_empty: bool, scale: str, seed: int) -> None:
     """Add a demo locality with staff and parents, and print the demo sign-ins."""
     from webapp.demo import DEMO_PASSWORD, DEMO_SIGN_INS, database_is_empty, seed_demo
+    from webapp.large_demo import seed_large
 
     if not current_app.config.get("DEMO_DATA_ALLOWED"):
         raise click.ClickException("Demo data is refused with a production configuration.")
@@ -46,6 +55,15 @@ def seed_demo_command(if_empty: bool) -> None:
             click.echo("The database already has people in it: no demo data added.")
         else:
             raise click.ClickException("The database is not empty; demo data not added.")
+    elif scale == "large":
+        click.echo(f"Building the large demo dataset from seed {seed}:")
+        seed_large(db.session, seed=seed, echo=click.echo)
+        db.session.commit()
+        click.echo("Large demo data added.")
+        click.echo(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
+        click.echo("  manager@example.org, keyworker@example.org, parent@example.org")
+        click.echo("  and keyworker2@…, parent2@… up to keyworker100@, parent5000@example.org")
+        return
     else:
         seed_demo(db.session)
         db.session.commit()

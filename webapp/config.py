@@ -78,6 +78,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     SIGN_IN_LIMIT = "10 per 5 minutes"
+    # A phone's outbox sends a few batches a minute at most; this only stops a runaway script.
+    API_RATE_LIMIT = "300 per minute"
+    # The address people reach CoPlan at, for links in mail sent by scheduled jobs.
+    BASE_URL = os.environ.get("BASE_URL")
 
     # Closed records are anonymised after this many days (`flask apply-retention`).
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(6 * 365)))
@@ -114,6 +118,7 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
     RATELIMIT_STORAGE_URI = "memory://"
+    API_RATE_LIMIT = "100000 per minute"  # tests send thousands; one test checks the real limit
     MAIL_SERVER = None
 
 
@@ -143,5 +148,7 @@ def check_production(config: dict) -> None:
         problems.append("Debug mode must be off.")
     if config.get("DEMO_DATA_ALLOWED"):
         problems.append("Demo data must not be allowed.")
+    if not config.get("BASE_URL"):
+        problems.append("BASE_URL must be set (for example https://coplan.example.org).")
     if problems:
         raise UnsafeConfiguration("CoPlan will not start in production: " + " ".join(problems))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from webapp.auth.operations import create_user
 from webapp.bookings.demo import seed_bookings
+from webapp.caseload.demo import seed_service_record
 from webapp.checkins.demo import seed_checkins
 from webapp.models import (
     Locality,
@@ -98,4 +99,4 @@ def seed_demo(session: Session) -> Locality:
 
 
 # Each area adds a function (session, locality) -> None that adds its demo data.
-AREA_SEEDS: list = [seed_demo_plan, seed_bookings, seed_checkins]
+AREA_SEEDS: list = [seed_demo_plan, seed_bookings, seed_checkins, seed_service_record]

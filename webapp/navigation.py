@@ -15,6 +15,8 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
         ("bookings.my_sessions", "Sessions"),
         ("checkins.new", "Check in"),
         ("checkins.journey", "My journey"),
+        ("caseload.my_notes", "Notes"),
+        ("voice.ideas", "Ideas"),
         ("privacy.index", "My information"),
     ],
     Role.KEYWORKER: [
@@ -27,6 +29,7 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
         ("home.manager", "Locality"),
         ("caseload.index", "Participants"),
         ("reports.index", "Reports"),
+        ("voice.overview", "Parents' voice"),
         ("admin.audit_log", "Audit log"),
         ("admin.erasure_requests", "Deletion requests"),
     ],

@@ -236,3 +236,51 @@ def test_a_thousand_sent_three_times_shuffled_and_at_once_are_stored_once(api, s
     assert all(set(c) <= {"stored", "already_had"} for c in counts)
     assert rows(session) == 1000
     assert {str(u) for u in session.scalars(select(CheckIn.uuid))} == {e["uuid"] for e in batch}
+
+
+def test_the_api_has_a_rate_limit_answered_in_json(another_app, make):
+    from tests.pages import PageClient
+
+    limited = another_app(API_RATE_LIMIT="3 per minute")
+    pages = PageClient(limited.test_client(), limited)
+    pages.sign_in(make.participant(locality=make.locality()))
+    token = pages.csrf_token()
+    statuses = [
+        pages.client.post(
+            "/api/v1/checkins", json={"checkins": []}, headers={"X-CSRFToken": token}
+        ).status_code
+        for _ in range(4)
+    ]
+    assert 429 not in statuses[:3] and statuses[3] == 429
+    answer = pages.client.post(
+        "/api/v1/checkins", json={"checkins": []}, headers={"X-CSRFToken": token}
+    )
+    assert answer.is_json
+
+
+def test_a_check_in_note_never_reaches_the_logs(pages, make, caplog):
+    import logging
+
+    pages.sign_in(make.participant(locality=make.locality()))
+    secret = "my ex turned up at the school gate again"
+    entry = {"uuid": "6f1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5", "recorded_at": "2026-11-27T09:00:00Z"}
+    entry.update(
+        dict.fromkeys(
+            ["optimistic", "useful", "relaxed", "problems", "thinking", "close", "own_mind"], 3
+        )
+    )
+    entry.update(
+        {
+            f"confidence_{n}": 5
+            for n in ("work", "money", "childcare", "health", "skills", "support")
+        }
+    )
+    with caplog.at_level(logging.DEBUG):
+        pages.client.post(
+            "/api/v1/checkins",
+            json={"checkins": [{**entry, "note": secret}, {"uuid": "bad", "note": secret}]},
+            headers={"X-CSRFToken": pages.csrf_token()},
+        )
+    assert caplog.records
+    assert all(secret not in record.getMessage() for record in caplog.records)
+    assert secret not in caplog.text

@@ -252,3 +252,18 @@ def test_feed_tokens_are_stored_hashed_and_can_be_revoked(world, session):
     assert operations.user_for_feed_token(session, newer) == parent
     operations.revoke_feed_tokens(session, parent)
     assert operations.user_for_feed_token(session, newer) is None
+
+
+def test_slot_search_takes_five_queries_however_many_keyworkers(world, session, count_queries):
+    keyworkers = [world.keyworker() for _ in range(3)]
+    parent = world.participant(keyworker=keyworkers[0])
+    for keyworker in keyworkers:
+        book(session, world.participant(keyworker=keyworker), keyworker)
+    counts = []
+    assert parent.locality_id  # loaded before counting: a request has its user already
+    for ids in ([keyworkers[0].id], [k.id for k in keyworkers]):
+        with count_queries() as statements:
+            slots = operations.search_slots(session, participant=parent, keyworker_ids=ids, now=NOW)
+        assert slots
+        counts.append(len(statements))
+    assert counts == [5, 5]

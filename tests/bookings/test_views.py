@@ -332,3 +332,12 @@ def test_a_parent_books_a_place_at_a_group_session_until_it_is_full(world, pages
     )
     pages.post("bookings.book_group", {"creche_children": "0"}, group_id=group_id)
     assert session.scalar(select(func.count()).select_from(GroupAttendee)) == 1
+
+
+def test_a_calendar_link_is_made_only_when_asked_for(world, pages, session):
+    from webapp.models import CalendarFeedToken
+
+    setup_parent(world, pages)
+    for data in ({}, {"action": "please"}):
+        pages.post("bookings.calendar_feed", data, _expected_status=400)
+    assert session.scalar(select(func.count()).select_from(CalendarFeedToken)) == 0

@@ -15,14 +15,24 @@ from webapp.models import (
     AvailabilityRule,
     BookedSession,
     CalendarFeedToken,
+    EngagementPause,
     ErasureRequest,
     FreeWindow,
     GroupAttendee,
     GroupSession,
+    Idea,
     KeyworkerSettings,
+    Note,
     OutboxMail,
+    Outcome,
+    OutcomeKind,
+    PauseReason,
+    PipelineStageChange,
     RecoveryCode,
+    Referral,
+    ReferralKind,
     Reminder,
+    SessionFeedback,
     SessionMode,
     SessionStatus,
     TimeOff,
@@ -200,7 +210,74 @@ def keyworker_settings(session, participant, staff):
     session.add(KeyworkerSettings(keyworker_id=participant.id))
 
 
+def notes(session, participant, staff):
+    session.add(Note(participant_id=participant.id, author_id=staff.id, body=SECRET_TEXT))
+    session.add(
+        Note(participant_id=participant.id, author_id=staff.id, body=SECRET_TEXT, staff_only=True)
+    )
+
+
+def referrals(session, participant, staff):
+    session.add(
+        Referral(
+            participant_id=participant.id,
+            made_by_id=staff.id,
+            kind=ReferralKind.OTHER,
+            organisation=SECRET_TEXT,
+            made_on=date(2026, 11, 1),
+        )
+    )
+
+
+def outcomes(session, participant, staff):
+    session.add(
+        Outcome(
+            participant_id=participant.id,
+            kind=OutcomeKind.QUALIFICATION,
+            achieved_on=date(2026, 11, 1),
+            detail=SECRET_TEXT,
+            recorded_by_id=staff.id,
+        )
+    )
+
+
+def pipeline_stage_changes(session, participant, staff):
+    session.add(PipelineStageChange(participant_id=participant.id, stage=1, changed_by_id=staff.id))
+
+
+def engagement_pauses(session, participant, staff):
+    session.add(
+        EngagementPause(
+            participant_id=participant.id, reason=PauseReason.FAMILY, paused_by_id=participant.id
+        )
+    )
+
+
+def session_feedback(session, participant, staff):
+    session.add(
+        SessionFeedback(
+            locality_id=participant.locality_id,
+            participant_id=participant.id,
+            helpful=True,
+            comment=SECRET_TEXT,
+        )
+    )
+
+
+def ideas(session, participant, staff):
+    session.add(
+        Idea(locality_id=participant.locality_id, author_id=participant.id, body=SECRET_TEXT)
+    )
+
+
 BUILDERS = {
+    "notes": notes,
+    "referrals": referrals,
+    "outcomes": outcomes,
+    "pipeline_stage_changes": pipeline_stage_changes,
+    "engagement_pauses": engagement_pauses,
+    "session_feedback": session_feedback,
+    "ideas": ideas,
     "plans": plans,
     **dict.fromkeys(PLAN_TABLES, made_with_the_plan),
     "access_tokens": access_tokens,

@@ -132,3 +132,25 @@ def test_participant_sees_who_has_looked(pages, make):
     pages.sign_in(parent)
     page = pages.get("privacy.who_has_looked")
     assert "Ewan MacLeod (keyworker) looked at your record" in page.text
+
+
+def test_subject_access_by_a_manager_includes_staff_only_notes(
+    person_everywhere, pages, make, session, client
+):
+    participant, staff = person_everywhere
+    staff_only = [
+        row for row in collect(session, participant.id).tables["notes"] if row["staff_only"]
+    ]
+    assert staff_only, "the builders make a staff-only note"
+    manager = make.manager(locality=session.get(User, participant.id).locality)
+    pages.sign_in(manager)
+    complete = client.get(
+        pages.url("admin.participant_export", participant_id=participant.id, kind="json")
+    ).json
+    assert {row["id"] for row in staff_only} <= {row["id"] for row in complete["tables"]["notes"]}
+    pages.sign_out()
+    pages.sign_in(participant)
+    own = client.get(pages.url("privacy.download", kind="json")).json
+    assert not [row for row in own["tables"].get("notes", []) if row["staff_only"]]
+    page = pages.get("privacy.download", kind="html")
+    assert "ask your keyworker or manager for a full copy" in page.text

@@ -106,5 +106,5 @@ def decide_erasure(request_id: int, decision: str):
 @bp.route("/people/<int:participant_id>/data.<any(json, zip, html):kind>")
 @managers
 def participant_export(participant_id: int, kind: str):
-    """For a subject access request received on paper."""
-    return export_response(participant_or_404(participant_id), kind)
+    """For a subject access request: everything, staff-only notes included."""
+    return export_response(participant_or_404(participant_id), kind, complete=True)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
 from webapp.checkins.sync import MAX_BATCH, merge_checkins
-from webapp.extensions import csrf, db
+from webapp.extensions import csrf, db, limiter
 from webapp.models import Role
 from webapp.policy import allow
 
@@ -46,8 +46,17 @@ def _merge_with_retries(batch: list, attempts: int = 3):
     raise AssertionError("unreachable")
 
 
+def _api_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def _signed_in_person() -> str:
+    return f"api:{current_user.get_id()}" if current_user.is_authenticated else "api:anonymous"
+
+
 @bp.route("/checkins", methods=["POST"])
 @allow(Role.PARTICIPANT)
+@limiter.limit(_api_limit, key_func=_signed_in_person)
 def checkins():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("checkins"), list):

@@ -39,6 +39,7 @@ from webapp.models import (
     GroupAttendee,
     GroupSession,
     KeyworkerSettings,
+    Locality,
     Reminder,
     Role,
     SchoolCalendar,
@@ -82,24 +83,34 @@ class GroupFull(BookingProblem):
 # Loading what the slot search needs ---------------------------------------------------------
 
 
+CALENDAR_QUERY = (
+    select(
+        SchoolCalendar.day_starts,
+        SchoolCalendar.day_ends,
+        SchoolCalendarEntry.kind,
+        SchoolCalendarEntry.starts_on,
+        SchoolCalendarEntry.ends_on,
+    )
+    .select_from(Locality)
+    .outerjoin(SchoolCalendar, SchoolCalendar.locality_id == Locality.id)
+    .outerjoin(SchoolCalendarEntry, SchoolCalendarEntry.locality_id == Locality.id)
+    .where(Locality.id == bindparam("locality_id"))
+)
+
+
 def school_terms(session: Session, locality_id: int | None) -> SchoolTerms:
     """The locality's school day, terms and closures as the slot search wants them."""
-    # Plain columns, not entities: the slot search runs on every "find a time" page.
-    day = session.execute(
-        select(SchoolCalendar.day_starts, SchoolCalendar.day_ends).where(
-            SchoolCalendar.locality_id == locality_id
-        )
-    ).first()
-    entries = session.execute(
-        select(
-            SchoolCalendarEntry.kind, SchoolCalendarEntry.starts_on, SchoolCalendarEntry.ends_on
-        ).where(SchoolCalendarEntry.locality_id == locality_id)
-    ).all()
-    terms = [(first, last) for kind, first, last in entries if kind == CalendarEntryKind.TERM]
-    closures = [(first, last) for kind, first, last in entries if kind != CalendarEntryKind.TERM]
-    if day is None:
+    # One query of plain columns: the slot search runs on every "find a time" page.
+    rows = session.execute(CALENDAR_QUERY, {"locality_id": locality_id}).all()
+    terms = [(r.starts_on, r.ends_on) for r in rows if r.kind == CalendarEntryKind.TERM]
+    closures = [
+        (r.starts_on, r.ends_on)
+        for r in rows
+        if r.kind is not None and r.kind != CalendarEntryKind.TERM
+    ]
+    if not rows or rows[0].day_starts is None:
         return SchoolTerms(terms=terms, closures=closures)
-    return SchoolTerms(day.day_starts, day.day_ends, terms, closures)
+    return SchoolTerms(rows[0].day_starts, rows[0].day_ends, terms, closures)
 
 
 def _intervals_by(rows) -> dict[int, list[tuple[datetime, datetime]]]:
@@ -122,8 +133,11 @@ RULES_QUERY = (
         AvailabilityRule.valid_from,
         AvailabilityRule.valid_until,
         Venue.has_creche,
+        KeyworkerSettings.session_minutes,
+        KeyworkerSettings.buffer_minutes,
     )
     .outerjoin(Venue, Venue.id == AvailabilityRule.venue_id)
+    .outerjoin(KeyworkerSettings, KeyworkerSettings.keyworker_id == AvailabilityRule.keyworker_id)
     .where(
         AvailabilityRule.keyworker_id.in_(_KEYWORKERS),
         or_(AvailabilityRule.venue_id.is_(None), Venue.is_active.is_(True)),
@@ -154,11 +168,6 @@ TIME_OFF_QUERY = select(TimeOff.keyworker_id, TimeOff.starts_at, TimeOff.ends_at
     TimeOff.starts_at < bindparam("end"),
     TimeOff.ends_at > bindparam("start"),
 )
-TIMINGS_QUERY = select(
-    KeyworkerSettings.keyworker_id,
-    KeyworkerSettings.session_minutes,
-    KeyworkerSettings.buffer_minutes,
-).where(KeyworkerSettings.keyworker_id.in_(_KEYWORKERS))
 WINDOWS_QUERY = select(FreeWindow.weekday, FreeWindow.starts_at, FreeWindow.ends_at).where(
     FreeWindow.participant_id == bindparam("participant_id")
 )
@@ -176,12 +185,16 @@ def search_slots(
     ignore_session_id: int | None = None,
     include_sessions: bool = True,
 ) -> list[Slot]:
-    """The slots this parent may book with these keyworkers (seven queries, whatever the
+    """The slots this parent may book with these keyworkers (five queries, whatever the
     number of keyworkers or sessions)."""
     now = now or utcnow()
     start = max(now + limits.min_notice, on_or_after or now) - timedelta(days=1)
     end = min(now + limits.horizon, before or now + limits.horizon) + timedelta(days=1)
     keyworker_ids = list(keyworker_ids)
+    rows = session.execute(
+        RULES_QUERY,
+        {"keyworker_ids": keyworker_ids, "first_day": start.date(), "last_day": end.date()},
+    ).all()
     rules = [
         Rule(
             keyworker_id=row.keyworker_id,
@@ -194,11 +207,13 @@ def search_slots(
             valid_from=row.valid_from,
             valid_until=row.valid_until,
         )
-        for row in session.execute(
-            RULES_QUERY,
-            {"keyworker_ids": keyworker_ids, "first_day": start.date(), "last_day": end.date()},
-        )
+        for row in rows
     ]
+    timings = {
+        row.keyworker_id: Timing(row.session_minutes, row.buffer_minutes)
+        for row in rows
+        if row.session_minutes is not None
+    }
     if not rules:
         return []
     keyworker_busy: dict[int, list[tuple[datetime, datetime]]] = {}
@@ -224,12 +239,6 @@ def search_slots(
             TIME_OFF_QUERY, {"keyworker_ids": keyworker_ids, "start": start, "end": end}
         )
     )
-    timings = {
-        keyworker_id: Timing(minutes, buffer)
-        for keyworker_id, minutes, buffer in session.execute(
-            TIMINGS_QUERY, {"keyworker_ids": keyworker_ids}
-        )
-    }
     windows = [
         Window(weekday, starts_at, ends_at)
         for weekday, starts_at, ends_at in session.execute(

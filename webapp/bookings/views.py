@@ -356,7 +356,8 @@ def cancel(session_id: int):
     if form.validate_on_submit():
         operations.cancel_session(db.session, booking=booking, reason=form.reason.data)
         db.session.commit()
-        flash(f"Cancelled your session on {when(booking)}.", "success")
+        whose = "your" if current_user.id == booking.participant_id else "the"
+        flash(f"Cancelled {whose} session on {when(booking)}.", "success")
         return redirect(after_change(booking))
     status = 422 if form.is_submitted() else 200
     return render_template("bookings/cancel.html", booking=booking, form=form), status
@@ -378,9 +379,10 @@ def session_calendar(session_id: int):
 @signed_in
 def calendar_feed():
     form = EmptyForm()
-    if not form.validate_on_submit():
+    action = request.form.get("action")
+    if not form.validate_on_submit() or action not in ("new", "stop"):
         abort(400)
-    if request.form.get("action") == "stop":
+    if action == "stop":
         operations.revoke_feed_tokens(db.session, current_user)
         db.session.commit()
         flash("Your calendar link no longer works. Make a new one whenever you like.", "success")

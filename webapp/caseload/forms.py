@@ -1,14 +1,44 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Form,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from webapp.auth.operations import normalise_phone
 from webapp.forms import BaseForm
-from webapp.models import SCHOOL_STAGE_LABELS
+from webapp.models import (
+    OUTCOME_KIND_LABELS,
+    PAUSE_REASON_LABELS,
+    PIPELINE_STAGES,
+    REFERRAL_KIND_LABELS,
+    SCHOOL_STAGE_LABELS,
+    ContractType,
+    OutcomeKind,
+    ReferralStatus,
+)
 
 UK_MOBILE = re.compile(r"^07\d{9}$")
 
@@ -56,3 +86,146 @@ class InviteParticipantForm(BaseForm):
             self.email.errors = [*self.email.errors, "Enter an email address or a mobile number."]
             return False
         return valid
+
+
+class DateInputField(DateField):
+    """A date picker whose error reads plainly."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a real date, like 28 November 2026.") from error
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(member.value, label) for member, label in labels.items()]
+
+
+class NoteForm(BaseForm):
+    note = TextAreaField(
+        "Note",
+        validators=[DataRequired("Write the note."), Length(max=5000)],
+    )
+    staff_only = BooleanField(
+        "Staff only",
+        description="Leave unticked to share the note with the parent: they see it in their app.",
+    )
+
+
+class ReferralForm(BaseForm):
+    referral_kind = SelectField(
+        "Kind of help",
+        choices=_choices(REFERRAL_KIND_LABELS),
+        validators=[DataRequired("Choose the kind of help.")],
+    )
+    organisation = StringField(
+        "Organisation",
+        validators=[DataRequired("Enter the organisation's name."), Length(max=120)],
+    )
+    made_on = DateInputField(
+        "Date of the referral",
+        validators=[InputRequired("Enter the date.")],
+        default=date.today,
+    )
+
+
+class ReferralStatusForm(BaseForm):
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice(s.value, s.label) for s in ReferralStatus],
+        validators=[DataRequired("Choose a status.")],
+    )
+
+
+class OutcomeForm(BaseForm):
+    outcome_kind = SelectField(
+        "Outcome",
+        choices=_choices(OUTCOME_KIND_LABELS),
+        validators=[DataRequired("Choose the outcome.")],
+    )
+    achieved_on = DateInputField(
+        "When", validators=[InputRequired("Enter the date.")], default=date.today
+    )
+    hours_per_week = IntegerField(
+        "Hours a week (for work)",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=80, message="Enter hours between 1 and 80."),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    contract_type = SelectField(
+        "Contract (for work)",
+        choices=[
+            SelectChoice("", "Not given"),
+            *(SelectChoice(c.value, c.label) for c in ContractType),
+        ],
+        validators=[Optional()],
+    )
+    detail = StringField(
+        "Detail (optional)",
+        description="For example the course, qualification or employer.",
+        validators=[Optional(), Length(max=200)],
+    )
+
+    def validate_achieved_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError("The date can't be in the future.")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() stops the field's own checks when it is empty, so this one lives here.
+        entered_work = self.outcome_kind.data == OutcomeKind.ENTERED_WORK.value
+        if entered_work and not self.hours_per_week.data and not self.hours_per_week.errors:
+            self.hours_per_week.errors = ["Enter the hours a week for a job."]
+            return False
+        return valid
+
+
+class StageForm(BaseForm):
+    stage = SelectField(
+        "Pipeline stage",
+        coerce=int,
+        choices=[SelectChoice(n, f"{n}. {label}") for n, label in PIPELINE_STAGES.items()],
+    )
+
+
+class PauseForm(BaseForm):
+    reason = RadioField(
+        "Why take a break?",
+        choices=_choices(PAUSE_REASON_LABELS),
+        validators=[InputRequired("Choose a reason.")],
+    )
+
+
+class ContactRequestForm(BaseForm):
+    body = TextAreaField(
+        "Your message",
+        description="Your keyworker will get back to you.",
+        validators=[DataRequired("Write a short message."), Length(max=2000)],
+    )
+
+
+class CaseloadFilterForm(Form):
+    """The caseload's sort and filters, read from the query string (no CSRF: it changes nothing)."""
+
+    show = SelectField(
+        "Show",
+        choices=[SelectChoice("mine", "My caseload"), SelectChoice("all", "Everyone I can see")],
+        validators=[Optional()],
+    )
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice("", "Any"),
+            SelectChoice("active", "Taking part"),
+            SelectChoice("paused", "On a break"),
+            SelectChoice("invited", "Invited"),
+            SelectChoice("closed", "Closed"),
+        ],
+        validators=[Optional()],
+    )
+    q = StringField("Name", validators=[Optional(), Length(max=120)])
+    attention = BooleanField("Only people who need a look")
+    sort = SelectField("Sort by", validators=[Optional()])

@@ -8,7 +8,7 @@ from flask_login import current_user
 from webapp import audit
 from webapp.extensions import db
 from webapp.models import User, utcnow
-from webapp.privacy.export import as_csv_zip, as_json, collect
+from webapp.privacy.export import as_csv_zip, as_json, collect, withhold_from_participant
 
 TABLE_TITLES = {
     "users": "Your account",
@@ -22,14 +22,32 @@ TABLE_TITLES = {
     "free_windows": "When you're free",
     "calendar_feed_tokens": "Calendar links",
     "group_attendees": "Group sessions you booked",
+    "notes": "Notes on your record",
+    "referrals": "Referrals to other organisations",
+    "outcomes": "What you achieved",
+    "pipeline_stage_changes": "Your steps towards work",
+    "engagement_pauses": "Breaks you took",
+    "session_feedback": "What you said about sessions",
+    "ideas": "Your ideas for the service",
 }
 
 
-def export_response(participant: User, kind: str) -> Response:
-    """Everything held about ``participant``, recorded in the audit log."""
+def export_response(participant: User, kind: str, *, complete: bool = False) -> Response:
+    """What is held about ``participant``, recorded in the audit log.
+
+    The parent's own download leaves out notes staff keep for themselves, which the app never
+    shows them. A subject access request is answered by a manager with ``complete``: everything,
+    staff-only notes included, as the law requires, after the manager has checked it."""
     data = collect(db.session, participant.id)
+    if not complete:
+        data = withhold_from_participant(data)
     audit.record(
-        db.session, "export.downloaded", actor=current_user, participant=participant, format=kind
+        db.session,
+        "export.downloaded",
+        actor=current_user,
+        participant=participant,
+        format=kind,
+        complete=complete,
     )
     db.session.commit()
     stamp = utcnow().strftime("%Y-%m-%d")
@@ -40,7 +58,11 @@ def export_response(participant: User, kind: str) -> Response:
         return _attachment(as_csv_zip(data), "application/zip", f"{filename}.zip")
     return Response(
         render_template(
-            "privacy/export.html", data=data, participant=participant, titles=TABLE_TITLES
+            "privacy/export.html",
+            data=data,
+            participant=participant,
+            titles=TABLE_TITLES,
+            complete=complete,
         ),
         mimetype="text/html",
     )

@@ -92,6 +92,21 @@ def collect(session: Session, participant_id: int) -> PersonalData:
     return data
 
 
+# Rows kept from the participant's own copy: staff-only notes are for staff (the participant
+# can still see, under "who has looked", that a staff note was read).
+WITHHELD_FROM_PARTICIPANT = {"notes": lambda row: bool(row.get("staff_only"))}
+
+
+def withhold_from_participant(data: PersonalData) -> PersonalData:
+    """The data without the rows that are never shown to the participant."""
+    for table, withheld in WITHHELD_FROM_PARTICIPANT.items():
+        if table in data.tables:
+            data.tables[table] = [row for row in data.tables[table] if not withheld(row)]
+            if not data.tables[table]:
+                del data.tables[table]
+    return data
+
+
 def as_json(data: PersonalData) -> str:
     return json.dumps(
         {"participant_id": data.participant_id, "tables": data.tables}, indent=2, default=str

@@ -1,0 +1,341 @@
+"""Page benchmark: the large demo dataset served by gunicorn on 127.0.0.1, driven by a
+bounded Python client in a second process, beside a bare Flask page served the same way.
+
+    .venv/bin/python bench/pages.py [--requests 300] [--concurrency 4]
+
+On PostgreSQL (its schema is dropped and rebuilt), set
+BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<database>.
+
+Prints p50/p95 latency and requests per second per page; the last line is JSON:
+{"bare_rps": …, "pages": {"caseload": {"p50_ms": …, "p95_ms": …, "rps": …}, …}}
+Targets: p95 under 100 ms, and the caseload at least 20% of the bare page's throughput.
+
+On SQLite every transaction starts with BEGIN IMMEDIATE (see webapp/app.py), so each request
+holds the database's write lock from its first query to its end and the workers queue behind
+one another: PostgreSQL, the production database, is the figure that counts. On a shared
+machine, read the load average printed with the results before comparing runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "coplan-demo"
+# Workers per server: gunicorn.conf.py's own rule (2 per core + 1), each with its threads.
+WORKERS = int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) * 2 + 1))
+
+# (name, who signs in, endpoint, how to find the url values). Pages whose endpoint the app
+# does not have (an area not merged yet) are left out.
+PAGES = [
+    ("caseload", "keyworker@example.org", "caseload.index", None),
+    ("record", "keyworker@example.org", "caseload.record", "caseload_participant"),
+    ("plan", "parent@example.org", "plans.my_plan", None),
+    ("book", "parent@example.org", "bookings.book", None),
+    ("checkin", "parent@example.org", "checkins.new", None),
+    ("my_notes", "parent@example.org", "caseload.my_notes", None),
+    ("reports", "manager@example.org", "reports.index", None),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_database(env: dict) -> list[tuple[str, str, str]]:
+    """Build the schema and the large dataset, and work out the URLs to drive."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    from flask import url_for
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from webapp import create_app
+    from webapp.config import normalise_database_url
+    from webapp.extensions import db
+    from webapp.large_demo import seed_large
+    from webapp.models import ParticipantProfile, User
+
+    # The URL is passed in, not read by the config class: that was imported before env was set.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(env["DATABASE_URL"])})
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        seed_large(db.session, echo=print)
+        db.session.commit()
+        print(f"Seeded in {time.perf_counter() - started:.1f}s")
+        keyworker = db.session.scalar(select(User).where(User.email == "keyworker@example.org"))
+        participant_id = db.session.scalar(
+            select(ParticipantProfile.user_id)
+            .where(ParticipantProfile.keyworker_id == keyworker.id)
+            .order_by(ParticipantProfile.user_id)
+            .limit(1)
+        )
+        pages = []
+        with app.test_request_context():
+            for name, who, endpoint, values in PAGES:
+                if endpoint not in app.view_functions:
+                    print(f"(no {endpoint} in this app: {name} left out)")
+                    continue
+                kwargs = {"participant_id": participant_id} if values else {}
+                pages.append((name, who, url_for(endpoint, **kwargs)))
+        db.engine.dispose()
+    return pages
+
+
+def start_gunicorn(target: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
+    """Serve ``target`` with the project's gunicorn settings (both apps alike)."""
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        target,
+    ]
+    process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn for {target} stopped") from None
+            time.sleep(0.2)
+    stop(process)
+    raise RuntimeError(f"gunicorn for {target} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# --- The client (runs in its own process) ------------------------------------------------------
+
+
+def request(port: int, method: str, path: str, headers=None, body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        data = response.read()
+        return response.status, response.getheaders(), data
+    finally:
+        connection.close()
+
+
+def cookies_from(headers, jar: dict) -> None:
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            pair = value.split(";", 1)[0]
+            key, _, val = pair.partition("=")
+            jar[key] = val
+
+
+def cookie_header(jar: dict) -> str:
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def sign_in(port: int, email: str) -> str:
+    jar: dict = {}
+    status, headers, body = request(port, "GET", "/sign-in")
+    cookies_from(headers, jar)
+    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', body) or re.search(
+        rb'"X-CSRFToken": "([^"]+)"', body
+    )
+    form = urllib.parse.urlencode(
+        {"csrf_token": token.group(1).decode(), "identifier": email, "password": PASSWORD}
+    )
+    status, headers, _ = request(
+        port,
+        "POST",
+        "/sign-in",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie_header(jar),
+        },
+        body=form,
+    )
+    cookies_from(headers, jar)
+    if status != 302:
+        raise RuntimeError(f"sign-in as {email} answered {status}")
+    return cookie_header(jar)
+
+
+def drive(port: int, path: str, cookie: str | None, total: int, concurrency: int) -> dict:
+    """``total`` requests from ``concurrency`` threads; latency percentiles and throughput."""
+    headers = {"Cookie": cookie} if cookie else {}
+    for _ in range(10):  # warm up
+        request(port, "GET", path, headers)
+    latencies: list[float] = []
+    failures = []
+    lock = threading.Lock()
+    remaining = [total]
+
+    def worker():
+        while True:
+            with lock:
+                if remaining[0] == 0:
+                    return
+                remaining[0] -= 1
+            started = time.perf_counter()
+            status, _, _ = request(port, "GET", path, headers)
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if status != 200:
+                    failures.append(status)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    if failures:
+        raise RuntimeError(f"{path}: {len(failures)} answers were not 200, e.g. {failures[0]}")
+    return {
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
+        "rps": round(total / wall, 1),
+    }
+
+
+def client_main(spec: str) -> None:
+    job = json.loads(spec)
+    results = {}
+    if job.get("bare_port"):
+        results["bare"] = drive(job["bare_port"], "/", None, job["requests"], job["concurrency"])
+    for name, who, path in job["pages"]:
+        cookie = sign_in(job["port"], who)
+        results[name] = drive(job["port"], path, cookie, job["requests"], job["concurrency"])
+    print(json.dumps(results))
+
+
+# --- Orchestration ------------------------------------------------------------------------------
+
+
+def run_client(job: dict) -> dict:
+    completed = subprocess.run(
+        [sys.executable, __file__, "--client", json.dumps(job)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(completed.stderr[-2000:])
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=300, help="requests per page")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--client", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.client:
+        client_main(args.client)
+        return
+
+    with tempfile.TemporaryDirectory(prefix="coplan-bench-") as workdir:
+        database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir}/bench.db"
+        if database_url.startswith("postgres"):
+            reset_postgres(database_url)
+        env = {
+            **os.environ,
+            "COPLAN_INSTANCE_PATH": workdir,
+            "DATABASE_URL": database_url,
+        }
+        env.pop("COPLAN_ENV", None)
+        print(f"Database: {database_url.split('@')[-1]}")
+        pages = prepare_database(env)
+        app_port, bare_port = free_port(), free_port()
+        app_server = start_gunicorn("webapp:create_app()", app_port, env, ROOT)
+        try:
+            bare_server = start_gunicorn("bare_app:app", bare_port, env, ROOT / "bench")
+            try:
+                results = run_client(
+                    {
+                        "port": app_port,
+                        "bare_port": bare_port,
+                        "pages": pages,
+                        "requests": args.requests,
+                        "concurrency": args.concurrency,
+                    }
+                )
+            finally:
+                stop(bare_server)
+        finally:
+            stop(app_server)
+
+    bare = results.pop("bare")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nLoad average after the run (machine has {os.cpu_count()} cores): {load}")
+    print(
+        f"{args.requests} requests a page, {args.concurrency} at a time, "
+        f"gunicorn (gunicorn.conf.py) with {WORKERS} workers"
+    )
+    print(f"{'page':<10} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'of bare':>8}")
+    print(f"{'bare':<10} {bare['p50_ms']:>8} {bare['p95_ms']:>8} {bare['rps']:>8} {'100%':>8}")
+    for name, figures in results.items():
+        share = f"{100 * figures['rps'] / bare['rps']:.0f}%"
+        print(
+            f"{name:<10} {figures['p50_ms']:>8} {figures['p95_ms']:>8} {figures['rps']:>8} "
+            f"{share:>8}"
+        )
+    caseload = results.get("caseload")
+    if caseload:
+        ok_latency = all(f["p95_ms"] < 100 for f in results.values())
+        ok_share = caseload["rps"] >= 0.2 * bare["rps"]
+        print(
+            f"Targets: p95 under 100 ms {'met' if ok_latency else 'MISSED'}; "
+            f"caseload at least 20% of bare {'met' if ok_share else 'MISSED'}"
+        )
+    print(json.dumps({"bare_rps": bare["rps"], "pages": results}))
+
+
+def reset_postgres(url: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    from sqlalchemy import create_engine, text
+
+    from webapp.config import normalise_database_url
+
+    engine = create_engine(normalise_database_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

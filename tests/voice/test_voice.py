@@ -1,0 +1,108 @@
+"""The parents' voice: one-tap feedback after a session, and the ideas board."""
+
+import pytest
+from sqlalchemy import select
+
+from webapp.models import AuditEvent, Idea, IdeaStatus, SessionFeedback
+from webapp.voice import operations
+
+
+@pytest.fixture
+def people(make):
+    here = make.locality(name="Here")
+    there = make.locality(name="There")
+    return {
+        "parent": make.participant(locality=here),
+        "neighbour": make.participant(locality=here),
+        "faraway": make.participant(locality=there),
+        "manager": make.manager(locality=here),
+        "other_manager": make.manager(locality=there),
+        "keyworker": make.keyworker(locality=here),
+    }
+
+
+def test_one_tap_feedback_with_an_optional_comment(pages, people, session):
+    pages.sign_in(people["parent"])
+    pages.post("voice.feedback", {"helpful": "yes", "booking_id": "41", "about": "Peer support"})
+    pages.post("voice.feedback", {"helpful": "no", "comment": "Too early for the school run"})
+    rows = session.scalars(select(SessionFeedback).order_by(SessionFeedback.id)).all()
+    assert [(r.helpful, r.booking_id, r.about, r.comment) for r in rows] == [
+        (True, 41, "Peer support", None),
+        (False, None, None, "Too early for the school run"),
+    ]
+    assert rows[0].locality_id == people["parent"].locality_id
+    page = pages.post("voice.feedback", {"comment": "hmm"}, _expected_status=422)
+    assert "Choose yes or no" in page.select_one(".error-summary").text
+    assert page.select_one("#comment").text == "hmm"
+
+
+def test_booking_check_refuses_someone_elses_session(pages, people, monkeypatch):
+    monkeypatch.setattr(
+        operations, "booking_check", lambda s, p, booking: "Workshop" if booking == 7 else None
+    )
+    pages.sign_in(people["parent"])
+    pages.post("voice.feedback", {"helpful": "yes", "booking_id": "8"}, _expected_status=404)
+    pages.post("voice.feedback", {"helpful": "yes", "booking_id": "7"})
+
+
+def test_manager_sees_the_feedback_summary(pages, people):
+    pages.sign_in(people["parent"])
+    pages.post("voice.feedback", {"helpful": "yes"})
+    pages.post("voice.feedback", {"helpful": "no", "comment": "Crèche was full"})
+    pages.sign_out()
+    pages.sign_in(people["manager"])
+    summary = pages.get("voice.overview").select_one("[data-feedback-summary]")
+    assert "50% of 2 answers" in summary.text
+    assert "Crèche was full" in summary.text
+    pages.sign_out()
+    pages.sign_in(people["other_manager"])
+    assert "No answers yet" in pages.get("voice.overview").text
+
+
+def test_ideas_board_you_said_we_did(pages, people, session):
+    pages.sign_in(people["parent"])
+    page = pages.post("voice.suggest", {"body": ""}, _expected_status=422)
+    assert "Write your idea" in page.select_one("#body-error").text
+    pages.post("voice.suggest", {"body": "Sessions after the school run, not before"})
+    idea = session.scalars(select(Idea)).one()
+    pages.sign_out()
+
+    pages.sign_in(people["other_manager"])
+    pages.get("voice.answer", _expected_status=404, idea_id=idea.id)
+    pages.sign_out()
+
+    pages.sign_in(people["manager"])
+    page = pages.post("voice.answer", {"answer": "x"}, _expected_status=422, idea_id=idea.id)
+    assert "Choose where the idea stands" in page.text
+    pages.post(
+        "voice.answer",
+        {"status": "done", "answer": "Tuesday groups now start at 10:00."},
+        idea_id=idea.id,
+    )
+    session.refresh(idea)
+    assert idea.status == IdeaStatus.DONE and idea.answered_by_id == people["manager"].id
+    assert "idea.answered" in session.scalars(select(AuditEvent.action)).all()
+    session.commit()
+    pages.sign_out()
+
+    pages.sign_in(people["neighbour"])
+    board = pages.get("voice.ideas").select_one(f"[data-idea='{idea.id}']")
+    assert "after the school run" in board.text
+    assert "start at 10:00" in board.select_one("[data-answer]").text
+    pages.sign_out()
+    pages.sign_in(people["faraway"])
+    assert not pages.get("voice.ideas").select(f"[data-idea='{idea.id}']")
+
+
+def test_only_parents_suggest_and_only_managers_answer(pages, people, session):
+    pages.sign_in(people["keyworker"])
+    pages.post("voice.suggest", {"body": "Hi"}, _expected_status=403)
+    pages.get("voice.overview", _expected_status=403)
+    pages.sign_out()
+    pages.sign_in(people["parent"])
+    pages.post("voice.suggest", {"body": "More evening sessions"})
+    idea = session.scalars(select(Idea)).one()
+    session.commit()
+    pages.post(
+        "voice.answer", {"status": "done", "answer": "x"}, _expected_status=403, idea_id=idea.id
+    )

@@ -1,0 +1,211 @@
+"""What bookings add to the service record: sessions on the timeline, the next session on the
+caseload, attended sessions as contact, the sessions report and engagement. Each provider runs
+one query, whatever the number of people."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session
+
+from webapp.caseload import facts
+from webapp.caseload.facts import FactValue, register_caseload_fact
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
+from webapp.large_demo import AREA_LARGE_SEEDS, LargeSeedContext, bulk_insert
+from webapp.models import BookedSession, SessionMode, SessionStatus, User, utcnow
+from webapp.reports import figures
+from webapp.reports.figures import ReportTable, Scope
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _when(moment) -> str:
+    local = moment.astimezone(LONDON)
+    return f"{local:%a} {local.day} {local:%B}, {local:%H:%M}"
+
+
+def _title(session: BookedSession) -> str:
+    when = _when(session.starts_at)
+    match session.status:
+        case SessionStatus.ATTENDED:
+            return f"Attended a session on {when}"
+        case SessionStatus.DID_NOT_ATTEND:
+            return f"Did not attend the session on {when}"
+        case SessionStatus.CANCELLED:
+            return f"Session on {when} cancelled"
+    if session.sequence > 0:
+        return f"Session moved to {when}"
+    return f"Session booked for {when}"
+
+
+# When a session's item happened: when it was held, cancelled, or booked or last moved.
+_happened_at = case(
+    (
+        BookedSession.status.in_([SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND]),
+        BookedSession.starts_at,
+    ),
+    (
+        BookedSession.status == SessionStatus.CANCELLED,
+        func.coalesce(BookedSession.cancelled_at, BookedSession.updated_at),
+    ),
+    else_=BookedSession.updated_at,
+)
+
+
+def session_items(
+    session: Session, ids: Sequence[int], filters: TimelineFilters
+) -> list[TimelineItem]:
+    query = (
+        select(BookedSession, User.name, _happened_at.label("moment"))
+        .join(User, User.id == BookedSession.keyworker_id)
+        .where(BookedSession.participant_id.in_(ids))
+        .order_by(_happened_at.desc(), BookedSession.id.desc())
+        .limit(filters.limit)
+    )
+    if filters.before is not None:
+        query = query.where(_happened_at < filters.before)
+    items = []
+    for booked, keyworker, moment in session.execute(query):
+        detail = booked.mode.label
+        if booked.status == SessionStatus.CANCELLED and booked.cancel_reason:
+            detail = f"{detail}. Reason: {booked.cancel_reason}"
+        items.append(
+            TimelineItem(
+                when=facts._aware(moment),
+                kind="sessions",
+                title=_title(booked),
+                detail=detail,
+                by=keyworker,
+                participant_id=booked.participant_id,
+                ref=("session", booked.id),
+            )
+        )
+    return items
+
+
+def next_session_facts(session: Session, ids: Sequence[int]) -> dict[int, FactValue]:
+    rows = session.execute(
+        select(BookedSession.participant_id, func.min(BookedSession.starts_at))
+        .where(
+            BookedSession.participant_id.in_(ids),
+            BookedSession.status == SessionStatus.BOOKED,
+            BookedSession.starts_at >= utcnow(),
+        )
+        .group_by(BookedSession.participant_id)
+    )
+    return {
+        pid: FactValue(text=_when(at), sort=at, raw=at)
+        for pid, at in ((pid, facts._aware(at)) for pid, at in rows)
+    }
+
+
+def attended_sessions_contact(ids) -> Select:
+    return select(
+        BookedSession.participant_id.label("participant_id"), BookedSession.starts_at.label("at")
+    ).where(BookedSession.participant_id.in_(ids), BookedSession.status == SessionStatus.ATTENDED)
+
+
+def _in_period(scope: Scope):
+    return (
+        BookedSession.participant_id.in_(scope.participants),
+        BookedSession.starts_at >= scope.start,
+        BookedSession.starts_at < scope.end,
+    )
+
+
+def sessions_held_and_attended(session: Session, scope: Scope) -> ReportTable:
+    counts = dict(
+        session.execute(
+            select(BookedSession.status, func.count())
+            .where(*_in_period(scope))
+            .group_by(BookedSession.status)
+        ).all()
+    )
+    attended = counts.get(SessionStatus.ATTENDED, 0)
+    missed = counts.get(SessionStatus.DID_NOT_ATTEND, 0)
+    return ReportTable(
+        "sessions",
+        "Sessions held and attended",
+        ["Sessions", "Number"],
+        [
+            ("Held and attended", attended),
+            ("Did not attend", missed),
+            ("Cancelled", counts.get(SessionStatus.CANCELLED, 0)),
+        ],
+        note="Sessions whose time fell in the period.",
+    )
+
+
+def sessions_engagement(scope: Scope) -> Select:
+    return select(BookedSession.participant_id).where(
+        *_in_period(scope), BookedSession.status == SessionStatus.ATTENDED
+    )
+
+
+LARGE_SESSIONS = 60_000  # at DESIGN.md's scale of 5,000 parents
+FULL_SCALE_PARTICIPANTS = 5_000
+SLOTS_PER_DAY = 6
+SPREAD_DAYS = 100
+
+
+def seed_large_sessions(session: Session, context: LargeSeedContext) -> None:
+    """60,000 sessions at full scale (in proportion for fewer people), mostly in the past.
+
+    Each keyworker's sessions take distinct hourly slots, so neither a keyworker nor a parent
+    ever has two at once (PostgreSQL refuses overlaps)."""
+    rng = context.rng("bookings")
+    people = context.participants
+    if not people:
+        return
+    total = LARGE_SESSIONS * len(people) // FULL_SCALE_PARTICIPANTS
+    counts = [total // len(people) + (n < total % len(people)) for n in range(len(people))]
+    modes = list(SessionMode)
+    past = [SessionStatus.ATTENDED] * 7 + [SessionStatus.DID_NOT_ATTEND] * 2
+    past.append(SessionStatus.CANCELLED)
+    first_day = context.now.replace(hour=9, minute=0, second=0) + timedelta(days=28)
+    by_keyworker: dict[int, list[int]] = {}
+    for (pid, _locality, keyworker_id), count in zip(people, counts, strict=True):
+        by_keyworker.setdefault(keyworker_id, []).extend([pid] * count)
+
+    def rows():
+        for keyworker_id, pids in by_keyworker.items():
+            # Spread over the same hundred days or so at any scale, mostly in the past.
+            slots = rng.sample(range(max(len(pids), SPREAD_DAYS * SLOTS_PER_DAY)), len(pids))
+            for slot, pid in zip(slots, pids, strict=True):
+                starts = first_day - timedelta(days=slot // SLOTS_PER_DAY)
+                starts += timedelta(hours=slot % SLOTS_PER_DAY)
+                status = rng.choice(past) if starts < context.now else SessionStatus.BOOKED
+                booked = starts - timedelta(days=rng.randint(2, 14))
+                cancelled = None
+                if status == SessionStatus.CANCELLED:
+                    cancelled = booked + timedelta(days=1)
+                yield {
+                    "keyworker_id": keyworker_id,
+                    "participant_id": pid,
+                    "mode": rng.choice(modes),
+                    "starts_at": starts,
+                    "ends_at": starts + timedelta(minutes=45),
+                    "status": status,
+                    "cancelled_at": cancelled,
+                    "booked_by_id": keyworker_id,
+                    "sequence": 0,
+                    "created_at": booked,
+                    "updated_at": cancelled or (starts if starts < context.now else booked),
+                }
+
+    bulk_insert(session, BookedSession, rows())
+
+
+def register() -> None:
+    register_timeline_source("sessions", "Sessions", session_items)
+    register_caseload_fact("next_session", "Next session", next_session_facts)
+    if attended_sessions_contact not in facts.CONTACT_QUERIES:
+        facts.CONTACT_QUERIES.append(attended_sessions_contact)
+    figures.AREA_REPORTS["sessions"] = sessions_held_and_attended
+    if sessions_engagement not in figures.ENGAGEMENT_QUERIES:
+        figures.ENGAGEMENT_QUERIES.append(sessions_engagement)
+    if seed_large_sessions not in AREA_LARGE_SEEDS:
+        AREA_LARGE_SEEDS.append(seed_large_sessions)

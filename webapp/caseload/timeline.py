@@ -1,0 +1,290 @@
+"""One timeline of everything on a participant's record, newest first.
+
+Each area contributes a *timeline source*: a function
+``(session, participant_ids, filters) -> list[TimelineItem]`` that runs a constant number of
+queries (usually one, limited to ``filters.limit`` rows). Adding a source is one line::
+
+    register_timeline_source("sessions", "Sessions", session_timeline_items)
+
+Sources for notes, referrals, outcomes, pipeline stages and pauses are registered at the end of
+this module; plans, bookings and check-ins add theirs the same way, next to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, aliased
+
+from webapp.models import (
+    PIPELINE_STAGES,
+    EngagementPause,
+    Note,
+    Outcome,
+    PipelineStageChange,
+    Referral,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One thing that happened, ready to show."""
+
+    when: datetime
+    kind: str
+    title: str
+    detail: str | None = None
+    url: str | None = None
+    staff_only: bool = False
+    by: str | None = None
+    participant_id: int | None = None
+    # (table, id) of the row behind the item, e.g. ("note", 12): lets views audit what was shown.
+    ref: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class TimelineFilters:
+    kinds: frozenset[str] | None = None  # None: every kind
+    include_staff_only: bool = False
+    before: datetime | None = None
+    limit: int = 50
+
+    def wants(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
+
+
+TimelineFetch = Callable[[Session, Sequence[int], TimelineFilters], list[TimelineItem]]
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    kind: str
+    label: str
+    fetch: TimelineFetch = field(compare=False)
+
+
+TIMELINE_SOURCES: list[TimelineSource] = []
+
+
+def register_timeline_source(kind: str, label: str, fetch: TimelineFetch) -> None:
+    """Add (or replace) the source of one kind of timeline item."""
+    TIMELINE_SOURCES[:] = [s for s in TIMELINE_SOURCES if s.kind != kind]
+    TIMELINE_SOURCES.append(TimelineSource(kind, label, fetch))
+
+
+def timeline_kinds() -> list[TimelineSource]:
+    return list(TIMELINE_SOURCES)
+
+
+def participant_ids_of(who: User | int | Iterable[int]) -> list[int]:
+    if isinstance(who, User):
+        return [who.id]
+    if isinstance(who, int):
+        return [who]
+    return list(who)
+
+
+def build_timeline(
+    session: Session, who: User | int | Iterable[int], filters: TimelineFilters | None = None
+) -> list[TimelineItem]:
+    """Items from every wanted source, newest first, at most ``filters.limit`` of them."""
+    filters = filters or TimelineFilters()
+    ids = participant_ids_of(who)
+    items: list[TimelineItem] = []
+    for source in TIMELINE_SOURCES:
+        if filters.wants(source.kind):
+            items.extend(source.fetch(session, ids, filters))
+    items = [i for i in items if filters.include_staff_only or not i.staff_only]
+    if filters.before is not None:
+        items = [i for i in items if i.when < filters.before]
+    items.sort(key=lambda i: i.when, reverse=True)
+    return items[: filters.limit]
+
+
+# --- The service record's own sources -------------------------------------------------------
+
+
+def note_items(
+    session: Session, ids: Sequence[int], filters: TimelineFilters
+) -> list[TimelineItem]:
+    query = (
+        select(Note, User.name)
+        .outerjoin(User, User.id == Note.author_id)
+        .where(Note.participant_id.in_(ids))
+        .order_by(Note.created_at.desc(), Note.id.desc())
+        .limit(filters.limit)
+    )
+    if not filters.include_staff_only:
+        query = query.where(Note.staff_only.is_(False))
+    if filters.before is not None:
+        query = query.where(Note.created_at < filters.before)
+    items = []
+    for note, author in session.execute(query):
+        if note.author_id == note.participant_id:
+            title = "Asked to be contacted" if note.asks_for_contact else "Message from the parent"
+        else:
+            title = "Staff-only note" if note.staff_only else "Note"
+        items.append(
+            TimelineItem(
+                when=note.created_at,
+                kind="notes",
+                title=title,
+                detail=note.body,
+                staff_only=note.staff_only,
+                by=author,
+                participant_id=note.participant_id,
+                ref=("note", note.id),
+            )
+        )
+    return items
+
+
+def referral_items(
+    session: Session, ids: Sequence[int], filters: TimelineFilters
+) -> list[TimelineItem]:
+    query = (
+        select(Referral, User.name)
+        .outerjoin(User, User.id == Referral.made_by_id)
+        .where(Referral.participant_id.in_(ids))
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+        .limit(filters.limit)
+    )
+    if filters.before is not None:
+        query = query.where(Referral.created_at < filters.before)
+    return [
+        TimelineItem(
+            when=referral.created_at,
+            kind="referrals",
+            title=f"Referred to {referral.organisation}",
+            detail=f"{referral.kind.label}. Status: {referral.status.label}.",
+            by=by,
+            participant_id=referral.participant_id,
+            ref=("referral", referral.id),
+        )
+        for referral, by in session.execute(query)
+    ]
+
+
+def outcome_items(
+    session: Session, ids: Sequence[int], filters: TimelineFilters
+) -> list[TimelineItem]:
+    query = (
+        select(Outcome, User.name)
+        .outerjoin(User, User.id == Outcome.recorded_by_id)
+        .where(Outcome.participant_id.in_(ids))
+        .order_by(Outcome.recorded_at.desc(), Outcome.id.desc())
+        .limit(filters.limit)
+    )
+    if filters.before is not None:
+        query = query.where(Outcome.recorded_at < filters.before)
+    items = []
+    for outcome, by in session.execute(query):
+        parts = [f"On {outcome.achieved_on:%-d %B %Y}"]
+        if outcome.hours_per_week:
+            parts.append(f"{outcome.hours_per_week} hours a week")
+        if outcome.contract_type:
+            parts.append(outcome.contract_type.label.lower())
+        if outcome.detail:
+            parts.append(outcome.detail)
+        items.append(
+            TimelineItem(
+                when=outcome.recorded_at,
+                kind="outcomes",
+                title=outcome.kind.label,
+                detail=", ".join(parts) + ".",
+                by=by,
+                participant_id=outcome.participant_id,
+                ref=("outcome", outcome.id),
+            )
+        )
+    return items
+
+
+def stage_items(
+    session: Session, ids: Sequence[int], filters: TimelineFilters
+) -> list[TimelineItem]:
+    query = (
+        select(PipelineStageChange, User.name)
+        .outerjoin(User, User.id == PipelineStageChange.changed_by_id)
+        .where(PipelineStageChange.participant_id.in_(ids))
+        .order_by(PipelineStageChange.changed_at.desc(), PipelineStageChange.id.desc())
+        .limit(filters.limit)
+    )
+    if filters.before is not None:
+        query = query.where(PipelineStageChange.changed_at < filters.before)
+    return [
+        TimelineItem(
+            when=change.changed_at,
+            kind="stages",
+            title=f"Stage {change.stage}: {PIPELINE_STAGES[change.stage]}",
+            detail=(
+                f"Moved from stage {change.from_stage}."
+                if change.from_stage
+                else "First stage set."
+            ),
+            by=by,
+            participant_id=change.participant_id,
+            ref=("stage", change.id),
+        )
+        for change, by in session.execute(query)
+    ]
+
+
+_PAUSED_BY = aliased(User, name="paused_by")
+_RESUMED_BY = aliased(User, name="resumed_by")
+
+
+def pause_items(
+    session: Session, ids: Sequence[int], filters: TimelineFilters
+) -> list[TimelineItem]:
+    query = (
+        select(EngagementPause, _PAUSED_BY.name, _RESUMED_BY.name)
+        .outerjoin(_PAUSED_BY, _PAUSED_BY.id == EngagementPause.paused_by_id)
+        .outerjoin(_RESUMED_BY, _RESUMED_BY.id == EngagementPause.resumed_by_id)
+        .where(EngagementPause.participant_id.in_(ids))
+        .order_by(EngagementPause.paused_at.desc(), EngagementPause.id.desc())
+        .limit(filters.limit)
+    )
+    if filters.before is not None:
+        query = query.where(
+            or_(
+                EngagementPause.paused_at < filters.before,
+                EngagementPause.resumed_at < filters.before,
+            )
+        )
+    items = []
+    for pause, paused_name, resumed_name in session.execute(query):
+        items.append(
+            TimelineItem(
+                when=pause.paused_at,
+                kind="pauses",
+                title="Took a break",
+                detail=f"Reason: {pause.reason.label}.",
+                by=paused_name,
+                participant_id=pause.participant_id,
+                ref=("pause", pause.id),
+            )
+        )
+        if pause.resumed_at is not None:
+            items.append(
+                TimelineItem(
+                    when=pause.resumed_at,
+                    kind="pauses",
+                    title="Picked up again",
+                    by=resumed_name,
+                    participant_id=pause.participant_id,
+                    ref=("pause", pause.id),
+                )
+            )
+    return items
+
+
+register_timeline_source("notes", "Notes", note_items)
+register_timeline_source("referrals", "Referrals", referral_items)
+register_timeline_source("outcomes", "Outcomes", outcome_items)
+register_timeline_source("stages", "Pipeline stage", stage_items)
+register_timeline_source("pauses", "Breaks", pause_items)

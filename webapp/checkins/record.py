@@ -1,0 +1,250 @@
+"""What check-ins add to the service record: check-ins on the timeline, the wellbeing column and
+flags on the caseload, check-ins as contact, distance travelled and engagement in the reports,
+and the large demo's check-ins. Each provider runs one query, whatever the number of people."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from webapp.caseload import facts
+from webapp.caseload.facts import FactValue, register_caseload_fact, register_caseload_flag
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
+from webapp.checkins.journey import wellbeing_flags
+from webapp.checkins.questions import CONFIDENCE_SCALES
+from webapp.checkins.scoring import MEANINGFUL_CHANGE, metric_table
+from webapp.large_demo import AREA_LARGE_SEEDS, LargeSeedContext, bulk_insert
+from webapp.models import CheckIn
+from webapp.models.checkins import CONFIDENCE_COLUMNS, SWEMWBS_COLUMNS
+from webapp.reports import figures
+from webapp.reports.figures import ReportTable, Scope
+
+LONDON = ZoneInfo("Europe/London")
+# Fewer people than this measured twice are too few to compare groups (Warwick Medical School).
+GROUP_MINIMUM = 30
+
+
+def checkin_items(
+    session: Session, ids: Sequence[int], filters: TimelineFilters
+) -> list[TimelineItem]:
+    query = (
+        select(CheckIn)
+        .where(CheckIn.participant_id.in_(ids))
+        .order_by(CheckIn.recorded_at.desc(), CheckIn.id.desc())
+        .limit(filters.limit)
+    )
+    if filters.before is not None:
+        query = query.where(CheckIn.recorded_at < filters.before)
+    items = []
+    for checkin in session.scalars(query):
+        local = checkin.recorded_at.astimezone(LONDON)
+        parts = []
+        if checkin.contact_me:
+            parts.append("Asked to be contacted.")
+        if checkin.note_shared and checkin.note:
+            parts.append(checkin.note)
+        items.append(
+            TimelineItem(
+                when=checkin.recorded_at,
+                kind="checkins",
+                title=(
+                    f"Check-in on {local:%a} {local.day} {local:%B}: "
+                    f"wellbeing {checkin.swemwbs_metric:g}"
+                ),
+                detail=" ".join(parts) or None,
+                participant_id=checkin.participant_id,
+                ref=("checkin", checkin.id),
+            )
+        )
+    return items
+
+
+def _latest_two(ids):
+    """Each person's latest two check-ins (position 1 and 2), as a subquery."""
+    position = (
+        func.row_number()
+        .over(
+            partition_by=CheckIn.participant_id,
+            order_by=(CheckIn.recorded_at.desc(), CheckIn.id.desc()),
+        )
+        .label("position")
+    )
+    return (
+        select(CheckIn.participant_id, CheckIn.swemwbs_metric, position)
+        .where(CheckIn.participant_id.in_(ids))
+        .subquery()
+    )
+
+
+def wellbeing_facts(session: Session, ids: Sequence[int]) -> dict[int, FactValue]:
+    """The latest wellbeing score and which way it went since the check-in before."""
+    recent = _latest_two(ids)
+    latest: dict[int, float] = {}
+    before: dict[int, float] = {}
+    for pid, score, position in session.execute(select(recent).where(recent.c.position <= 2)):
+        (latest if position == 1 else before)[pid] = float(score)
+    values = {}
+    for pid, score in latest.items():
+        previous = before.get(pid)
+        change = None if previous is None else round(score - previous, 2)
+        if change is None:
+            trend = "first check-in"
+        elif abs(change) < MEANINGFUL_CHANGE:
+            trend = "about the same"
+        else:
+            trend = f"{'up' if change > 0 else 'down'} {abs(round(change))}"
+        values[pid] = FactValue(
+            text=f"{score:g} ({trend})",
+            sort=score,
+            raw={"score": score, "change": change},
+            attention=change is not None and change <= -MEANINGFUL_CHANGE,
+        )
+    return values
+
+
+def checkin_flags(session: Session, people, facts_) -> dict[int, str]:
+    """A meaningful drop in wellbeing, or a check-in asking the keyworker to get in touch."""
+    return {
+        pid: "; ".join(flag.message for flag in found)
+        for pid, found in wellbeing_flags(session, list(people)).items()
+    }
+
+
+def checkins_contact(ids) -> Select:
+    return select(
+        CheckIn.participant_id.label("participant_id"), CheckIn.recorded_at.label("at")
+    ).where(CheckIn.participant_id.in_(ids))
+
+
+def _in_period(scope: Scope):
+    return (
+        CheckIn.participant_id.in_(scope.participants),
+        CheckIn.recorded_at >= scope.start,
+        CheckIn.recorded_at < scope.end,
+    )
+
+
+MEASURES = [("swemwbs_metric", "Wellbeing (SWEMWBS metric)")] + [
+    (scale.name, f"Confidence: {scale.text}") for scale in CONFIDENCE_SCALES
+]
+
+
+def distance_travelled(session: Session, scope: Scope) -> ReportTable:
+    """First against latest check-in in the period, for people who checked in twice or more."""
+    columns = [getattr(CheckIn, name) for name, _label in MEASURES]
+    order = (CheckIn.recorded_at, CheckIn.id)
+    first = func.row_number().over(partition_by=CheckIn.participant_id, order_by=order)
+    last = func.row_number().over(
+        partition_by=CheckIn.participant_id, order_by=[c.desc() for c in order]
+    )
+    ranked = (
+        select(CheckIn.participant_id, *columns, first.label("first"), last.label("last"))
+        .where(*_in_period(scope))
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked).where((ranked.c.first == 1) | (ranked.c.last == 1))
+    ).mappings()
+    firsts: dict[int, dict] = {}
+    lasts: dict[int, dict] = {}
+    for row in rows:
+        if row["first"] == 1 and row["last"] == 1:
+            continue  # only one check-in in the period: nothing travelled yet
+        (firsts if row["first"] == 1 else lasts)[row["participant_id"]] = row
+    people = sorted(firsts.keys() & lasts.keys())
+    n = len(people)
+    table_rows = []
+    for name, label in MEASURES:
+        if n:
+            before = sum(float(firsts[p][name]) for p in people) / n
+            after = sum(float(lasts[p][name]) for p in people) / n
+            table_rows.append(
+                (label, round(after - before, 1), round(before, 1), round(after, 1), n)
+            )
+        else:
+            table_rows.append((label, 0, "-", "-", 0))
+    note = f"{n} people checked in at least twice in the period (first and latest compared)."
+    if n < GROUP_MINIMUM:
+        note += (
+            f" With n < {GROUP_MINIMUM}, treat these as individual journeys: group comparisons "
+            f"need at least {GROUP_MINIMUM} people measured twice."
+        )
+    return ReportTable(
+        "distance_travelled",
+        "Distance travelled: wellbeing and confidence",
+        ["Measure", "Average change", "First (average)", "Latest (average)", "People (n)"],
+        table_rows,
+        note=note,
+    )
+
+
+def checkins_engagement(scope: Scope) -> Select:
+    return select(CheckIn.participant_id).where(*_in_period(scope))
+
+
+LARGE_CHECKINS = 250_000  # at DESIGN.md's scale of 5,000 parents
+FULL_SCALE_PARTICIPANTS = 5_000
+
+
+def seed_large_checkins(session: Session, context: LargeSeedContext) -> None:
+    """250,000 check-ins at full scale (in proportion for fewer people), about fortnightly."""
+    rng = context.rng("checkins")
+    people = context.participants
+    if not people:
+        return
+    total = LARGE_CHECKINS * len(people) // FULL_SCALE_PARTICIPANTS
+    metric = {raw: float(score) for raw, score in metric_table().items()}
+
+    def rows():
+        for n, (pid, _locality, _keyworker) in enumerate(people):
+            count = total // len(people) + (n < total % len(people))
+            level = rng.randint(2, 4)  # where this parent's answers start, on 1 to 5
+            confidence = rng.randint(2, 7)
+            moment = context.now - timedelta(days=14 * count + rng.randint(0, 13))
+            for _ in range(count):
+                moment += timedelta(days=14, hours=rng.randint(-30, 30))
+                moment = min(moment, context.now - timedelta(minutes=1))
+                if rng.random() < 0.3:
+                    level = min(5, max(1, level + rng.choice([-1, 1, 1])))
+                    confidence = min(10, max(1, confidence + rng.choice([-1, 1, 1])))
+                answers = {
+                    c: min(5, max(1, level + rng.choice([-1, 0, 0, 1]))) for c in SWEMWBS_COLUMNS
+                }
+                raw = sum(answers.values())
+                note = rng.random() < 0.1
+                yield {
+                    "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
+                    "participant_id": pid,
+                    "recorded_at": moment,
+                    "received_at": moment + timedelta(seconds=rng.randint(1, 600)),
+                    **answers,
+                    "swemwbs_raw": raw,
+                    "swemwbs_metric": metric[raw],
+                    **{
+                        c: min(10, max(1, confidence + rng.choice([-1, 0, 1])))
+                        for c in CONFIDENCE_COLUMNS
+                    },
+                    "note": "Busy fortnight with the kids." if note else None,
+                    "note_shared": note and rng.random() < 0.5,
+                    "contact_me": rng.random() < 0.01,
+                }
+
+    bulk_insert(session, CheckIn, rows())
+
+
+def register() -> None:
+    register_timeline_source("checkins", "Check-ins", checkin_items)
+    register_caseload_fact("wellbeing", "Wellbeing", wellbeing_facts)
+    register_caseload_flag("wellbeing", "Wellbeing dropped or asked for contact", checkin_flags)
+    if checkins_contact not in facts.CONTACT_QUERIES:
+        facts.CONTACT_QUERIES.append(checkins_contact)
+    figures.AREA_REPORTS["distance_travelled"] = distance_travelled
+    if checkins_engagement not in figures.ENGAGEMENT_QUERIES:
+        figures.ENGAGEMENT_QUERIES.append(checkins_engagement)
+    if seed_large_checkins not in AREA_LARGE_SEEDS:
+        AREA_LARGE_SEEDS.append(seed_large_checkins)

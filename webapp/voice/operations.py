@@ -1,0 +1,93 @@
+"""The parents' voice: feedback on sessions and ideas for the service, with managers' answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from webapp import audit
+from webapp.models import Idea, IdeaStatus, SessionFeedback, User, utcnow
+
+# Bookings fills this in: (session, participant, booking_id) -> a label for the session
+# ("Peer support, Tue 2 Dec"), or None when the booking is not the participant's.
+BookingCheck = Callable[[Session, User, int], str | None]
+booking_check: BookingCheck | None = None
+
+
+class NotTheirs(Exception):
+    """The booking is not one of the participant's."""
+
+
+def give_feedback(
+    session: Session,
+    *,
+    participant: User,
+    helpful: bool,
+    comment: str | None = None,
+    booking_id: int | None = None,
+    about: str | None = None,
+) -> SessionFeedback:
+    """Record a parent's "was this helpful?" answer."""
+    if booking_id is not None and booking_check is not None:
+        label = booking_check(session, participant, booking_id)
+        if label is None:
+            raise NotTheirs()
+        about = label
+    feedback = SessionFeedback(
+        locality_id=participant.locality_id,
+        participant_id=participant.id,
+        booking_id=booking_id,
+        about=about,
+        helpful=helpful,
+        comment=comment or None,
+    )
+    session.add(feedback)
+    session.flush()
+    return feedback
+
+
+def suggest_idea(session: Session, *, author: User, body: str) -> Idea:
+    idea = Idea(locality_id=author.locality_id, author_id=author.id, body=body)
+    session.add(idea)
+    session.flush()
+    return idea
+
+
+def answer_idea(
+    session: Session, *, idea: Idea, manager: User, status: IdeaStatus, answer: str
+) -> Idea:
+    """The manager's answer, shown to the locality's parents ("You said, we did")."""
+    idea.status = status
+    idea.answer = answer
+    idea.answered_by_id = manager.id
+    idea.answered_at = utcnow()
+    session.flush()
+    audit.record(session, "idea.answered", actor=manager, idea=idea.id)
+    return idea
+
+
+def feedback_summary(session: Session, locality_ids: list[int], since) -> dict:
+    """How many answered, and how many found their session helpful, since a moment."""
+    total, helpful = session.execute(
+        select(
+            func.count(), func.coalesce(func.sum(case((SessionFeedback.helpful, 1), else_=0)), 0)
+        ).where(SessionFeedback.locality_id.in_(locality_ids), SessionFeedback.created_at >= since)
+    ).one()
+    comments = session.scalars(
+        select(SessionFeedback)
+        .where(
+            SessionFeedback.locality_id.in_(locality_ids),
+            SessionFeedback.created_at >= since,
+            SessionFeedback.comment.is_not(None),
+        )
+        .order_by(SessionFeedback.created_at.desc())
+        .limit(50)
+    ).all()
+    return {
+        "total": total,
+        "helpful": helpful,
+        "percent": round(100 * helpful / total) if total else None,
+        "comments": comments,
+    }

@@ -1,0 +1,128 @@
+"""Co-governance: parents say how sessions went and suggest changes; managers answer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from webapp.extensions import db
+from webapp.models import Idea, IdeaStatus, Locality, Role, utcnow
+from webapp.policy import allow, signed_in
+from webapp.voice import operations
+from webapp.voice.forms import AnswerForm, FeedbackForm, IdeaForm
+
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+
+MANAGERS = (Role.MANAGER, Role.ADMIN)
+
+
+def visible_ideas():
+    query = select(Idea).options(joinedload(Idea.locality)).order_by(Idea.created_at.desc())
+    if current_user.role != Role.ADMIN:
+        query = query.where(Idea.locality_id == current_user.locality_id)
+    return db.session.scalars(query.limit(200)).all()
+
+
+@bp.route("/ideas")
+@signed_in
+def ideas(form: IdeaForm | None = None, status: int = 200):
+    return render_template(
+        "voice/ideas.html",
+        ideas=visible_ideas(),
+        form=form or IdeaForm(formdata=None),
+        can_suggest=current_user.role == Role.PARTICIPANT,
+        can_answer=current_user.role in MANAGERS,
+    ), status
+
+
+@bp.route("/ideas", methods=["POST"])
+@allow(Role.PARTICIPANT)
+def suggest():
+    form = IdeaForm()
+    if not form.validate_on_submit():
+        return ideas(form, 422)
+    operations.suggest_idea(db.session, author=current_user, body=form.body.data)
+    db.session.commit()
+    flash("Thank you. Your idea is on the board, and a manager will answer it.", "success")
+    return redirect(url_for("voice.ideas"))
+
+
+def idea_or_404(idea_id: int) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or (
+        current_user.role != Role.ADMIN and idea.locality_id != current_user.locality_id
+    ):
+        abort(404)
+    return idea
+
+
+@bp.route("/ideas/<int:idea_id>/answer", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def answer(idea_id: int):
+    idea = idea_or_404(idea_id)
+    form = AnswerForm(obj=None if request.method == "POST" else _answer_defaults(idea))
+    if form.validate_on_submit():
+        operations.answer_idea(
+            db.session,
+            idea=idea,
+            manager=current_user,
+            status=IdeaStatus(form.status.data),
+            answer=form.answer.data,
+        )
+        db.session.commit()
+        flash("Answer published to the locality's parents.", "success")
+        return redirect(url_for("voice.ideas", _anchor=f"idea-{idea.id}"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("voice/answer.html", idea=idea, form=form), status
+
+
+def _answer_defaults(idea: Idea):
+    class Defaults:
+        status = idea.status.value if idea.status != IdeaStatus.NEW else None
+        answer = idea.answer
+
+    return Defaults
+
+
+@bp.route("/feedback", methods=["GET", "POST"])
+@allow(Role.PARTICIPANT)
+def feedback():
+    form = FeedbackForm(formdata=request.form if request.method == "POST" else request.args)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            operations.give_feedback(
+                db.session,
+                participant=current_user,
+                helpful=form.helpful.data == "yes",
+                comment=form.comment.data,
+                booking_id=form.booking_id.data,
+                about=form.about.data or None,
+            )
+        except operations.NotTheirs:
+            abort(404)
+        db.session.commit()
+        flash("Thank you for telling us.", "success")
+        return redirect(url_for("voice.feedback", done=1))
+    if request.method == "GET":
+        form.helpful.errors = []
+    status = 422 if request.method == "POST" else 200
+    return render_template("voice/feedback.html", form=form, done=request.args.get("done")), status
+
+
+@bp.route("/")
+@allow(*MANAGERS)
+def overview():
+    if current_user.role == Role.ADMIN:
+        locality_ids = list(db.session.scalars(select(Locality.id)))
+    else:
+        locality_ids = [current_user.locality_id]
+    since = utcnow() - timedelta(days=90)
+    return render_template(
+        "voice/overview.html",
+        summary=operations.feedback_summary(db.session, locality_ids, since),
+        ideas=visible_ideas(),
+    )
