@@ -56,8 +56,17 @@ def crawl(page, start: str):
 # What sticks out of the screen, or is cut off, on the page as it is now.
 OVERFLOW = """() => {
     const width = document.documentElement.clientWidth;
+    const clippedAway = (el) => {  // the visually-hidden pattern: there for screen readers
+        for (let n = el; n; n = n.parentElement) {
+            const style = getComputedStyle(n);
+            const box = n.getBoundingClientRect();
+            if (style.clip !== 'auto' && style.clip !== '') return true;
+            if (box.width <= 1 && box.height <= 1) return true;
+        }
+        return false;
+    };
     const shown = (el) => getComputedStyle(el).display !== 'none'
-        && !el.closest('[hidden], .visually-hidden, .skip-link');
+        && !el.closest('[hidden], .visually-hidden, .skip-link') && !clippedAway(el);
     const cut = [...document.querySelectorAll('body *')].filter(shown).filter((el) => {
         const overflowX = getComputedStyle(el).overflowX;
         if (['auto', 'scroll'].includes(overflowX)) return false;  // scrolls on purpose
