@@ -45,6 +45,8 @@ PAGE_NAMES = {
     "bookings.my_sessions": "book",
     "checkins.new": "check-in",
     "checkins.journey": "journey",
+    "caseload.my_notes": "notes",
+    "voice.ideas": "ideas",
     "privacy.index": "my-information",
 }
 CATEGORIES = {"performance": "performance", "accessibility": "accessibility",
