@@ -102,6 +102,7 @@ class RoundRobinProxy(ThreadingHTTPServer):
     """Sends each request to the next node in turn, like a load balancer with no stickiness."""
 
     daemon_threads = True
+    request_queue_size = 256  # socketserver's default backlog of 5 resets a burst of clients
 
     def __init__(self, nodes: list[Node]):
         self.nodes = nodes
