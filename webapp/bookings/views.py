@@ -457,14 +457,20 @@ def free_windows():
 @bp.route("/sessions/when-im-free/<int:window_id>/remove", methods=["POST"])
 @allow(Role.PARTICIPANT)
 def remove_window(window_id: int):
-    window = db.session.get(FreeWindow, window_id)
-    if window is None or window.participant_id != current_user.id:
+    return remove_own(FreeWindow, window_id, "participant_id", "Removed.", "bookings.free_windows")
+
+
+def remove_own(model, row_id: int, owner: str, done: str | None, back: str):
+    """Delete one of the signed-in person's own rows (someone else's answers 404), then go back."""
+    row = db.session.get(model, row_id)
+    if row is None or getattr(row, owner) != current_user.id:
         abort(404)
     if EmptyForm().validate_on_submit():
-        db.session.delete(window)
+        db.session.delete(row)
         db.session.commit()
-        flash("Removed.", "success")
-    return redirect(url_for("bookings.free_windows"))
+        if done:
+            flash(done, "success")
+    return redirect(url_for(back))
 
 
 # The keyworker's diary ----------------------------------------------------------------------
@@ -562,14 +568,13 @@ def availability():
 @bp.route("/diary/availability/<int:rule_id>/remove", methods=["POST"])
 @allow(Role.KEYWORKER)
 def remove_rule(rule_id: int):
-    rule = db.session.get(AvailabilityRule, rule_id)
-    if rule is None or rule.keyworker_id != current_user.id:
-        abort(404)
-    if EmptyForm().validate_on_submit():
-        db.session.delete(rule)
-        db.session.commit()
-        flash("Availability removed. Sessions already booked are kept.", "success")
-    return redirect(url_for("bookings.availability"))
+    return remove_own(
+        AvailabilityRule,
+        rule_id,
+        "keyworker_id",
+        "Availability removed. Sessions already booked are kept.",
+        "bookings.availability",
+    )
 
 
 @bp.route("/diary/time-off", methods=["POST"])
@@ -597,13 +602,9 @@ def time_off():
 @bp.route("/diary/time-off/<int:time_off_id>/remove", methods=["POST"])
 @allow(Role.KEYWORKER)
 def remove_time_off(time_off_id: int):
-    entry = db.session.get(TimeOff, time_off_id)
-    if entry is None or entry.keyworker_id != current_user.id:
-        abort(404)
-    if EmptyForm().validate_on_submit():
-        db.session.delete(entry)
-        db.session.commit()
-    return redirect(url_for("bookings.availability"))
+    return remove_own(
+        TimeOff, time_off_id, "keyworker_id", "Time off removed.", "bookings.availability"
+    )
 
 
 @bp.route("/people/<int:participant_id>/book", methods=["GET", "POST"])
