@@ -45,7 +45,7 @@ PAGES = [
     ("caseload", "keyworker@example.org", "caseload.index", None),
     ("record", "keyworker@example.org", "caseload.record", "caseload_participant"),
     ("plan", "parent@example.org", "plans.my_plan", None),
-    ("book", "parent@example.org", "bookings.book", None),
+    ("book", "parent@example.org", "bookings.find_time", None),
     ("checkin", "parent@example.org", "checkins.new", None),
     ("my_notes", "parent@example.org", "caseload.my_notes", None),
     ("reports", "manager@example.org", "reports.index", None),
@@ -69,7 +69,7 @@ def prepare_database(env: dict) -> list[tuple[str, str, str]]:
     from webapp import create_app
     from webapp.config import normalise_database_url
     from webapp.extensions import db
-    from webapp.large_demo import seed_large
+    from webapp.large_demo import seed_large, settle_after_bulk_load
     from webapp.models import ParticipantProfile, User
 
     # The URL is passed in, not read by the config class: that was imported before env was set.
@@ -79,6 +79,7 @@ def prepare_database(env: dict) -> list[tuple[str, str, str]]:
         started = time.perf_counter()
         seed_large(db.session, echo=print)
         db.session.commit()
+        settle_after_bulk_load(db.session)
         print(f"Seeded in {time.perf_counter() - started:.1f}s")
         keyworker = db.session.scalar(select(User).where(User.email == "keyworker@example.org"))
         participant_id = db.session.scalar(

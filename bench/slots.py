@@ -224,6 +224,7 @@ def main() -> None:
     from webapp.bookings.operations import search_slots
     from webapp.config import TestConfig
     from webapp.extensions import db
+    from webapp.large_demo import settle_after_bulk_load
     from webapp.models import User
 
     url = database_url(workdir)
@@ -235,6 +236,7 @@ def main() -> None:
         upgrade()
         started = clock.perf_counter()
         keyworkers, caseloads = build(db.session, now, rng)
+        settle_after_bulk_load(db.session)
         print(
             f"Built {SESSIONS:,} sessions, {PARTICIPANTS:,} parents, {len(keyworkers)} keyworkers "
             f"in {clock.perf_counter() - started:.1f} s ({db.engine.dialect.name})"

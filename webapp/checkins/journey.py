@@ -3,11 +3,12 @@ flags a keyworker should see."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from webapp.checkins.questions import CONFIDENCE_SCALES
@@ -16,6 +17,8 @@ from webapp.models import CheckIn
 
 LONDON = ZoneInfo("Europe/London")
 JOURNEY_LIMIT = 200  # about four years of fortnightly check-ins
+# Latest and the one before, by participant id.
+LatestTwo = tuple[dict[int, Row], dict[int, Row]]
 
 
 def checkins_for(session: Session, participant_id: int, limit: int = JOURNEY_LIMIT):
@@ -89,14 +92,10 @@ class Flag:
     recorded_at: datetime
 
 
-def wellbeing_flags(session: Session, participant_ids: list[int]) -> dict[int, list[Flag]]:
-    """Flags from each participant's latest check-in, in one query for a whole caseload.
-
-    A flag is raised when wellbeing fell by a meaningful amount (3 metric points or more) since
-    the check-in before, or when the latest check-in asks the keyworker to get in touch.
-    """
+def latest_two_checkins(session: Session, participant_ids: Sequence[int]) -> LatestTwo:
+    """Each participant's latest check-in and the one before it, in one query for a caseload."""
     if not participant_ids:
-        return {}
+        return {}, {}
     position = (
         func.row_number()
         .over(
@@ -116,13 +115,20 @@ def wellbeing_flags(session: Session, participant_ids: list[int]) -> dict[int, l
         .where(CheckIn.participant_id.in_(participant_ids))
         .subquery()
     )
-    rows = session.execute(
-        select(recent).where(recent.c.position <= 2).order_by(recent.c.participant_id)
-    ).all()
-    latest: dict[int, tuple] = {}
-    before: dict[int, tuple] = {}
-    for row in rows:
+    latest: dict[int, Row] = {}
+    before: dict[int, Row] = {}
+    for row in session.execute(select(recent).where(recent.c.position <= 2)):
         (latest if row.position == 1 else before)[row.participant_id] = row
+    return latest, before
+
+
+def flags_from(latest_two: LatestTwo) -> dict[int, list[Flag]]:
+    """The flags raised by each participant's latest check-in and the one before it.
+
+    A flag is raised when wellbeing fell by a meaningful amount (3 metric points or more) since
+    the check-in before, or when the latest check-in asks the keyworker to get in touch.
+    """
+    latest, before = latest_two
     flags: dict[int, list[Flag]] = {}
     for participant_id, row in latest.items():
         found = []
@@ -142,3 +148,8 @@ def wellbeing_flags(session: Session, participant_ids: list[int]) -> dict[int, l
         if found:
             flags[participant_id] = found
     return flags
+
+
+def wellbeing_flags(session: Session, participant_ids: Sequence[int]) -> dict[int, list[Flag]]:
+    """Flags from each participant's latest check-in, in one query for a whole caseload."""
+    return flags_from(latest_two_checkins(session, participant_ids))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue, register_caseload_fact, register_caseload_flag
 from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
-from webapp.checkins.journey import wellbeing_flags
+from webapp.checkins.journey import flags_from, latest_two_checkins, wellbeing_flags
 from webapp.checkins.questions import CONFIDENCE_SCALES
 from webapp.checkins.scoring import MEANINGFUL_CHANGE, metric_table
 from webapp.large_demo import AREA_LARGE_SEEDS, LargeSeedContext, bulk_insert
@@ -64,34 +64,18 @@ def checkin_items(
     return items
 
 
-def _latest_two(ids):
-    """Each person's latest two check-ins (position 1 and 2), as a subquery."""
-    position = (
-        func.row_number()
-        .over(
-            partition_by=CheckIn.participant_id,
-            order_by=(CheckIn.recorded_at.desc(), CheckIn.id.desc()),
-        )
-        .label("position")
-    )
-    return (
-        select(CheckIn.participant_id, CheckIn.swemwbs_metric, position)
-        .where(CheckIn.participant_id.in_(ids))
-        .subquery()
-    )
-
-
 def wellbeing_facts(session: Session, ids: Sequence[int]) -> dict[int, FactValue]:
-    """The latest wellbeing score and which way it went since the check-in before."""
-    recent = _latest_two(ids)
-    latest: dict[int, float] = {}
-    before: dict[int, float] = {}
-    for pid, score, position in session.execute(select(recent).where(recent.c.position <= 2)):
-        (latest if position == 1 else before)[pid] = float(score)
+    """The latest wellbeing score and which way it went since the check-in before.
+
+    The flags need the same two check-ins, so they travel in ``raw`` for ``checkin_flags``."""
+    latest_two = latest_two_checkins(session, ids)
+    latest, before = latest_two
+    flags = flags_from(latest_two)
     values = {}
-    for pid, score in latest.items():
+    for pid, row in latest.items():
+        score = float(row.swemwbs_metric)
         previous = before.get(pid)
-        change = None if previous is None else round(score - previous, 2)
+        change = None if previous is None else round(score - float(previous.swemwbs_metric), 2)
         if change is None:
             trend = "first check-in"
         elif abs(change) < MEANINGFUL_CHANGE:
@@ -101,7 +85,7 @@ def wellbeing_facts(session: Session, ids: Sequence[int]) -> dict[int, FactValue
         values[pid] = FactValue(
             text=f"{score:g} ({trend})",
             sort=score,
-            raw={"score": score, "change": change},
+            raw={"score": score, "change": change, "flags": flags.get(pid, [])},
             attention=change is not None and change <= -MEANINGFUL_CHANGE,
         )
     return values
@@ -109,10 +93,11 @@ def wellbeing_facts(session: Session, ids: Sequence[int]) -> dict[int, FactValue
 
 def checkin_flags(session: Session, people, facts_) -> dict[int, str]:
     """A meaningful drop in wellbeing, or a check-in asking the keyworker to get in touch."""
-    return {
-        pid: "; ".join(flag.message for flag in found)
-        for pid, found in wellbeing_flags(session, list(people)).items()
-    }
+    if "wellbeing" in facts_:
+        found = {pid: value.raw["flags"] for pid, value in facts_["wellbeing"].items()}
+    else:
+        found = wellbeing_flags(session, list(people))
+    return {pid: "; ".join(flag.message for flag in flags) for pid, flags in found.items() if flags}
 
 
 def checkins_contact(ids) -> Select:
