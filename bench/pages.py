@@ -52,6 +52,10 @@ PAGES = [
 ]
 
 
+# The pages the service record issue sets the p95 target for; the others are measured too.
+TARGETED = {"caseload", "record", "plan", "book", "checkin"}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -316,12 +320,17 @@ def main() -> None:
         )
     caseload = results.get("caseload")
     if caseload:
-        ok_latency = all(f["p95_ms"] < 100 for f in results.values())
+        targeted = {name: f for name, f in results.items() if name in TARGETED}
+        ok_latency = all(f["p95_ms"] < 100 for f in targeted.values())
         ok_share = caseload["rps"] >= 0.2 * bare["rps"]
+        slow = ", ".join(f"{n} {f['p95_ms']} ms" for n, f in results.items() if f["p95_ms"] >= 100)
         print(
-            f"Targets: p95 under 100 ms {'met' if ok_latency else 'MISSED'}; "
+            f"Targets: p95 under 100 ms for {', '.join(targeted)} "
+            f"{'met' if ok_latency else 'MISSED'}; "
             f"caseload at least 20% of bare {'met' if ok_share else 'MISSED'}"
         )
+        if slow:
+            print(f"p95 of 100 ms or more: {slow}")
     print(json.dumps({"bare_rps": bare["rps"], "pages": results}))
 
 
