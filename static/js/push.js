@@ -79,7 +79,7 @@
     on.disabled = true;
     Notification.requestPermission()
       .then(function (permission) {
-        if (permission !== "granted") return show(null);
+        if (permission !== "granted") return show(permission === "denied" ? null : false);
         return navigator.serviceWorker.ready.then(subscribe).then(function () { show(true); });
       })
       .catch(function () { show(false, SAY.failed); })
