@@ -193,8 +193,8 @@ def test_a_reminder_that_keeps_failing_is_given_up_after_five_tries(app, world, 
 
 def test_the_cli_says_how_many_will_be_tried_again(app, world, session, refusing_smtp):
     keyworker = world.keyworker()
-    for _ in range(2):
-        start = utcnow() + timedelta(hours=20)
+    for n in range(2):
+        start = utcnow() + timedelta(hours=20 + 2 * n)
         booking = BookedSession(
             keyworker_id=keyworker.id,
             participant_id=world.participant(keyworker=keyworker).id,
