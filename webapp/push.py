@@ -79,8 +79,11 @@ def _key_bytes(value, length: int) -> bytes | None:
 
 def endpoint_allowed(endpoint: str) -> bool:
     """Whether the endpoint is an https address at one of the browsers' push services."""
-    parts = urlsplit(endpoint)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(endpoint)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # "https://[…" and other addresses that are not addresses
+        return False
     return parts.scheme == "https" and any(
         host == allowed or host.endswith("." + allowed) for allowed in PUSH_SERVICE_HOSTS
     )

@@ -4,8 +4,11 @@ browser's push service, with the CSRF token in a header, and only when push is s
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
+from tests.api.test_fuzz_api import json_values
 from tests.pages import PageClient
 from tests.push_service import b64url
 from webapp.models import PushSubscription
@@ -132,3 +135,29 @@ def test_only_parents_subscribe(phone_api, make, client, vapid):
     keyworker = phone_api.client_for(make.keyworker(locality=phone_api.locality))
     assert phone_api.post(keyworker, "subscribe", subscription()).status_code == 403
     assert client.post("/api/v1/push/subscribe", json=subscription()).status_code == 401
+
+
+endpoints = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(["https://[", "https://fcm.googleapis.com:99999/x", FCM + "\u00e9"]),
+)
+maybe_subscriptions = st.one_of(
+    json_values,
+    st.fixed_dictionaries(
+        {"endpoint": st.one_of(endpoints, json_values)},
+        optional={"keys": st.one_of(json_values, st.just(KEYS))},
+    ),
+)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(payload=maybe_subscriptions)
+def test_generated_json_never_breaks_the_push_routes(phone_api, make, vapid, payload):
+    if not hasattr(phone_api, "client"):
+        phone_api.client = phone_api.client_for(make.participant(locality=phone_api.locality))
+    for action in ("subscribe", "check", "unsubscribe"):
+        answer = phone_api.post(phone_api.client, action, payload)
+        assert answer.status_code in (200, 400), (action, payload, answer.status_code)
+        assert answer.is_json
