@@ -125,6 +125,23 @@ def another_app(app):
             db.engine.dispose()
 
 
+VAPID_SETTINGS = ("VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT")
+
+
+@pytest.fixture
+def vapid(app):
+    """Web Push switched on for one test, with a fresh VAPID key pair. Gives the public key."""
+    from webapp.push import generate_vapid_keys
+
+    public, private = generate_vapid_keys()
+    saved = {key: app.config.get(key) for key in VAPID_SETTINGS}
+    app.config.update(
+        VAPID_PUBLIC_KEY=public, VAPID_PRIVATE_KEY=private, VAPID_SUBJECT="mailto:ops@example.org"
+    )
+    yield public
+    app.config.update(saved)
+
+
 @pytest.fixture
 def app_context(app):
     with app.app_context():

@@ -62,6 +62,7 @@ def safe_production_settings(**overrides):
         ({"DEBUG": True}, "Debug mode must be off"),
         ({"DEMO_DATA_ALLOWED": True}, "Demo data must not be allowed"),
         ({"BASE_URL": None}, "BASE_URL must be set"),
+        ({"VAPID_PRIVATE_KEY": "k", "VAPID_SUBJECT": "ops@example.org"}, "VAPID_SUBJECT must be"),
     ],
 )
 def test_production_refuses_each_unsafe_setting(override, message):

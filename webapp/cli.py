@@ -14,6 +14,19 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(apply_retention_command)
+    app.cli.add_command(generate_vapid_keys_command)
+
+
+@click.command("generate-vapid-keys")
+def generate_vapid_keys_command() -> None:
+    """Print a fresh VAPID key pair for Web Push, as lines for the environment file."""
+    from webapp.push import generate_vapid_keys
+
+    public, private = generate_vapid_keys()
+    click.echo("# Web Push keys for CoPlan (keep the private one secret, like SECRET_KEY).")
+    click.echo("# Set VAPID_SUBJECT too: a mailto: address the push services can write to.")
+    click.echo(f"VAPID_PUBLIC_KEY={public}")
+    click.echo(f"VAPID_PRIVATE_KEY={private}")
 
 
 @click.command("apply-retention")

@@ -48,6 +48,13 @@ class Config:
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
     MAIL_FROM = os.environ.get("MAIL_FROM", "CoPlan <no-reply@coplan.example>")
 
+    # Web Push (reminders on a parent's phone). Without all three, push is off: no push
+    # controls are offered and reminders go by email only. `flask generate-vapid-keys` makes
+    # a pair; the subject is a mailto: address the push services can write to.
+    VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY")
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT")
+
     # Cookies: secure flags are switched on when the request arrives over https.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -120,6 +127,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     API_RATE_LIMIT = "100000 per minute"  # tests send thousands; one test checks the real limit
     MAIL_SERVER = None
+    VAPID_PUBLIC_KEY = VAPID_PRIVATE_KEY = VAPID_SUBJECT = None
 
 
 class ProductionConfig(Config):
@@ -150,5 +158,8 @@ def check_production(config: dict) -> None:
         problems.append("Demo data must not be allowed.")
     if not config.get("BASE_URL"):
         problems.append("BASE_URL must be set (for example https://coplan.example.org).")
+    subject = config.get("VAPID_SUBJECT")
+    if config.get("VAPID_PRIVATE_KEY") and not (subject or "").startswith("mailto:"):
+        problems.append("VAPID_SUBJECT must be a mailto: address when VAPID keys are set.")
     if problems:
         raise UnsafeConfiguration("CoPlan will not start in production: " + " ".join(problems))

@@ -53,3 +53,37 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// Reminders by Web Push. The message says when, never who or where: a lock screen, perhaps
+// on a shared phone, shows it to anyone.
+const SESSIONS_URL = {{ url_for('bookings.my_sessions') | tojson }};
+const ICON_URL = {{ asset_url('icons/icon-192.png') | tojson }};
+
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) { /* not a message from CoPlan's job: show the plain reminder */ }
+  event.waitUntil(
+    self.registration.showNotification(message.title || "CoPlan reminder", {
+      body: message.body || "You have a session coming up",
+      tag: message.tag || "coplan-reminder",
+      icon: ICON_URL,
+      data: { url: message.url || SESSIONS_URL },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const wanted = new URL((event.notification.data && event.notification.data.url) || SESSIONS_URL,
+                         self.location.origin);
+  // Only ever open CoPlan's own pages.
+  const target = wanted.origin === self.location.origin ? wanted : new URL(SESSIONS_URL, self.location.origin);
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => new URL(client.url).pathname === target.pathname);
+      return open ? open.focus() : self.clients.openWindow(target.href);
+    })
+  );
+});

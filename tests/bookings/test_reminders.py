@@ -3,49 +3,32 @@ twice at the same moment."""
 
 from __future__ import annotations
 
-import socket
+import logging
 import threading
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from tests.bookings.conftest import NOW
+from tests.smtp_server import Collector, running_smtp
 from webapp.bookings import operations
-from webapp.bookings.reminders import send_due_reminders
+from webapp.bookings.reminders import MAX_ATTEMPTS, send_due_reminders
 from webapp.extensions import db
-from webapp.models import OutboxMail, Reminder, SessionMode
-
-
-class Collector:
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        with self.lock:
-            self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from webapp.models import BookedSession, OutboxMail, Reminder, SessionMode, utcnow
 
 
 @pytest.fixture
 def smtp(app):
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    saved = {key: app.config.get(key) for key in ("MAIL_SERVER", "MAIL_PORT")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    yield collector
-    app.config.update(saved)
-    controller.stop()
+    with running_smtp(app, Collector()) as collector:
+        yield collector
+
+
+@pytest.fixture
+def refusing_smtp(app):
+    """A mail server that refuses the first message it is given, then takes the rest."""
+    with running_smtp(app, Collector(refusals=1)) as collector:
+        yield collector
 
 
 def book_many(world, session, count):
@@ -70,7 +53,7 @@ def book_many(world, session, count):
 def run_job(app, now, results):
     with app.test_request_context():
         try:
-            results.append(send_due_reminders(db.session, now=now))
+            results.append(send_due_reminders(db.session, now=now).sent)
         finally:
             db.session.remove()
 
@@ -96,8 +79,8 @@ def test_each_reminder_is_sent_once_when_the_job_runs_twice_at_once(app, world, 
 
     # Running again sends nothing new; a day later the next ones go.
     with app.test_request_context():
-        assert send_due_reminders(db.session, now=now) == 0
-        assert send_due_reminders(db.session, now=now + timedelta(days=1)) == 2
+        assert send_due_reminders(db.session, now=now).sent == 0
+        assert send_due_reminders(db.session, now=now + timedelta(days=1)).sent == 2
     assert len(smtp.messages) == 4
     session.expire_all()
     assert session.scalar(select(OutboxMail).where(OutboxMail.sent_at.is_(None))) is None
@@ -110,7 +93,7 @@ def test_cancelled_sessions_get_no_reminder_and_moved_ones_are_reminded_again(
     operations.cancel_session(session, booking=first, reason="Ill", now=NOW)
     session.commit()
     with app.test_request_context():
-        assert send_due_reminders(db.session, now=datetime(2027, 1, 12, 12, tzinfo=UTC)) == 1
+        assert send_due_reminders(db.session, now=datetime(2027, 1, 12, 12, tzinfo=UTC)).sent == 1
     operations.reschedule_session(
         session,
         booking=session.get(type(second), second.id),
@@ -119,14 +102,113 @@ def test_cancelled_sessions_get_no_reminder_and_moved_ones_are_reminded_again(
         now=datetime(2027, 1, 12, 12, tzinfo=UTC),
     )
     session.commit()
-    reminder = session.scalar(select(Reminder).where(Reminder.session_id == second.id))
-    assert reminder.sent_at is None
+    reminders = session.scalars(select(Reminder).where(Reminder.session_id == second.id)).all()
+    assert {r.channel for r in reminders} == {"email", "push"}
+    assert all(r.sent_at is None for r in reminders)
     with app.test_request_context():
-        assert send_due_reminders(db.session, now=datetime(2027, 1, 14, 12, tzinfo=UTC)) == 1
+        assert send_due_reminders(db.session, now=datetime(2027, 1, 14, 12, tzinfo=UTC)).sent == 1
     assert len(smtp.messages) == 2
 
 
 def test_the_cli_command_runs(app, world, session, smtp):
     book_many(world, session, 1)
     result = app.test_cli_runner().invoke(args=["send-reminders"])
-    assert result.exit_code == 0 and "Sent 0 reminders." in result.output
+    assert result.exit_code == 0
+    assert result.output == (
+        "Sent 0 reminders. 0 could not be sent and will be tried again on the next run. "
+        "0 failed 5 times and will not be tried again.\n"
+    )
+
+
+def email_reminder(session, booking) -> Reminder:
+    session.expire_all()
+    return session.scalars(
+        select(Reminder).where(Reminder.session_id == booking.id, Reminder.channel == "email")
+    ).one()
+
+
+def test_a_refused_reminder_is_not_marked_sent_and_goes_on_the_next_run(
+    app, world, session, refusing_smtp, caplog
+):
+    (booking,) = book_many(world, session, 1)
+    email = booking.participant.email
+    now = datetime(2027, 1, 11, 18, tzinfo=UTC)
+    with app.test_request_context(), caplog.at_level(logging.DEBUG):
+        first = send_due_reminders(db.session, now=now)
+    assert (first.sent, first.retrying, first.failed) == (0, 1, 0)
+    reminder = email_reminder(session, booking)
+    assert reminder.sent_at is None and reminder.failed_at is None
+    assert reminder.claimed_at is None and reminder.claimed_by is None  # the claim is let go
+    assert reminder.attempts == 1
+    assert reminder.last_error == "SMTPDataError 554"
+    # Neither the reminder nor CoPlan's log names the parent (the SMTP server's own log may).
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("webapp")]
+    assert any("not sent" in message for message in ours)
+    assert not [message for message in ours if email in message]
+    # The unsent message stays in the outbox, where staff can see it.
+    unsent = session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None))).all()
+    assert [m.to_address for m in unsent] == [email]
+    assert refusing_smtp.messages == []
+
+    with app.test_request_context():
+        second = send_due_reminders(db.session, now=now + timedelta(minutes=30))
+    assert (second.sent, second.retrying, second.failed) == (1, 0, 0)
+    assert [m["To"] for m in refusing_smtp.messages] == [email]
+    reminder = email_reminder(session, booking)
+    assert reminder.sent_at is not None and reminder.attempts == 1
+    with app.test_request_context():
+        assert send_due_reminders(db.session, now=now + timedelta(hours=1)).sent == 0
+    assert len(refusing_smtp.messages) == 1
+
+
+def test_a_reminder_that_keeps_failing_is_given_up_after_five_tries(app, world, session):
+    (booking,) = book_many(world, session, 1)
+    now = datetime(2027, 1, 11, 18, tzinfo=UTC)
+    with running_smtp(app, Collector(refusals=100)) as server, app.test_request_context():
+        runs = [
+            send_due_reminders(db.session, now=now + timedelta(minutes=10 * n))
+            for n in range(MAX_ATTEMPTS + 1)
+        ]
+    assert [(r.sent, r.retrying, r.failed) for r in runs] == [(0, 1, 0)] * (MAX_ATTEMPTS - 1) + [
+        (0, 0, 1),
+        (0, 0, 0),  # not tried again
+    ]
+    assert server.refusals == 100 - MAX_ATTEMPTS
+    reminder = email_reminder(session, booking)
+    assert reminder.attempts == MAX_ATTEMPTS
+    assert reminder.failed_at is not None and reminder.sent_at is None
+
+    # Moving the session starts its reminders afresh.
+    operations.reschedule_session(
+        session,
+        booking=session.get(BookedSession, booking.id),
+        starts_at=datetime(2027, 1, 13, 11, tzinfo=UTC),
+        mode=SessionMode.PHONE,
+        now=now,
+    )
+    session.commit()
+    reminder = email_reminder(session, booking)
+    assert (reminder.attempts, reminder.failed_at, reminder.last_error) == (0, None, None)
+
+
+def test_the_cli_says_how_many_will_be_tried_again(app, world, session, refusing_smtp):
+    keyworker = world.keyworker()
+    for n in range(2):
+        start = utcnow() + timedelta(hours=20 + 2 * n)
+        booking = BookedSession(
+            keyworker_id=keyworker.id,
+            participant_id=world.participant(keyworker=keyworker).id,
+            mode=SessionMode.PHONE,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+        session.add(booking)
+        session.flush()
+        operations.schedule_reminder(session, booking)
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Sent 1 reminder. 1 could not be sent and will be tried again on the next run. "
+        "0 failed 5 times"
+    )

@@ -74,8 +74,8 @@ def test_send_reminders_on_both_nodes_at_once_sends_each_once(cluster, world, se
         )
         session.add(booking)
         session.flush()
-        reminder = schedule_reminder(session, booking)
-        reminder.due_at = utcnow() - timedelta(minutes=1)
+        for reminder in schedule_reminder(session, booking):
+            reminder.due_at = utcnow() - timedelta(minutes=1)
     session.commit()
     runs = [node.flask("send-reminders") for node in cluster["nodes"]]
     outputs = [run.communicate(timeout=120) for run in runs]

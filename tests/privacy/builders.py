@@ -28,6 +28,7 @@ from webapp.models import (
     OutcomeKind,
     PauseReason,
     PipelineStageChange,
+    PushSubscription,
     RecoveryCode,
     Referral,
     ReferralKind,
@@ -147,6 +148,17 @@ def reminders(session, participant, staff):
 def free_windows(session, participant, staff):
     session.add(
         FreeWindow(participant_id=participant.id, weekday=1, starts_at=time(9), ends_at=time(12))
+    )
+
+
+def push_subscriptions(session, participant, staff):
+    session.add(
+        PushSubscription(
+            user_id=participant.id,
+            endpoint="https://fcm.googleapis.com/fcm/send/" + "e" * 40,
+            p256dh_key="B" + "k" * 86,
+            auth_secret="a" * 22,
+        )
     )
 
 
@@ -291,6 +303,7 @@ BUILDERS = {
     "reminders": reminders,
     "free_windows": free_windows,
     "calendar_feed_tokens": calendar_feed_tokens,
+    "push_subscriptions": push_subscriptions,
     "group_sessions": group_sessions,
     "group_attendees": group_attendees,
     "availability_rules": availability_rules,

@@ -19,6 +19,13 @@ def test_service_worker_is_served_at_root_scope(client):
     assert "/offline" in body and "/static/css/app.css?v=" in body
 
 
+def test_service_worker_shows_reminders_and_opens_the_sessions_page(client):
+    body = client.get("/sw.js").get_data(as_text=True)
+    assert 'addEventListener("push"' in body and "showNotification" in body
+    assert 'addEventListener("notificationclick"' in body and "openWindow" in body
+    assert 'const SESSIONS_URL = "/sessions";' in body
+
+
 def test_offline_page_says_what_still_works(pages):
     page = pages.get("pwa.offline")
     assert "check-in" in page.text

@@ -1,4 +1,5 @@
-"""The JSON API the phone's outbox talks to. Every answer is JSON, errors included."""
+"""The JSON API the phone talks to: the check-in outbox, and subscribing the phone to
+reminders by Web Push. Every answer is JSON, errors included."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import time
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from webapp import push
 from webapp.checkins.sync import MAX_BATCH, merge_checkins
 from webapp.extensions import csrf, db, limiter
-from webapp.models import Role
+from webapp.models import Role, utcnow
 from webapp.policy import allow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -80,3 +82,66 @@ def checkins():
     for outcome in outcomes:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
     return jsonify(results=[o.as_json() for o in outcomes], counts=counts)
+
+
+# Reminders by Web Push. Only parents get reminders, so only parents subscribe; whatever the
+# phone sends, the subscription is the signed-in person's own.
+
+
+def _push_endpoint() -> str | None:
+    payload = request.get_json(silent=True)
+    endpoint = payload.get("endpoint") if isinstance(payload, dict) else None
+    return endpoint if isinstance(endpoint, str) else None
+
+
+def _push_off():
+    return problem(404, "push_off", "Reminders on this phone are not switched on here.")
+
+
+@bp.route("/push/subscribe", methods=["POST"])
+@allow(Role.PARTICIPANT)
+@limiter.limit(_api_limit, key_func=_signed_in_person)
+def push_subscribe():
+    if not push.push_enabled():
+        return _push_off()
+    try:
+        endpoint, p256dh, auth = push.parse_subscription(request.get_json(silent=True))
+    except push.SubscriptionRefused as refused:
+        return problem(400, "bad_subscription", str(refused))
+    details = {"user": current_user, "endpoint": endpoint, "p256dh": p256dh, "auth": auth}
+    try:
+        push.save_subscription(db.session, **details, now=utcnow())
+        db.session.commit()
+    except IntegrityError:
+        # Two tabs subscribed the same phone at once: the other one's row is there now.
+        db.session.rollback()
+        push.save_subscription(db.session, **details, now=utcnow())
+        db.session.commit()
+    return jsonify(subscribed=True)
+
+
+@bp.route("/push/unsubscribe", methods=["POST"])
+@allow(Role.PARTICIPANT)
+@limiter.limit(_api_limit, key_func=_signed_in_person)
+def push_unsubscribe():
+    endpoint = _push_endpoint()
+    if endpoint is None:
+        return problem(400, "bad_request", 'Send {"endpoint": "…"}.')
+    push.remove_subscription(db.session, user=current_user, endpoint=endpoint)
+    db.session.commit()
+    return jsonify(subscribed=False)
+
+
+@bp.route("/push/check", methods=["POST"])
+@allow(Role.PARTICIPANT)
+@limiter.limit(_api_limit, key_func=_signed_in_person)
+def push_check():
+    """Whether this phone's subscription is the signed-in person's (a shared phone may have
+    been subscribed by someone else). A POST, so the endpoint stays out of access logs."""
+    endpoint = _push_endpoint()
+    if endpoint is None:
+        return problem(400, "bad_request", 'Send {"endpoint": "…"}.')
+    if not push.push_enabled():
+        return _push_off()
+    mine = push.has_subscription(db.session, user=current_user, endpoint=endpoint)
+    return jsonify(subscribed=mine)

@@ -41,6 +41,7 @@ from webapp.models import (
     KeyworkerSettings,
     Locality,
     Reminder,
+    ReminderChannel,
     Role,
     SchoolCalendar,
     SchoolCalendarEntry,
@@ -507,18 +508,27 @@ def mark_attendance(
     return booking
 
 
-def schedule_reminder(session: Session, booking: BookedSession) -> Reminder:
-    """A reminder by email a day before the session (reset when the session moves)."""
-    reminder = session.scalar(
-        select(Reminder).where(Reminder.session_id == booking.id, Reminder.channel == "email")
-    )
-    if reminder is None:
-        reminder = Reminder(session_id=booking.id, channel="email")
-        session.add(reminder)
-    reminder.due_at = booking.starts_at - timedelta(days=1)
-    reminder.claimed_at = reminder.claimed_by = reminder.sent_at = None
+def schedule_reminder(session: Session, booking: BookedSession) -> list[Reminder]:
+    """Reminders by email and by push a day before the session (reset when the session moves).
+
+    The push reminder goes only to phones the parent asked for reminders on, if any, when it
+    is due; so it is made for every session, whatever the parent has set up today."""
+    existing = {
+        reminder.channel: reminder
+        for reminder in session.scalars(select(Reminder).where(Reminder.session_id == booking.id))
+    }
+    reminders = []
+    for channel in ReminderChannel:
+        reminder = existing.get(channel)
+        if reminder is None:
+            reminder = Reminder(session_id=booking.id, channel=channel.value)
+            session.add(reminder)
+        reminder.due_at = booking.starts_at - timedelta(days=1)
+        reminder.claimed_at = reminder.claimed_by = reminder.sent_at = None
+        reminder.attempts, reminder.last_error, reminder.failed_at = 0, None, None
+        reminders.append(reminder)
     session.flush()
-    return reminder
+    return reminders
 
 
 # Group sessions -----------------------------------------------------------------------------

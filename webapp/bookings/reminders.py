@@ -1,14 +1,21 @@
 """Reminders the day before a session, sent by a job that is safe to run twice at once.
 
-Each run first *claims* the reminders that are due, in a short transaction of its own:
-PostgreSQL's ``FOR UPDATE SKIP LOCKED`` lets two runs split the rows between them, and SQLite's
-BEGIN IMMEDIATE lets only one run claim at a time. A claimed reminder belongs to that run, which
-sends it and marks it sent. A claim left by a run that died is taken over after an hour.
+Each session has a reminder per channel: by email, and by Web Push to every phone the parent
+asked for reminders on. Each run first *claims* the reminders that are due, in a short
+transaction of its own: PostgreSQL's ``FOR UPDATE SKIP LOCKED`` lets two runs split the rows
+between them, and SQLite's BEGIN IMMEDIATE lets only one run claim at a time. A claimed
+reminder belongs to that run, which sends it and marks it sent. A claim left by a run that
+died is taken over after an hour.
+
+A send that fails (the mail server refuses, no push service answers) is not marked sent: the
+claim is let go and the next run tries again, up to ``MAX_ATTEMPTS`` times, after which the
+reminder is marked failed and left alone.
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import click
@@ -18,10 +25,29 @@ from sqlalchemy.orm import Session, selectinload
 
 from webapp.bookings.slots import LONDON
 from webapp.extensions import db
-from webapp.mail import send_mail
-from webapp.models import BookedSession, Reminder, SessionStatus, utcnow
+from webapp.mail import MailNotSent, send_mail
+from webapp.models import BookedSession, Reminder, ReminderChannel, SessionStatus, utcnow
+from webapp.push import Pusher, push_enabled
 
 STALE_CLAIM = timedelta(hours=1)
+MAX_ATTEMPTS = 5
+
+
+class SendFailed(Exception):
+    """A reminder that did not go; ``reason`` names no one."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class RunSummary:
+    """What one run did with the reminders it claimed."""
+
+    sent: int = 0
+    retrying: int = 0  # failed this time; the next run tries again
+    failed: int = 0  # failed MAX_ATTEMPTS times; given up
 
 
 def claim_due_reminders(
@@ -33,6 +59,7 @@ def claim_due_reminders(
         .join(BookedSession, BookedSession.id == Reminder.session_id)
         .where(
             Reminder.sent_at.is_(None),
+            Reminder.failed_at.is_(None),
             Reminder.due_at <= now,
             or_(Reminder.claimed_at.is_(None), Reminder.claimed_at < now - STALE_CLAIM),
             BookedSession.status == SessionStatus.BOOKED,
@@ -52,9 +79,98 @@ def claim_due_reminders(
     return ids
 
 
-def send_claimed(session: Session, reminder_ids: list[int], *, now: datetime) -> int:
-    """Send the reminders this run claimed; each is committed as sent on its own."""
-    sent = 0
+def when_words(starts_at: datetime, now: datetime) -> str:
+    """ "today at 10:30", "tomorrow at 10:30" or "on Friday at 10:30", in London time."""
+    local, today = starts_at.astimezone(LONDON), now.astimezone(LONDON).date()
+    days = (local.date() - today).days
+    day = {0: "today", 1: "tomorrow"}.get(days, local.strftime("on %A"))
+    return f"{day} at {local:%H:%M}"
+
+
+def push_message(reminder: Reminder, now: datetime) -> dict:
+    """What a phone shows: when, and nothing else, for it may be read on a lock screen."""
+    return {
+        "title": "CoPlan reminder",
+        "body": f"Your session {when_words(reminder.session.starts_at, now)}",
+        "url": url_for("bookings.my_sessions"),
+        "tag": f"reminder-{reminder.session_id}",
+    }
+
+
+def send_email_reminder(session: Session, reminder: Reminder) -> bool:
+    """Email the parent. False when there is no one to email."""
+    booking = reminder.session
+    parent = booking.participant
+    if not (parent.email and parent.is_active):
+        return False
+    # Once per session version (a moved session is reminded again) and per try: a failed
+    # try leaves its unsent message in the outbox, where staff can see it.
+    dedupe_key = f"reminder:{reminder.id}:{booking.sequence}"
+    if reminder.attempts:
+        dedupe_key += f":try{reminder.attempts + 1}"
+    try:
+        send_mail(
+            session,
+            to=parent.email,
+            user=parent,
+            subject=booking.starts_at.astimezone(LONDON).strftime(
+                "Reminder: your CoPlan session on %A at %H:%M"
+            ),
+            body=render_template(
+                "mail/session_reminder.txt",
+                booking=booking,
+                sessions_link=url_for("bookings.my_sessions", _external=True),
+            ),
+            dedupe_key=dedupe_key,
+            raise_on_failure=True,
+        )
+    except MailNotSent as error:
+        raise SendFailed(error.reason) from None
+    return True
+
+
+def send_push_reminder(
+    session: Session, reminder: Reminder, pusher: Pusher | None, *, now: datetime
+) -> bool:
+    """Push to each of the parent's phones. False when push is off or no phone asked."""
+    parent = reminder.session.participant
+    if pusher is None or not parent.is_active:
+        return False
+    delivery = pusher.push(
+        session,
+        parent.id,
+        push_message(reminder, now),
+        ttl=int((reminder.session.starts_at - now).total_seconds()),
+        topic=f"reminder-{reminder.id}",
+        now=now,
+    )
+    # Reached on one phone is reminded: trying again would remind that phone twice.
+    if delivery.errors and not delivery.delivered:
+        raise SendFailed("; ".join(sorted(set(delivery.errors)))[:200])
+    return delivery.delivered > 0
+
+
+def _record_failure(reminder: Reminder, reason: str, *, now: datetime) -> bool:
+    """Let the claim go so the next run tries again, or give up. True if given up."""
+    reminder.attempts += 1
+    reminder.last_error = reason[:200]
+    reminder.claimed_at = reminder.claimed_by = None
+    if reminder.attempts >= MAX_ATTEMPTS:
+        reminder.failed_at = now
+    current_app.logger.warning(
+        "Reminder %s (%s) not sent, try %s of %s: %s",
+        reminder.id,
+        reminder.channel,
+        reminder.attempts,
+        MAX_ATTEMPTS,
+        reminder.last_error,
+    )
+    return reminder.failed_at is not None
+
+
+def send_claimed(session: Session, reminder_ids: list[int], *, now: datetime) -> RunSummary:
+    """Send the reminders this run claimed; each is committed, sent or not, on its own."""
+    summary = RunSummary()
     reminders = session.scalars(
         select(Reminder)
         .where(Reminder.id.in_(reminder_ids))
@@ -64,41 +180,49 @@ def send_claimed(session: Session, reminder_ids: list[int], *, now: datetime) ->
             selectinload(Reminder.session).selectinload(BookedSession.venue),
         )
     ).all()
-    for reminder in reminders:
-        booking = reminder.session
-        parent = booking.participant
-        if parent.email and parent.is_active:
-            send_mail(
-                session,
-                to=parent.email,
-                user=parent,
-                subject=booking.starts_at.astimezone(LONDON).strftime(
-                    "Reminder: your CoPlan session on %A at %H:%M"
-                ),
-                body=render_template(
-                    "mail/session_reminder.txt",
-                    booking=booking,
-                    sessions_link=url_for("bookings.my_sessions", _external=True),
-                ),
-                # Once per session version: a moved session is reminded again.
-                dedupe_key=f"reminder:{reminder.id}:{booking.sequence}",
-            )
-            sent += 1
-        reminder.sent_at = now
-        session.commit()
-    return sent
+    wants_push = any(r.channel == ReminderChannel.PUSH for r in reminders)
+    pusher = Pusher() if wants_push and push_enabled() else None
+    try:
+        for reminder in reminders:
+            try:
+                if reminder.channel == ReminderChannel.PUSH:
+                    went = send_push_reminder(session, reminder, pusher, now=now)
+                else:
+                    went = send_email_reminder(session, reminder)
+            except SendFailed as error:
+                if _record_failure(reminder, error.reason, now=now):
+                    summary.failed += 1
+                else:
+                    summary.retrying += 1
+            else:
+                # Nothing to send (no email address, no phone) is done too.
+                reminder.sent_at = now
+                summary.sent += int(went)
+            session.commit()
+    finally:
+        if pusher is not None:
+            pusher.close()
+    return summary
 
 
-def send_due_reminders(session: Session, *, now: datetime | None = None) -> int:
-    """Claim and send every reminder that is due. Returns how many emails this run sent."""
+def send_due_reminders(session: Session, *, now: datetime | None = None) -> RunSummary:
+    """Claim and send every reminder that is due."""
     now = now or utcnow()
     worker = secrets.token_hex(8)
     return send_claimed(session, claim_due_reminders(session, now=now, worker=worker), now=now)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 @click.command("send-reminders")
 def send_reminders_command() -> None:
     """Send the day-before reminders that are due (safe to run on several machines at once)."""
     with current_app.test_request_context(base_url=current_app.config.get("BASE_URL") or None):
-        sent = send_due_reminders(db.session)
-    click.echo(f"Sent {sent} reminder{'s' if sent != 1 else ''}.")
+        summary = send_due_reminders(db.session)
+    click.echo(
+        f"Sent {_plural(summary.sent, 'reminder')}. "
+        f"{summary.retrying} could not be sent and will be tried again on the next run. "
+        f"{summary.failed} failed {MAX_ATTEMPTS} times and will not be tried again."
+    )

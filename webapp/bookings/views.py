@@ -58,6 +58,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.policy import allow, participant_or_404, public, signed_in, staff_only
+from webapp.push import push_enabled
 
 bp = Blueprint("bookings", __name__)
 
@@ -184,6 +185,7 @@ def my_sessions():
         past=list(reversed(past)),
         groups=upcoming_groups(current_user, now),
         form=EmptyForm(),
+        push_key=current_app.config["VAPID_PUBLIC_KEY"] if push_enabled() else None,
     )
 
 

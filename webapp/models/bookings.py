@@ -305,8 +305,14 @@ class CalendarFeedToken(Base):
     user: Mapped[User] = relationship()
 
 
+class ReminderChannel(enum.StrEnum):
+    EMAIL = "email"
+    PUSH = "push"  # every phone the parent asked for reminders on
+
+
 class Reminder(Base):
-    """A reminder the day before a session. A job claims it, sends it, and marks it sent."""
+    """A reminder the day before a session, one per channel. A job claims it, sends it, and
+    marks it sent; a send that fails is tried again, up to a limit, and then marked failed."""
 
     __tablename__ = "reminders"
     __table_args__ = (
@@ -321,5 +327,9 @@ class Reminder(Base):
     claimed_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(40))
     sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Why the last try failed, in words that name no one (an SMTP code, a push status).
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    failed_at: Mapped[datetime | None]  # given up after too many tries
 
     session: Mapped[BookedSession] = relationship()

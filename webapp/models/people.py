@@ -183,3 +183,21 @@ class OutboxMail(Base):
     sent_at: Mapped[datetime | None]
 
     user: Mapped[User | None] = relationship()
+
+
+class PushSubscription(Base):
+    """A phone that asked for reminders by Web Push: where to send them, and the keys the
+    phone gave for encrypting them. Always the signed-in person's own."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The push service's address for this phone: whoever holds it can reach the phone.
+    endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
+    p256dh_key: Mapped[str] = mapped_column(String(100))
+    auth_secret: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

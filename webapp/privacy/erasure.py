@@ -13,6 +13,7 @@ from webapp.models import (
     OutboxMail,
     ParticipantProfile,
     ParticipantStatus,
+    PushSubscription,
     User,
     utcnow,
 )
@@ -21,7 +22,7 @@ from webapp.privacy.export import collect
 # Rows kept exactly as they are: the audit log must stay true, and holds no free text.
 UNTOUCHED_TABLES = {"audit_events", "users", "participant_profiles"}
 # Rows removed outright: they exist only to reach the person.
-DELETED_ROWS = (AccessToken, OutboxMail)
+DELETED_ROWS = (AccessToken, OutboxMail, PushSubscription)
 ERASED_NAME = "Erased participant"
 
 

@@ -20,8 +20,18 @@ from sqlalchemy.orm import Session
 
 from webapp.models import Base
 
-# Secrets that are about the account, not the person: shown as hidden, never exported.
-HIDDEN_COLUMNS = {"password_hash", "session_token", "token_hash", "code_hash", "secret"}
+# Secrets that are about the account, not the person: shown as hidden, never exported. A push
+# subscription's endpoint and keys let whoever holds them send to the phone.
+HIDDEN_COLUMNS = {
+    "password_hash",
+    "session_token",
+    "token_hash",
+    "code_hash",
+    "secret",
+    "endpoint",
+    "p256dh_key",
+    "auth_secret",
+}
 
 
 @dataclass
