@@ -138,6 +138,21 @@ def remove_subscription(session: Session, *, user: User, endpoint: str) -> None:
     )
 
 
+# The Flask session remembers which subscription this browser made, so signing out can stop
+# this phone's reminders without JavaScript and without touching the person's other phones.
+SESSION_KEY = "push_subscription_id"
+
+
+def forget_this_phone(session: Session, *, user: User, subscription_id) -> None:
+    """At sign-out: stop reminders on the phone that subscribed in this browser session."""
+    if isinstance(subscription_id, int):
+        session.execute(
+            delete(PushSubscription).where(
+                PushSubscription.id == subscription_id, PushSubscription.user_id == user.id
+            )
+        )
+
+
 def has_subscription(session: Session, *, user: User, endpoint: str) -> bool:
     """Whether this endpoint is subscribed for ``user`` (not for someone else on the phone)."""
     return (

@@ -161,3 +161,18 @@ def test_generated_json_never_breaks_the_push_routes(phone_api, make, vapid, pay
         answer = phone_api.post(phone_api.client, action, payload)
         assert answer.status_code in (200, 400), (action, payload, answer.status_code)
         assert answer.is_json
+
+
+def test_signing_out_stops_reminders_on_that_phone_only(phone_api, make, session, vapid, app):
+    parent = make.participant(locality=phone_api.locality)
+    other_phone = f"{FCM}-other"
+    phone_api.post(phone_api.client_for(parent), "subscribe", subscription(other_phone))
+    client = app.test_client()
+    pages = PageClient(client, app)
+    pages.sign_in(parent)
+    client.csrf = pages.csrf_token()
+    assert phone_api.post(client, "subscribe", subscription()).status_code == 200
+
+    pages.sign_out()
+
+    assert session.scalars(select(PushSubscription.endpoint)).all() == [other_phone]

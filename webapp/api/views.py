@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import time
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, session
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -110,13 +110,14 @@ def push_subscribe():
         return problem(400, "bad_subscription", str(refused))
     details = {"user": current_user, "endpoint": endpoint, "p256dh": p256dh, "auth": auth}
     try:
-        push.save_subscription(db.session, **details, now=utcnow())
+        saved = push.save_subscription(db.session, **details, now=utcnow())
         db.session.commit()
     except IntegrityError:
         # Two tabs subscribed the same phone at once: the other one's row is there now.
         db.session.rollback()
-        push.save_subscription(db.session, **details, now=utcnow())
+        saved = push.save_subscription(db.session, **details, now=utcnow())
         db.session.commit()
+    session[push.SESSION_KEY] = saved.id
     return jsonify(subscribed=True)
 
 

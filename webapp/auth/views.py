@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from webapp import audit
+from webapp import audit, push
 from webapp.auth import operations, two_factor
 from webapp.auth.forms import (
     AcceptInvitationForm,
@@ -173,6 +173,11 @@ def sign_out():
     form = EmptyForm()
     if not form.validate_on_submit():
         return redirect(url_for("home.index"))
+    # A shared phone should not go on showing this person's session times on its lock screen.
+    push.forget_this_phone(
+        db.session, user=current_user, subscription_id=session.get(push.SESSION_KEY)
+    )
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
