@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tests.bookings.conftest import NOW
-from webapp.bookings import operations
-from webapp.bookings.operations import GroupFull, SlotTaken
+from webapp.bookings import groups, operations
+from webapp.bookings.groups import GroupFull
+from webapp.bookings.operations import SlotTaken
 from webapp.extensions import db
 from webapp.models import (
     BookedSession,
@@ -172,11 +173,12 @@ def test_group_places_never_exceed_capacity_or_creche(app, world, session, round
 
     def place(participant_id, children):
         def attempt(session):
-            operations.book_group_place(
+            groups.book_group_place(
                 session,
                 group_id=group_id,
                 participant=session.get(User, participant_id),
                 creche_children=children,
+                now=NOW,
             )
 
         return attempt
@@ -184,7 +186,7 @@ def test_group_places_never_exceed_capacity_or_creche(app, world, session, round
     results = race(app, [place(p.id, n % 2) for n, p in enumerate(parents)])
     assert results == Counter(booked=12, conflict=ATTEMPTS - 12)
     session.expire_all()
-    places, creche = operations.group_places_taken(session, group_id)
+    places, creche = groups.group_places_taken(session, group_id)
     assert places == 12 and creche <= 5
     assert session.scalar(select(func.count()).select_from(GroupAttendee)) == 12
 
