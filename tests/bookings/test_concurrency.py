@@ -192,6 +192,59 @@ def test_group_places_never_exceed_capacity_or_creche(app, world, session, round
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
+def test_lowering_the_capacity_while_parents_book_never_leaves_more_places_than_capacity(
+    app, world, session, round_
+):
+    """A member of staff cuts the places from 12 to 6 while 40 parents reach for them: either
+    the cut comes first and only 6 get in, or more than 6 are in and the cut is refused."""
+    group = GroupSession(
+        locality_id=world.locality.id,
+        title="Confidence workshop",
+        starts_at=datetime(2027, 1, 18 + round_, 10, tzinfo=UTC),
+        ends_at=datetime(2027, 1, 18 + round_, 12, tzinfo=UTC),
+        capacity=12,
+    )
+    session.add(group)
+    session.commit()
+    group_id = group.id
+    parents = world.participants(40)
+
+    def place(participant_id):
+        def attempt(session):
+            groups.book_group_place(
+                session, group_id=group_id, participant=session.get(User, participant_id), now=NOW
+            )
+
+        return attempt
+
+    def cut(session):
+        current = session.get(GroupSession, group_id)
+        details = groups.GroupDetails(
+            title=current.title,
+            description=current.description,
+            venue_id=None,
+            led_by_id=None,
+            starts_at=current.starts_at,
+            ends_at=current.ends_at,
+            capacity=6,
+            creche_places=0,
+        )
+        try:
+            groups.update_group(session, group=current, details=details, now=NOW)
+        except groups.GroupProblem:
+            session.rollback()
+
+    attempts = [place(p.id) for p in parents]
+    attempts.insert(4 + round_ * 2, cut)
+    results = race(app, attempts)
+    assert set(results) <= {"booked", "conflict"}, results
+    session.expire_all()
+    places, _ = groups.group_places_taken(session, group_id)
+    capacity = session.get(GroupSession, group_id).capacity
+    assert places == capacity and capacity in (6, 12)
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
 def test_the_database_alone_lets_one_of_many_raw_overlapping_inserts_in(
     app, world, session, round_
 ):

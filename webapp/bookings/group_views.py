@@ -178,8 +178,10 @@ def detail(group_id: int):
     return render_group(group)
 
 
-def render_group(group: GroupSession, form=None):
-    attendees = groups.booked_attendees(db.session, group.id)
+def render_group(group: GroupSession, attendees=None, form=None):
+    """The group's page: its places, who's coming and, once it has started, who came."""
+    if attendees is None:
+        attendees = groups.booked_attendees(db.session, group.id)
     form = form or attendance_form(attendees, formdata=None)
     return render_template(
         "bookings/group.html",
@@ -200,7 +202,7 @@ def attendance(group_id: int):
     attendees = groups.booked_attendees(db.session, group.id)
     form = attendance_form(attendees)
     if not form.validate_on_submit():
-        return render_group(group, form), 422
+        return render_group(group, attendees, form), 422
     answers = {a.id: form[f"attendee_{a.id}"].data for a in attendees}
     marks = {
         attendee_id: answer == ATTENDED

@@ -239,6 +239,25 @@ def groups_for_parent(
     return going, others
 
 
+def next_group_place(
+    session: Session, participant: User, now: datetime | None = None
+) -> GroupSession | None:
+    """The next group session the parent has a place at, for the Today panel."""
+    return session.scalar(
+        select(GroupSession)
+        .join(GroupAttendee, GroupAttendee.group_session_id == GroupSession.id)
+        .where(
+            GroupAttendee.participant_id == participant.id,
+            GroupAttendee.status == SessionStatus.BOOKED,
+            GroupSession.is_cancelled.is_(False),
+            GroupSession.ends_at >= (now or utcnow()),
+        )
+        .options(selectinload(GroupSession.venue))
+        .order_by(GroupSession.starts_at)
+        .limit(1)
+    )
+
+
 # Staff planning group sessions -------------------------------------------------------------
 
 

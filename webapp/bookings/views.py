@@ -756,6 +756,11 @@ def next_session_for(user: User) -> BookedSession | None:
     )
 
 
+def next_group_for(user: User):
+    """The parent's next group session with a place, for the Today panel."""
+    return groups.next_group_place(db.session, user)
+
+
 @bp.app_context_processor
 def bookings_helpers():
-    return {"next_session_for": next_session_for}
+    return {"next_session_for": next_session_for, "next_group_for": next_group_for}
