@@ -85,6 +85,7 @@ def bookings(session, people):
         BookedSession,
         CalendarEntryKind,
         FreeWindow,
+        GroupAttendee,
         GroupSession,
         SchoolCalendarEntry,
         SessionMode,
@@ -129,6 +130,8 @@ def bookings(session, people):
         ends_on=date(2027, 10, 15),
     )
     session.add_all([booked, group, rule, time_off, window, entry])
+    session.flush()
+    session.add(GroupAttendee(group_session_id=group.id, participant_id=parent.id))
     session.flush()
     return {
         "session_id": booked.id,

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tests.bookings.conftest import NOW
-from webapp.bookings import operations
-from webapp.bookings.operations import GroupFull, SlotTaken
+from webapp.bookings import groups, operations
+from webapp.bookings.groups import GroupFull
+from webapp.bookings.operations import SlotTaken
 from webapp.extensions import db
 from webapp.models import (
     BookedSession,
@@ -172,11 +173,12 @@ def test_group_places_never_exceed_capacity_or_creche(app, world, session, round
 
     def place(participant_id, children):
         def attempt(session):
-            operations.book_group_place(
+            groups.book_group_place(
                 session,
                 group_id=group_id,
                 participant=session.get(User, participant_id),
                 creche_children=children,
+                now=NOW,
             )
 
         return attempt
@@ -184,9 +186,62 @@ def test_group_places_never_exceed_capacity_or_creche(app, world, session, round
     results = race(app, [place(p.id, n % 2) for n, p in enumerate(parents)])
     assert results == Counter(booked=12, conflict=ATTEMPTS - 12)
     session.expire_all()
-    places, creche = operations.group_places_taken(session, group_id)
+    places, creche = groups.group_places_taken(session, group_id)
     assert places == 12 and creche <= 5
     assert session.scalar(select(func.count()).select_from(GroupAttendee)) == 12
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_lowering_the_capacity_while_parents_book_never_leaves_more_places_than_capacity(
+    app, world, session, round_
+):
+    """A member of staff cuts the places from 12 to 6 while 40 parents reach for them: either
+    the cut comes first and only 6 get in, or more than 6 are in and the cut is refused."""
+    group = GroupSession(
+        locality_id=world.locality.id,
+        title="Confidence workshop",
+        starts_at=datetime(2027, 1, 18 + round_, 10, tzinfo=UTC),
+        ends_at=datetime(2027, 1, 18 + round_, 12, tzinfo=UTC),
+        capacity=12,
+    )
+    session.add(group)
+    session.commit()
+    group_id = group.id
+    parents = world.participants(40)
+
+    def place(participant_id):
+        def attempt(session):
+            groups.book_group_place(
+                session, group_id=group_id, participant=session.get(User, participant_id), now=NOW
+            )
+
+        return attempt
+
+    def cut(session):
+        current = session.get(GroupSession, group_id)
+        details = groups.GroupDetails(
+            title=current.title,
+            description=current.description,
+            venue_id=None,
+            led_by_id=None,
+            starts_at=current.starts_at,
+            ends_at=current.ends_at,
+            capacity=6,
+            creche_places=0,
+        )
+        try:
+            groups.update_group(session, group=current, details=details, now=NOW)
+        except groups.GroupProblem:
+            session.rollback()
+
+    attempts = [place(p.id) for p in parents]
+    attempts.insert(4 + round_ * 2, cut)
+    results = race(app, attempts)
+    assert set(results) <= {"booked", "conflict"}, results
+    session.expire_all()
+    places, _ = groups.group_places_taken(session, group_id)
+    capacity = session.get(GroupSession, group_id).capacity
+    assert places == capacity and capacity in (6, 12)
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))

@@ -14,7 +14,6 @@ from webapp.bookings.operations import SlotNotOffered, SlotTaken
 from webapp.models import (
     BookedSession,
     FreeWindow,
-    GroupSession,
     Reminder,
     SessionMode,
     SessionStatus,
@@ -216,30 +215,6 @@ def test_attendance_is_marked_only_once_the_session_has_started(world, session):
         session, booking=booking, attended=False, now=TUESDAY_10 + timedelta(minutes=20)
     )
     assert booking.status == SessionStatus.DID_NOT_ATTEND
-
-
-def test_group_places_stop_at_capacity_and_creche_places(world, session):
-    group = GroupSession(
-        locality_id=world.locality.id,
-        venue_id=world.creche_venue.id,
-        title="Peer support",
-        starts_at=TUESDAY_10,
-        ends_at=TUESDAY_10 + timedelta(hours=2),
-        capacity=3,
-        creche_places=2,
-    )
-    session.add(group)
-    session.commit()
-    a, b, c, d = world.participants(4)
-    operations.book_group_place(session, group_id=group.id, participant=a, creche_children=2)
-    with pytest.raises(operations.GroupFull, match="only 0 crèche places"):
-        operations.book_group_place(session, group_id=group.id, participant=b, creche_children=1)
-    operations.book_group_place(session, group_id=group.id, participant=b)
-    operations.book_group_place(session, group_id=group.id, participant=c)
-    with pytest.raises(operations.GroupFull, match="full"):
-        operations.book_group_place(session, group_id=group.id, participant=d)
-    session.commit()
-    assert operations.group_places_taken(session, group.id) == (3, 2)
 
 
 def test_feed_tokens_are_stored_hashed_and_can_be_revoked(world, session):

@@ -316,21 +316,20 @@ def test_a_parent_books_a_place_at_a_group_session_until_it_is_full(world, pages
     pages.sign_in(first)
     page = pages.get("bookings.my_sessions")
     assert "1 places left, 1 crèche places" in page.select_one(f"#group-{group_id}").text
-    pages.post("bookings.book_group", {"creche_children": "2"}, group_id=group_id)
+    pages.post("bookings.groups.book", {"creche_children": "2"}, group_id=group_id)
     page = pages.get("bookings.my_sessions")
     assert "only 1 crèche places left" in page.select_one(".notice--error").text
-    pages.post("bookings.book_group", {"creche_children": "1"}, group_id=group_id)
-    assert (
-        "You have a place."
-        in pages.get("bookings.my_sessions").select_one(f"#group-{group_id}").text
-    )
+    pages.post("bookings.groups.book", {"creche_children": "1"}, group_id=group_id)
+    page = pages.get("bookings.my_sessions")
+    assert "Coffee and confidence" in page.select_one(f"#my-group-{group_id}").text
+    assert page.select_one(f"#group-{group_id}") is None  # no longer offered to book
     pages.sign_out()
     pages.sign_in(second)
     assert (
         "This session is full."
         in pages.get("bookings.my_sessions").select_one(f"#group-{group_id}").text
     )
-    pages.post("bookings.book_group", {"creche_children": "0"}, group_id=group_id)
+    pages.post("bookings.groups.book", {"creche_children": "0"}, group_id=group_id)
     assert session.scalar(select(func.count()).select_from(GroupAttendee)) == 1
 
 

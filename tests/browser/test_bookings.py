@@ -91,3 +91,61 @@ def test_parent_books_adds_to_calendar_moves_and_cancels(page, session):
     expect(page.locator(".notice--success")).to_contain_text("Cancelled")
     expect(page.get_by_text("You have no sessions booked.")).to_be_visible()
     expect(page.get_by_text("My wee one is off sick")).to_be_visible()
+
+
+def test_keyworker_plans_a_group_session_and_a_parent_books_then_gives_up_a_place(
+    page, session, new_phone
+):
+    locality = Locality(name="Glasgow North East")
+    session.add(locality)
+    session.flush()
+    centre = Venue(
+        locality_id=locality.id, name="Family Centre", address="2 High Street", has_creche=True
+    )
+    session.add(centre)
+    session.commit()
+    today = date.today()
+    add_terms(session, locality, terms=[(today - timedelta(days=30), today + timedelta(days=120))])
+    world = World(session, locality, centre, centre)
+    keyworker_email = world.keyworker().email
+    parent_email = world.participants(1, password=True)[0].email
+    session.close()  # the live server needs SQLite's write lock from here on
+
+    sign_in(page, keyworker_email)
+    page.get_by_role("link", name="Diary").click()
+    page.get_by_role("link", name="Group sessions").click()
+    page.get_by_role("link", name="Add a group session").click()
+    page.get_by_label("Title").fill("Coffee and confidence")
+    page.get_by_label("Where").select_option(label="Family Centre (crèche)")
+    page.get_by_label("Date").fill((today + timedelta(days=9)).isoformat())
+    page.get_by_label("Starts").fill("11:00")
+    page.get_by_label("Ends").fill("10:00")
+    page.get_by_label("Places", exact=True).fill("0")
+    page.get_by_role("button", name="Add group session").click()
+    expect(page.locator("#ends_at-error")).to_contain_text("after the start time")
+    expect(page.locator("#capacity-error")).to_contain_text("from 1 to 200")
+    expect(page.get_by_label("Title")).to_have_value("Coffee and confidence")
+    assert_accessible(page)
+    page.get_by_label("Ends").fill("12:30")
+    page.get_by_label("Places", exact=True).fill("6")
+    page.get_by_label("Crèche places").fill("2")
+    page.get_by_role("button", name="Add group session").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Coffee and confidence")
+    expect(page.get_by_text("0 of 6 taken, 6 left")).to_be_visible()
+    assert_accessible(page)
+
+    phone = new_phone()
+    sign_in(phone, parent_email)
+    phone.get_by_role("link", name="Sessions").click()
+    phone.get_by_label("Crèche places you need").select_option("1")
+    phone.get_by_role("button", name="Book a place at Coffee and confidence").click()
+    expect(phone.locator(".notice--success")).to_contain_text("Your place is booked.")
+    phone.get_by_role("link", name="Cancel my place at Coffee and confidence").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Cancel your place")
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Cancel my place").click()
+    expect(phone.locator(".notice--success")).to_contain_text("given up your place")
+    expect(phone.get_by_text("6 places left, 2 crèche places.")).to_be_visible()
+
+    page.reload()
+    expect(page.get_by_text("Nobody has booked a place yet.")).to_be_visible()

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
+    IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from webapp.forms import BaseForm
 from webapp.models import CalendarEntryKind, SessionMode
@@ -166,3 +176,126 @@ class GroupPlaceForm(BaseForm):
         coerce=int,
         default=0,
     )
+
+
+class PlainDateField(DateField):
+    """A date whose error for something that isn't a date reads plainly."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a real date, like 28 November 2026.") from error
+
+
+class PlainTimeField(TimeField):
+    """A time whose error for something that isn't a time reads plainly."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a time on the 24-hour clock, like 09:30.") from error
+
+
+class WholeNumberField(IntegerField):
+    """A number field whose error for something that isn't a number reads plainly."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a whole number, like 8.") from error
+
+
+# Far enough ahead for a year's programme, near enough to catch a mistyped year.
+GROUP_PLANNING_HORIZON = timedelta(days=2 * 365)
+
+
+class GroupSessionForm(BaseForm):
+    """A group session as staff plan it: times are Europe/London wall times."""
+
+    title = StringField(
+        "Title",
+        description="Parents see this, so say what it is: for example Coffee and confidence.",
+        validators=[
+            DataRequired("Enter a title."),
+            Length(max=120, message="Keep the title under 120 characters."),
+        ],
+    )
+    description = TextAreaField(
+        "What happens (optional)",
+        description="What parents can expect, and anything to bring.",
+        validators=[Length(max=2000, message="Keep it under 2,000 characters.")],
+    )
+    venue_id = SelectField("Where", coerce=int, choices=[])
+    day = PlainDateField("Date", validators=[InputRequired("Enter the date.")])
+    starts_at = PlainTimeField("Starts", validators=[InputRequired("Enter the start time.")])
+    ends_at = PlainTimeField(
+        "Ends", validators=[InputRequired("Enter the end time."), _end_after_start]
+    )
+    capacity = WholeNumberField(
+        "Places",
+        description="How many parents can come.",
+        validators=[
+            InputRequired("Enter how many parents can come."),
+            NumberRange(min=1, max=200, message="Enter a number of places from 1 to 200."),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    creche_places = WholeNumberField(
+        "Crèche places",
+        description="How many children the crèche can take. 0 if there is no crèche.",
+        default=0,
+        validators=[
+            InputRequired("Enter the crèche places, or 0 if there is no crèche."),
+            NumberRange(min=0, max=100, message="Enter a number of crèche places from 0 to 100."),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    led_by_id = SelectField("Led by", coerce=int, choices=[])
+
+    def validate_day(self, field):
+        if field.data and field.data > date.today() + GROUP_PLANNING_HORIZON:
+            raise ValidationError("Choose a date within the next two years.")
+
+
+class GroupCancelForm(BaseForm):
+    reason = TextAreaField(
+        "Why is it cancelled?",
+        description="We'll email this to every parent who has a place.",
+        validators=[
+            DataRequired("Say why the session is cancelled."),
+            Length(max=500, message="Keep it under 500 characters."),
+        ],
+    )
+
+
+ATTENDED, DID_NOT_ATTEND = "attended", "did-not-attend"
+
+
+def attendance_form(attendees, **kwargs) -> BaseForm:
+    """One "did they come?" question per parent with a place; unanswered ones stay as they are."""
+
+    class AttendanceForm(BaseForm):
+        pass
+
+    for attendee in attendees:
+        field = RadioField(
+            f"Did {attendee.participant.name} come?",
+            choices=[
+                SelectChoice(ATTENDED, "Attended"),
+                SelectChoice(DID_NOT_ATTEND, "Did not attend"),
+            ],
+            # Leaving someone unanswered is fine, so the choice is checked by AnyOf instead.
+            validate_choice=False,
+            validators=[
+                Optional(),
+                AnyOf([ATTENDED, DID_NOT_ATTEND], message="Choose attended or did not attend."),
+            ],
+            default=attendee.status.value
+            if attendee.status.value in (ATTENDED, DID_NOT_ATTEND)
+            else None,
+        )
+        setattr(AttendanceForm, f"attendee_{attendee.id}", field)
+    return AttendanceForm(**kwargs)

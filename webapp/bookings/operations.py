@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -36,8 +36,6 @@ from webapp.models import (
     CalendarEntryKind,
     CalendarFeedToken,
     FreeWindow,
-    GroupAttendee,
-    GroupSession,
     KeyworkerSettings,
     Locality,
     Reminder,
@@ -75,10 +73,6 @@ class SlotTaken(BookingProblem):
     def __init__(self, alternatives: Sequence[Slot]):
         super().__init__("That time has just been taken. Here are the nearest free times.")
         self.alternatives = list(alternatives)
-
-
-class GroupFull(BookingProblem):
-    pass
 
 
 # Loading what the slot search needs ---------------------------------------------------------
@@ -529,62 +523,6 @@ def schedule_reminder(session: Session, booking: BookedSession) -> list[Reminder
         reminders.append(reminder)
     session.flush()
     return reminders
-
-
-# Group sessions -----------------------------------------------------------------------------
-
-
-def group_places_taken(session: Session, group_id: int) -> tuple[int, int]:
-    """(places taken, crèche places taken) for a group session."""
-    places, creche = session.execute(
-        select(
-            func.count(GroupAttendee.id),
-            func.coalesce(func.sum(GroupAttendee.creche_children), 0),
-        ).where(
-            GroupAttendee.group_session_id == group_id,
-            GroupAttendee.status != SessionStatus.CANCELLED,
-        )
-    ).one()
-    return places, creche
-
-
-def book_group_place(
-    session: Session, *, group_id: int, participant: User, creche_children: int = 0
-) -> GroupAttendee:
-    """A place at a group session, within its capacity and crèche places."""
-    # Lock the group's row so that places are counted one booking at a time (SQLite's
-    # BEGIN IMMEDIATE already serialises writers; FOR UPDATE does it on PostgreSQL).
-    group = session.scalar(
-        select(GroupSession).where(GroupSession.id == group_id).with_for_update()
-    )
-    if group is None or group.is_cancelled or group.locality_id != participant.locality_id:
-        raise BookingProblem("That group session isn't running.")
-    existing = session.scalar(
-        select(GroupAttendee).where(
-            GroupAttendee.group_session_id == group_id,
-            GroupAttendee.participant_id == participant.id,
-        )
-    )
-    if existing is not None and existing.status != SessionStatus.CANCELLED:
-        raise BookingProblem("You already have a place at this session.")
-    places, creche = group_places_taken(session, group_id)
-    if places >= group.capacity:
-        raise GroupFull("Sorry, this session is full.")
-    if creche + creche_children > group.creche_places:
-        left = max(group.creche_places - creche, 0)
-        raise GroupFull(f"Sorry, there are only {left} crèche places left at this session.")
-    if existing is None:
-        existing = GroupAttendee(group_session_id=group_id, participant_id=participant.id)
-        session.add(existing)
-    existing.status = SessionStatus.BOOKED
-    existing.creche_children = creche_children
-    session.flush()
-    return existing
-
-
-def cancel_group_place(session: Session, *, attendee: GroupAttendee) -> None:
-    attendee.status = SessionStatus.CANCELLED
-    session.flush()
 
 
 # Availability, windows and calendars ----------------------------------------------------------

@@ -18,11 +18,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from webapp.bookings import operations
+from webapp.bookings import groups, operations
 from webapp.bookings.calendars import feed_ics, session_ics
 from webapp.bookings.forms import (
     WEEKDAYS,
@@ -31,12 +31,12 @@ from webapp.bookings.forms import (
     CalendarImportForm,
     CancelForm,
     FreeWindowForm,
-    GroupPlaceForm,
     SchoolDayForm,
     SlotForm,
     TimeOffForm,
     VenueForm,
 )
+from webapp.bookings.group_views import bp as groups_bp
 from webapp.bookings.operations import BookingProblem, SlotNotOffered, SlotTaken
 from webapp.bookings.school_calendar import parse_upload
 from webapp.bookings.slots import LONDON, SearchLimits, Slot, local_moment
@@ -46,8 +46,6 @@ from webapp.models import (
     AvailabilityRule,
     BookedSession,
     FreeWindow,
-    GroupAttendee,
-    GroupSession,
     Role,
     SchoolCalendarEntry,
     SessionMode,
@@ -61,6 +59,7 @@ from webapp.policy import allow, participant_or_404, public, signed_in, staff_on
 from webapp.push import push_enabled
 
 bp = Blueprint("bookings", __name__)
+bp.register_blueprint(groups_bp)
 
 
 def search_limits() -> SearchLimits:
@@ -179,82 +178,22 @@ def my_sessions():
     ).all()
     upcoming = [b for b in bookings if b.ends_at >= now and b.status == SessionStatus.BOOKED]
     past = [b for b in bookings if b not in upcoming][-10:]
+    going, others = groups.groups_for_parent(db.session, current_user, now)
+    # One list in time order: one-to-one sessions and the group sessions they have a place at.
+    coming_up = sorted(
+        [("session", b.starts_at, b) for b in upcoming]
+        + [("group", g.group.starts_at, g) for g in going],
+        key=lambda item: item[1],
+    )
     return render_template(
         "bookings/my_sessions.html",
-        upcoming=upcoming,
+        coming_up=[(kind, item) for kind, _, item in coming_up],
         past=list(reversed(past)),
-        groups=upcoming_groups(current_user, now),
+        groups=others,
+        now=now,
         form=EmptyForm(),
         push_key=current_app.config["VAPID_PUBLIC_KEY"] if push_enabled() else None,
     )
-
-
-def upcoming_groups(participant: User, now) -> list[dict]:
-    """Group sessions in the parent's locality, with places left and whether they're going."""
-    taken = (
-        select(
-            GroupAttendee.group_session_id,
-            func.count(GroupAttendee.id).label("places"),
-            func.coalesce(func.sum(GroupAttendee.creche_children), 0).label("creche"),
-        )
-        .where(GroupAttendee.status != SessionStatus.CANCELLED)
-        .group_by(GroupAttendee.group_session_id)
-        .subquery()
-    )
-    mine = set(
-        db.session.scalars(
-            select(GroupAttendee.group_session_id).where(
-                GroupAttendee.participant_id == participant.id,
-                GroupAttendee.status != SessionStatus.CANCELLED,
-            )
-        )
-    )
-    rows = db.session.execute(
-        select(GroupSession, taken.c.places, taken.c.creche)
-        .outerjoin(taken, taken.c.group_session_id == GroupSession.id)
-        .where(
-            GroupSession.locality_id == participant.locality_id,
-            GroupSession.is_cancelled.is_(False),
-            GroupSession.starts_at > now,
-        )
-        .options(selectinload(GroupSession.venue))
-        .order_by(GroupSession.starts_at)
-        .limit(10)
-    ).all()
-    return [
-        {
-            "group": group,
-            "places_left": group.capacity - (places or 0),
-            "creche_left": group.creche_places - (creche or 0),
-            "going": group.id in mine,
-        }
-        for group, places, creche in rows
-    ]
-
-
-@bp.route("/sessions/groups/<int:group_id>/book", methods=["POST"])
-@allow(Role.PARTICIPANT)
-def book_group(group_id: int):
-    form = GroupPlaceForm()
-    if not form.validate_on_submit():
-        flash(
-            form.creche_children.errors[0] if form.creche_children.errors else "Try again.", "error"
-        )
-        return redirect(url_for("bookings.my_sessions"))
-    try:
-        operations.book_group_place(
-            db.session,
-            group_id=group_id,
-            participant=current_user,
-            creche_children=form.creche_children.data,
-        )
-    except BookingProblem as problem:
-        db.session.rollback()
-        flash(problem.message, "error")
-        return redirect(url_for("bookings.my_sessions"))
-    db.session.commit()
-    flash("Your place is booked.", "success")
-    return redirect(url_for("bookings.my_sessions"))
 
 
 @bp.route("/sessions/find")
@@ -417,7 +356,13 @@ def feed(token: str):
         )
         .order_by(BookedSession.starts_at)
     ).all()
-    body = feed_ics(bookings, for_staff=user.is_staff, stamp=utcnow(), name="CoPlan sessions")
+    body = feed_ics(
+        bookings,
+        for_staff=user.is_staff,
+        stamp=utcnow(),
+        name="CoPlan sessions",
+        groups=groups.feed_groups(db.session, user, since=utcnow() - timedelta(days=30)),
+    )
     return Response(
         body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"}
     )
@@ -813,6 +758,11 @@ def next_session_for(user: User) -> BookedSession | None:
     )
 
 
+def next_group_for(user: User):
+    """The parent's next group session with a place, for the Today panel."""
+    return groups.next_group_place(db.session, user)
+
+
 @bp.app_context_processor
 def bookings_helpers():
-    return {"next_session_for": next_session_for}
+    return {"next_session_for": next_session_for, "next_group_for": next_group_for}
