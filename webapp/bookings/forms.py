@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -17,6 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from webapp.bookings.slots import SESSION_GAPS, SESSION_LENGTHS
 from webapp.forms import BaseForm
 from webapp.models import CalendarEntryKind, SessionMode
 
@@ -103,6 +105,41 @@ class AvailabilityRuleForm(BaseForm):
     def validate_valid_until(self, field):
         if field.data and self.valid_from.data and field.data < self.valid_from.data:
             raise ValidationError("The last date must be on or after the first date.")
+
+
+def _minutes_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class SessionTimingForm(BaseForm):
+    """How long a keyworker's sessions are, and the gap they keep between them."""
+
+    # Choices are checked by the validators below, so a forged value gets a plain message.
+    session_minutes = RadioField(
+        "How long are your sessions?",
+        description="Parents are offered times this long. Booked sessions stay as they are.",
+        choices=[SelectChoice(n, f"{n} minutes") for n in SESSION_LENGTHS],
+        coerce=_minutes_or_none,
+        validate_choice=False,
+    )
+    buffer_minutes = RadioField(
+        "Gap between sessions",
+        description="Time to write notes and travel between sessions.",
+        choices=[SelectChoice(n, f"{n} minutes" if n else "No gap") for n in SESSION_GAPS],
+        coerce=_minutes_or_none,
+        validate_choice=False,
+    )
+
+    def validate_session_minutes(self, field):
+        if field.data not in SESSION_LENGTHS:
+            raise ValidationError("Choose how long your sessions are.")
+
+    def validate_buffer_minutes(self, field):
+        if field.data not in SESSION_GAPS:
+            raise ValidationError("Choose the gap you need between sessions.")
 
 
 class TimeOffForm(BaseForm):

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from webapp.bookings.slots import (
     DEFAULT_LIMITS,
     LONDON,
+    SESSION_GAPS,
+    SESSION_LENGTHS,
     Rule,
     SchoolTerms,
     SearchLimits,
@@ -263,6 +265,36 @@ def search_slots(
 def keyworker_timing(session: Session, keyworker_id: int) -> Timing:
     settings = session.get(KeyworkerSettings, keyworker_id)
     return Timing(settings.session_minutes, settings.buffer_minutes) if settings else Timing()
+
+
+def keyworker_settings_or_default(session: Session, keyworker_id: int) -> KeyworkerSettings:
+    """The keyworker's session length and gap, or unsaved defaults (60 and 15 minutes)."""
+    settings = session.get(KeyworkerSettings, keyworker_id)
+    if settings is None:
+        default = Timing()
+        settings = KeyworkerSettings(
+            keyworker_id=keyworker_id,
+            session_minutes=default.session_minutes,
+            buffer_minutes=default.buffer_minutes,
+        )
+    return settings
+
+
+def set_session_timing(
+    session: Session, *, keyworker: User, session_minutes: int, buffer_minutes: int
+) -> KeyworkerSettings:
+    """Save how long the keyworker's new sessions are and the gap kept around them.
+
+    Sessions already booked keep their own start and end: only the times offered change.
+    """
+    if session_minutes not in SESSION_LENGTHS or buffer_minutes not in SESSION_GAPS:
+        raise ValueError("a session length or gap CoPlan does not offer")
+    settings = keyworker_settings_or_default(session, keyworker.id)
+    settings.session_minutes, settings.buffer_minutes = session_minutes, buffer_minutes
+    if settings not in session:
+        session.add(settings)
+    session.flush()
+    return settings
 
 
 # Booking one-to-one sessions ----------------------------------------------------------------

@@ -33,6 +33,7 @@ from webapp.bookings.forms import (
     FreeWindowForm,
     GroupPlaceForm,
     SchoolDayForm,
+    SessionTimingForm,
     SlotForm,
     TimeOffForm,
     VenueForm,
@@ -515,17 +516,29 @@ def attendance(session_id: int):
     return redirect(url_for("bookings.diary"))
 
 
-@bp.route("/diary/availability", methods=["GET", "POST"])
-@allow(Role.KEYWORKER)
-def availability():
-    form = AvailabilityRuleForm()
+def availability_rule_form(*, blank: bool) -> AvailabilityRuleForm:
+    """The add-availability form with the locality's venues in use; a blank one is prefilled."""
+    form = AvailabilityRuleForm(formdata=None) if blank else AvailabilityRuleForm()
     venues = locality_venues(current_user.locality_id)
     form.venue_id.choices = [SelectChoice(0, "No venue (phone, video or home visit)")] + [
         SelectChoice(v.id, v.name) for v in venues
     ]
-    if not form.is_submitted():
+    if blank:
         form.valid_from.data = utcnow().astimezone(LONDON).date()
         form.starts_at.data, form.ends_at.data = time(9, 30), time(14, 30)
+    return form
+
+
+def saved_timing_form() -> SessionTimingForm:
+    """The session length form showing what is saved (looking never writes the defaults)."""
+    settings = operations.keyworker_settings_or_default(db.session, current_user.id)
+    return SessionTimingForm(formdata=None, obj=settings)
+
+
+@bp.route("/diary/availability", methods=["GET", "POST"])
+@allow(Role.KEYWORKER)
+def availability():
+    form = availability_rule_form(blank=request.method == "GET")
     if form.validate_on_submit():
         db.session.add(
             AvailabilityRule(
@@ -542,6 +555,11 @@ def availability():
         db.session.commit()
         flash("Availability added.", "success")
         return redirect(url_for("bookings.availability"))
+    status = 422 if form.is_submitted() else 200
+    return render_availability(form=form, timing_form=saved_timing_form()), status
+
+
+def render_availability(*, form: AvailabilityRuleForm, timing_form: SessionTimingForm):
     rules = db.session.scalars(
         select(AvailabilityRule)
         .where(AvailabilityRule.keyworker_id == current_user.id)
@@ -553,16 +571,38 @@ def availability():
         .where(TimeOff.keyworker_id == current_user.id, TimeOff.ends_at >= utcnow())
         .order_by(TimeOff.starts_at)
     ).all()
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "bookings/availability.html",
         form=form,
+        timing_form=timing_form,
         rules=rules,
         time_off=time_off,
         time_off_form=TimeOffForm(formdata=None),
         remove_form=EmptyForm(),
         weekdays=WEEKDAYS,
-    ), status
+    )
+
+
+@bp.route("/diary/session-length", methods=["POST"])
+@allow(Role.KEYWORKER)
+def session_timing():
+    form = SessionTimingForm()
+    if form.validate_on_submit():
+        operations.set_session_timing(
+            db.session,
+            keyworker=current_user,
+            session_minutes=form.session_minutes.data,
+            buffer_minutes=form.buffer_minutes.data,
+        )
+        db.session.commit()
+        gap = f"{form.buffer_minutes.data} minutes" if form.buffer_minutes.data else "no gap"
+        flash(
+            f"Saved: {form.session_minutes.data}-minute sessions with {gap} between them. "
+            "Sessions already booked stay as they are.",
+            "success",
+        )
+        return redirect(url_for("bookings.availability"))
+    return render_availability(form=availability_rule_form(blank=True), timing_form=form), 422
 
 
 @bp.route("/diary/availability/<int:rule_id>/remove", methods=["POST"])
