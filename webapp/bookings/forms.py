@@ -156,15 +156,36 @@ class TimeOffForm(BaseForm):
 
 class VenueForm(BaseForm):
     name = StringField(
-        "Name", validators=[DataRequired("Enter the venue's name."), Length(max=120)]
+        "Name",
+        validators=[
+            DataRequired("Enter the venue's name."),
+            Length(max=120, message="Keep the name under 120 characters."),
+        ],
     )
-    address = TextAreaField("Address", validators=[DataRequired("Enter the address.")])
+    address = TextAreaField(
+        "Address",
+        validators=[
+            DataRequired("Enter the address."),
+            Length(max=500, message="Keep the address under 500 characters."),
+        ],
+    )
     accessibility_notes = TextAreaField(
         "Getting in and around",
         description="Step-free access, lifts, toilets, parking, buses.",
         validators=[Length(max=1000, message="Keep it under 1000 characters.")],
     )
     has_creche = BooleanField("A crèche runs here")
+
+
+class VenueEditForm(VenueForm):
+    has_creche = BooleanField(
+        "A crèche runs here",
+        description=(
+            "In school holidays and on in-service days, parents are offered times only at "
+            "venues with a crèche. Untick this and those times here stop being offered. "
+            "Sessions already booked are kept."
+        ),
+    )
 
 
 class SchoolDayForm(BaseForm):

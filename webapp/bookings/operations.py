@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from webapp.bookings.slots import (
     DEFAULT_LIMITS,
@@ -629,6 +630,60 @@ def ensure_school_calendar(session: Session, locality_id: int) -> SchoolCalendar
         session.add(calendar)
         session.flush()
     return calendar
+
+
+@dataclass(frozen=True)
+class VenueUse:
+    """What refers to a venue from today on: what stopping it would change, and what it keeps."""
+
+    rules: int  # availability rules there that still offer times now or later
+    sessions: list[BookedSession]  # booked one-to-one sessions still to come
+    groups: list[GroupSession]  # group sessions still to come
+
+
+def venue_use(session: Session, venue: Venue, now: datetime | None = None) -> VenueUse:
+    """The venue's current availability rules, and its sessions still to come."""
+    now = now or utcnow()
+    today = now.astimezone(LONDON).date()
+    rules = session.scalar(
+        select(func.count())
+        .select_from(AvailabilityRule)
+        .where(
+            AvailabilityRule.venue_id == venue.id,
+            or_(AvailabilityRule.valid_until.is_(None), AvailabilityRule.valid_until >= today),
+        )
+    )
+    sessions = session.scalars(
+        select(BookedSession)
+        .where(
+            BookedSession.venue_id == venue.id,
+            BookedSession.status == SessionStatus.BOOKED,
+            BookedSession.ends_at > now,
+        )
+        .options(selectinload(BookedSession.participant), selectinload(BookedSession.keyworker))
+        .order_by(BookedSession.starts_at)
+    ).all()
+    groups = session.scalars(
+        select(GroupSession)
+        .where(
+            GroupSession.venue_id == venue.id,
+            GroupSession.is_cancelled.is_(False),
+            GroupSession.ends_at > now,
+        )
+        .order_by(GroupSession.starts_at)
+    ).all()
+    return VenueUse(rules=rules, sessions=list(sessions), groups=list(groups))
+
+
+def set_venue_in_use(session: Session, venue: Venue, in_use: bool) -> Venue:
+    """Stop using a venue, or use it again. Never deleted: past sessions refer to it.
+
+    A venue not in use offers no times (the slot search skips its rules) and can't be chosen
+    for new availability; sessions already booked there are kept.
+    """
+    venue.is_active = in_use
+    session.flush()
+    return venue
 
 
 def default_windows(session: Session, participant: User) -> list[Window]:

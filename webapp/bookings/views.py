@@ -36,6 +36,7 @@ from webapp.bookings.forms import (
     SessionTimingForm,
     SlotForm,
     TimeOffForm,
+    VenueEditForm,
     VenueForm,
 )
 from webapp.bookings.operations import BookingProblem, SlotNotOffered, SlotTaken
@@ -703,6 +704,14 @@ def locality_venues(locality_id: int | None) -> list[Venue]:
     )
 
 
+def venue_or_404(venue_id: int) -> Venue:
+    """A venue of the manager's own locality; any other answers 404."""
+    venue = db.session.get(Venue, venue_id)
+    if venue is None or venue.locality_id != current_user.locality_id:
+        abort(404)
+    return venue
+
+
 @bp.route("/locality/venues", methods=["GET", "POST"])
 @allow(Role.MANAGER)
 def venues():
@@ -720,10 +729,74 @@ def venues():
         db.session.commit()
         flash(f"Added {form.name.data}.", "success")
         return redirect(url_for("bookings.venues"))
+    every_venue = db.session.scalars(
+        select(Venue).where(Venue.locality_id == current_user.locality_id).order_by(Venue.name)
+    ).all()
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "bookings/venues.html", form=form, venues=locality_venues(current_user.locality_id)
+        "bookings/venues.html",
+        form=form,
+        venues=[v for v in every_venue if v.is_active],
+        stopped=[v for v in every_venue if not v.is_active],
     ), status
+
+
+@bp.route("/locality/venues/<int:venue_id>", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def edit_venue(venue_id: int):
+    venue = venue_or_404(venue_id)
+    form = VenueEditForm(obj=venue)
+    if form.validate_on_submit():
+        creche_removed = venue.has_creche and not form.has_creche.data
+        venue.name = form.name.data
+        venue.address = form.address.data
+        venue.accessibility_notes = form.accessibility_notes.data or ""
+        venue.has_creche = form.has_creche.data
+        db.session.commit()
+        if creche_removed:
+            flash(
+                f"Saved {venue.name}. Holiday and in-service day times there are no longer "
+                "offered; sessions already booked are kept.",
+                "success",
+            )
+        else:
+            flash(f"Saved {venue.name}.", "success")
+        return redirect(url_for("bookings.venues"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("bookings/venue_edit.html", venue=venue, form=form), status
+
+
+@bp.route("/locality/venues/<int:venue_id>/stop", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def stop_venue(venue_id: int):
+    venue = venue_or_404(venue_id)
+    if not venue.is_active:
+        return redirect(url_for("bookings.venues"))
+    form = EmptyForm()
+    use = operations.venue_use(db.session, venue)
+    if form.validate_on_submit():
+        operations.set_venue_in_use(db.session, venue, False)
+        db.session.commit()
+        kept = len(use.sessions) + len(use.groups)
+        flash(
+            f"Stopped using {venue.name}. No new times are offered there; "
+            f"{kept} {'session' if kept == 1 else 'sessions'} already booked there "
+            f"{'is' if kept == 1 else 'are'} kept.",
+            "success",
+        )
+        return redirect(url_for("bookings.venues"))
+    return render_template("bookings/venue_stop.html", venue=venue, use=use, form=form)
+
+
+@bp.route("/locality/venues/<int:venue_id>/use-again", methods=["POST"])
+@allow(Role.MANAGER)
+def use_venue_again(venue_id: int):
+    venue = venue_or_404(venue_id)
+    if EmptyForm().validate_on_submit():
+        operations.set_venue_in_use(db.session, venue, True)
+        db.session.commit()
+        flash(f"Using {venue.name} again. Availability there offers times again.", "success")
+    return redirect(url_for("bookings.venues"))
 
 
 @bp.route("/locality/school-calendar", methods=["GET", "POST"])
