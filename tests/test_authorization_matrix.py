@@ -90,6 +90,7 @@ def bookings(session, people):
         SchoolCalendarEntry,
         SessionMode,
         TimeOff,
+        Venue,
         utcnow,
     )
 
@@ -129,6 +130,8 @@ def bookings(session, people):
         starts_on=date(2027, 10, 11),
         ends_on=date(2027, 10, 15),
     )
+    venue = Venue(locality_id=keyworker.locality_id, name="Parkhead Hub", address="1 Main St")
+    session.add(venue)
     session.add_all([booked, group, rule, time_off, window, entry])
     session.flush()
     session.add(GroupAttendee(group_session_id=group.id, participant_id=parent.id))
@@ -140,6 +143,7 @@ def bookings(session, people):
         "time_off_id": time_off.id,
         "window_id": window.id,
         "entry_id": entry.id,
+        "venue_id": venue.id,
     }
 
 
@@ -174,6 +178,7 @@ PARAMETER_SCOPE = {
     # things of the locality: every parent and keyworker there
     "group_id": {"parent_a", "parent_b", "keyworker"},
     "entry_id": {"parent_a", "parent_b", "keyworker"},
+    "venue_id": {"parent_a", "parent_b", "keyworker"},
     "idea_id": {"parent_a", "parent_b", "keyworker"},
 }
 

@@ -29,6 +29,7 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
         ("home.manager", "Locality"),
         ("caseload.index", "Participants"),
         ("reports.index", "Reports"),
+        ("bookings.venues", "Venues"),
         ("voice.overview", "Parents' voice"),
         ("admin.audit_log", "Audit log"),
         ("admin.erasure_requests", "Deletion requests"),

@@ -27,6 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from webapp.bookings.slots import SESSION_GAPS, SESSION_LENGTHS
 from webapp.forms import BaseForm
 from webapp.models import CalendarEntryKind, SessionMode
 
@@ -115,6 +116,41 @@ class AvailabilityRuleForm(BaseForm):
             raise ValidationError("The last date must be on or after the first date.")
 
 
+def _minutes_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class SessionTimingForm(BaseForm):
+    """How long a keyworker's sessions are, and the gap they keep between them."""
+
+    # Choices are checked by the validators below, so a forged value gets a plain message.
+    session_minutes = RadioField(
+        "How long are your sessions?",
+        description="Parents are offered times this long. Booked sessions stay as they are.",
+        choices=[SelectChoice(n, f"{n} minutes") for n in SESSION_LENGTHS],
+        coerce=_minutes_or_none,
+        validate_choice=False,
+    )
+    buffer_minutes = RadioField(
+        "Gap between sessions",
+        description="Time to write notes and travel between sessions.",
+        choices=[SelectChoice(n, f"{n} minutes" if n else "No gap") for n in SESSION_GAPS],
+        coerce=_minutes_or_none,
+        validate_choice=False,
+    )
+
+    def validate_session_minutes(self, field):
+        if field.data not in SESSION_LENGTHS:
+            raise ValidationError("Choose how long your sessions are.")
+
+    def validate_buffer_minutes(self, field):
+        if field.data not in SESSION_GAPS:
+            raise ValidationError("Choose the gap you need between sessions.")
+
+
 class TimeOffForm(BaseForm):
     starts_on = DateField("First day", validators=[InputRequired("Enter the first day.")])
     ends_on = DateField("Last day", validators=[InputRequired("Enter the last day.")])
@@ -129,15 +165,36 @@ class TimeOffForm(BaseForm):
 
 class VenueForm(BaseForm):
     name = StringField(
-        "Name", validators=[DataRequired("Enter the venue's name."), Length(max=120)]
+        "Name",
+        validators=[
+            DataRequired("Enter the venue's name."),
+            Length(max=120, message="Keep the name under 120 characters."),
+        ],
     )
-    address = TextAreaField("Address", validators=[DataRequired("Enter the address.")])
+    address = TextAreaField(
+        "Address",
+        validators=[
+            DataRequired("Enter the address."),
+            Length(max=500, message="Keep the address under 500 characters."),
+        ],
+    )
     accessibility_notes = TextAreaField(
         "Getting in and around",
         description="Step-free access, lifts, toilets, parking, buses.",
         validators=[Length(max=1000, message="Keep it under 1000 characters.")],
     )
     has_creche = BooleanField("A crèche runs here")
+
+
+class VenueEditForm(VenueForm):
+    has_creche = BooleanField(
+        "A crèche runs here",
+        description=(
+            "In school holidays and on in-service days, parents are offered times only at "
+            "venues with a crèche. Untick this and those times here stop being offered. "
+            "Sessions already booked are kept."
+        ),
+    )
 
 
 class SchoolDayForm(BaseForm):

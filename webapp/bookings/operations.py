@@ -11,15 +11,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from webapp.bookings.slots import (
     DEFAULT_LIMITS,
     LONDON,
+    SESSION_GAPS,
+    SESSION_LENGTHS,
     Rule,
     SchoolTerms,
     SearchLimits,
@@ -36,6 +39,7 @@ from webapp.models import (
     CalendarEntryKind,
     CalendarFeedToken,
     FreeWindow,
+    GroupSession,
     KeyworkerSettings,
     Locality,
     Reminder,
@@ -258,6 +262,36 @@ def search_slots(
 def keyworker_timing(session: Session, keyworker_id: int) -> Timing:
     settings = session.get(KeyworkerSettings, keyworker_id)
     return Timing(settings.session_minutes, settings.buffer_minutes) if settings else Timing()
+
+
+def keyworker_settings_or_default(session: Session, keyworker_id: int) -> KeyworkerSettings:
+    """The keyworker's session length and gap, or unsaved defaults (60 and 15 minutes)."""
+    settings = session.get(KeyworkerSettings, keyworker_id)
+    if settings is None:
+        default = Timing()
+        settings = KeyworkerSettings(
+            keyworker_id=keyworker_id,
+            session_minutes=default.session_minutes,
+            buffer_minutes=default.buffer_minutes,
+        )
+    return settings
+
+
+def set_session_timing(
+    session: Session, *, keyworker: User, session_minutes: int, buffer_minutes: int
+) -> KeyworkerSettings:
+    """Save how long the keyworker's new sessions are and the gap kept around them.
+
+    Sessions already booked keep their own start and end: only the times offered change.
+    """
+    if session_minutes not in SESSION_LENGTHS or buffer_minutes not in SESSION_GAPS:
+        raise ValueError("a session length or gap CoPlan does not offer")
+    settings = keyworker_settings_or_default(session, keyworker.id)
+    settings.session_minutes, settings.buffer_minutes = session_minutes, buffer_minutes
+    if settings not in session:
+        session.add(settings)
+    session.flush()
+    return settings
 
 
 # Booking one-to-one sessions ----------------------------------------------------------------
@@ -545,6 +579,60 @@ def ensure_school_calendar(session: Session, locality_id: int) -> SchoolCalendar
         session.add(calendar)
         session.flush()
     return calendar
+
+
+@dataclass(frozen=True)
+class VenueUse:
+    """What refers to a venue from today on: what stopping it would change, and what it keeps."""
+
+    rules: int  # availability rules there that still offer times now or later
+    sessions: list[BookedSession]  # booked one-to-one sessions still to come
+    groups: list[GroupSession]  # group sessions still to come
+
+
+def venue_use(session: Session, venue: Venue, now: datetime | None = None) -> VenueUse:
+    """The venue's current availability rules, and its sessions still to come."""
+    now = now or utcnow()
+    today = now.astimezone(LONDON).date()
+    rules = session.scalar(
+        select(func.count())
+        .select_from(AvailabilityRule)
+        .where(
+            AvailabilityRule.venue_id == venue.id,
+            or_(AvailabilityRule.valid_until.is_(None), AvailabilityRule.valid_until >= today),
+        )
+    )
+    sessions = session.scalars(
+        select(BookedSession)
+        .where(
+            BookedSession.venue_id == venue.id,
+            BookedSession.status == SessionStatus.BOOKED,
+            BookedSession.ends_at > now,
+        )
+        .options(selectinload(BookedSession.participant), selectinload(BookedSession.keyworker))
+        .order_by(BookedSession.starts_at)
+    ).all()
+    groups = session.scalars(
+        select(GroupSession)
+        .where(
+            GroupSession.venue_id == venue.id,
+            GroupSession.is_cancelled.is_(False),
+            GroupSession.ends_at > now,
+        )
+        .order_by(GroupSession.starts_at)
+    ).all()
+    return VenueUse(rules=rules, sessions=list(sessions), groups=list(groups))
+
+
+def set_venue_in_use(session: Session, venue: Venue, in_use: bool) -> Venue:
+    """Stop using a venue, or use it again. Never deleted: past sessions refer to it.
+
+    A venue not in use offers no times (the slot search skips its rules) and can't be chosen
+    for new availability; sessions already booked there are kept.
+    """
+    venue.is_active = in_use
+    session.flush()
+    return venue
 
 
 def default_windows(session: Session, participant: User) -> list[Window]:

@@ -84,6 +84,11 @@ class Timing:
     buffer_minutes: int = 15
 
 
+# The lengths and gaps a keyworker can choose from (minutes).
+SESSION_LENGTHS = (30, 45, 60, 75, 90)
+SESSION_GAPS = (0, 10, 15, 20, 30)
+
+
 @dataclass(frozen=True)
 class SearchLimits:
     min_notice: timedelta = timedelta(hours=24)

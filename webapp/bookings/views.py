@@ -32,8 +32,10 @@ from webapp.bookings.forms import (
     CancelForm,
     FreeWindowForm,
     SchoolDayForm,
+    SessionTimingForm,
     SlotForm,
     TimeOffForm,
+    VenueEditForm,
     VenueForm,
 )
 from webapp.bookings.group_views import bp as groups_bp
@@ -462,17 +464,29 @@ def attendance(session_id: int):
     return redirect(url_for("bookings.diary"))
 
 
-@bp.route("/diary/availability", methods=["GET", "POST"])
-@allow(Role.KEYWORKER)
-def availability():
-    form = AvailabilityRuleForm()
+def availability_rule_form(*, blank: bool) -> AvailabilityRuleForm:
+    """The add-availability form with the locality's venues in use; a blank one is prefilled."""
+    form = AvailabilityRuleForm(formdata=None) if blank else AvailabilityRuleForm()
     venues = locality_venues(current_user.locality_id)
     form.venue_id.choices = [SelectChoice(0, "No venue (phone, video or home visit)")] + [
         SelectChoice(v.id, v.name) for v in venues
     ]
-    if not form.is_submitted():
+    if blank:
         form.valid_from.data = utcnow().astimezone(LONDON).date()
         form.starts_at.data, form.ends_at.data = time(9, 30), time(14, 30)
+    return form
+
+
+def saved_timing_form() -> SessionTimingForm:
+    """The session length form showing what is saved (looking never writes the defaults)."""
+    settings = operations.keyworker_settings_or_default(db.session, current_user.id)
+    return SessionTimingForm(formdata=None, obj=settings)
+
+
+@bp.route("/diary/availability", methods=["GET", "POST"])
+@allow(Role.KEYWORKER)
+def availability():
+    form = availability_rule_form(blank=request.method == "GET")
     if form.validate_on_submit():
         db.session.add(
             AvailabilityRule(
@@ -489,6 +503,11 @@ def availability():
         db.session.commit()
         flash("Availability added.", "success")
         return redirect(url_for("bookings.availability"))
+    status = 422 if form.is_submitted() else 200
+    return render_availability(form=form, timing_form=saved_timing_form()), status
+
+
+def render_availability(*, form: AvailabilityRuleForm, timing_form: SessionTimingForm):
     rules = db.session.scalars(
         select(AvailabilityRule)
         .where(AvailabilityRule.keyworker_id == current_user.id)
@@ -500,16 +519,38 @@ def availability():
         .where(TimeOff.keyworker_id == current_user.id, TimeOff.ends_at >= utcnow())
         .order_by(TimeOff.starts_at)
     ).all()
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "bookings/availability.html",
         form=form,
+        timing_form=timing_form,
         rules=rules,
         time_off=time_off,
         time_off_form=TimeOffForm(formdata=None),
         remove_form=EmptyForm(),
         weekdays=WEEKDAYS,
-    ), status
+    )
+
+
+@bp.route("/diary/session-length", methods=["POST"])
+@allow(Role.KEYWORKER)
+def session_timing():
+    form = SessionTimingForm()
+    if form.validate_on_submit():
+        operations.set_session_timing(
+            db.session,
+            keyworker=current_user,
+            session_minutes=form.session_minutes.data,
+            buffer_minutes=form.buffer_minutes.data,
+        )
+        db.session.commit()
+        gap = f"{form.buffer_minutes.data} minutes" if form.buffer_minutes.data else "no gap"
+        flash(
+            f"Saved: {form.session_minutes.data}-minute sessions with {gap} between them. "
+            "Sessions already booked stay as they are.",
+            "success",
+        )
+        return redirect(url_for("bookings.availability"))
+    return render_availability(form=availability_rule_form(blank=True), timing_form=form), 422
 
 
 @bp.route("/diary/availability/<int:rule_id>/remove", methods=["POST"])
@@ -610,6 +651,14 @@ def locality_venues(locality_id: int | None) -> list[Venue]:
     )
 
 
+def venue_or_404(venue_id: int) -> Venue:
+    """A venue of the manager's own locality; any other answers 404."""
+    venue = db.session.get(Venue, venue_id)
+    if venue is None or venue.locality_id != current_user.locality_id:
+        abort(404)
+    return venue
+
+
 @bp.route("/locality/venues", methods=["GET", "POST"])
 @allow(Role.MANAGER)
 def venues():
@@ -627,10 +676,74 @@ def venues():
         db.session.commit()
         flash(f"Added {form.name.data}.", "success")
         return redirect(url_for("bookings.venues"))
+    every_venue = db.session.scalars(
+        select(Venue).where(Venue.locality_id == current_user.locality_id).order_by(Venue.name)
+    ).all()
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "bookings/venues.html", form=form, venues=locality_venues(current_user.locality_id)
+        "bookings/venues.html",
+        form=form,
+        venues=[v for v in every_venue if v.is_active],
+        stopped=[v for v in every_venue if not v.is_active],
     ), status
+
+
+@bp.route("/locality/venues/<int:venue_id>", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def edit_venue(venue_id: int):
+    venue = venue_or_404(venue_id)
+    form = VenueEditForm(obj=venue)
+    if form.validate_on_submit():
+        creche_removed = venue.has_creche and not form.has_creche.data
+        venue.name = form.name.data
+        venue.address = form.address.data
+        venue.accessibility_notes = form.accessibility_notes.data or ""
+        venue.has_creche = form.has_creche.data
+        db.session.commit()
+        if creche_removed:
+            flash(
+                f"Saved {venue.name}. Holiday and in-service day times there are no longer "
+                "offered; sessions already booked are kept.",
+                "success",
+            )
+        else:
+            flash(f"Saved {venue.name}.", "success")
+        return redirect(url_for("bookings.venues"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("bookings/venue_edit.html", venue=venue, form=form), status
+
+
+@bp.route("/locality/venues/<int:venue_id>/stop", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def stop_venue(venue_id: int):
+    venue = venue_or_404(venue_id)
+    if not venue.is_active:
+        return redirect(url_for("bookings.venues"))
+    form = EmptyForm()
+    use = operations.venue_use(db.session, venue)
+    if form.validate_on_submit():
+        operations.set_venue_in_use(db.session, venue, False)
+        db.session.commit()
+        kept = len(use.sessions) + len(use.groups)
+        flash(
+            f"Stopped using {venue.name}. No new times are offered there; "
+            f"{kept} {'session' if kept == 1 else 'sessions'} already booked there "
+            f"{'is' if kept == 1 else 'are'} kept.",
+            "success",
+        )
+        return redirect(url_for("bookings.venues"))
+    return render_template("bookings/venue_stop.html", venue=venue, use=use, form=form)
+
+
+@bp.route("/locality/venues/<int:venue_id>/use-again", methods=["POST"])
+@allow(Role.MANAGER)
+def use_venue_again(venue_id: int):
+    venue = venue_or_404(venue_id)
+    if EmptyForm().validate_on_submit():
+        operations.set_venue_in_use(db.session, venue, True)
+        db.session.commit()
+        flash(f"Using {venue.name} again. Availability there offers times again.", "success")
+    return redirect(url_for("bookings.venues"))
 
 
 @bp.route("/locality/school-calendar", methods=["GET", "POST"])
