@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, TimeField
 
 
 def _strip(value):
@@ -23,3 +24,34 @@ class BaseForm(FlaskForm):
 
 class EmptyForm(BaseForm):
     """Gives CSRF protection to a button that only posts."""
+
+
+class _PlainWhenUnreadable:
+    """A field whose message for input it cannot read is plain English, not WTForms' own.
+
+    ``not_understood=`` gives a field its own wording."""
+
+    not_understood = "Check what you entered here."
+
+    def __init__(self, *args, not_understood: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not_understood:
+            self.not_understood = not_understood
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.not_understood) from error
+
+
+class PlainDateField(_PlainWhenUnreadable, DateField):
+    not_understood = "Enter a real date, like 28 November 2026."
+
+
+class PlainTimeField(_PlainWhenUnreadable, TimeField):
+    not_understood = "Enter a time on the 24-hour clock, like 09:30."
+
+
+class WholeNumberField(_PlainWhenUnreadable, IntegerField):
+    not_understood = "Enter a whole number, like 8."

@@ -7,14 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -28,7 +25,7 @@ from wtforms.validators import (
 )
 
 from webapp.bookings.slots import SESSION_GAPS, SESSION_LENGTHS
-from webapp.forms import BaseForm
+from webapp.forms import BaseForm, PlainDateField, PlainTimeField, WholeNumberField
 from webapp.models import CalendarEntryKind, SessionMode
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -83,8 +80,10 @@ class CancelForm(BaseForm):
 
 class FreeWindowForm(BaseForm):
     weekday = SelectField("Day", choices=WEEKDAY_CHOICES[:5], coerce=int)
-    starts_at = TimeField("From", validators=[InputRequired("Enter the time you are free from.")])
-    ends_at = TimeField(
+    starts_at = PlainTimeField(
+        "From", validators=[InputRequired("Enter the time you are free from.")]
+    )
+    ends_at = PlainTimeField(
         "Until",
         validators=[InputRequired("Enter the time you are free until."), _end_after_start],
     )
@@ -92,14 +91,14 @@ class FreeWindowForm(BaseForm):
 
 class AvailabilityRuleForm(BaseForm):
     weekday = SelectField("Day", choices=WEEKDAY_CHOICES[:5], coerce=int)
-    starts_at = TimeField("From", validators=[InputRequired("Enter the start time.")])
-    ends_at = TimeField(
+    starts_at = PlainTimeField("From", validators=[InputRequired("Enter the start time.")])
+    ends_at = PlainTimeField(
         "Until", validators=[InputRequired("Enter the end time."), _end_after_start]
     )
     mode = SelectField("How", choices=MODE_CHOICES)
     venue_id = SelectField("Where", coerce=int, choices=[])
-    valid_from = DateField("From date", validators=[InputRequired("Enter the first date.")])
-    valid_until = DateField(
+    valid_from = PlainDateField("From date", validators=[InputRequired("Enter the first date.")])
+    valid_until = PlainDateField(
         "Until date", description="Leave empty if it carries on.", validators=[Optional()]
     )
 
@@ -152,8 +151,8 @@ class SessionTimingForm(BaseForm):
 
 
 class TimeOffForm(BaseForm):
-    starts_on = DateField("First day", validators=[InputRequired("Enter the first day.")])
-    ends_on = DateField("Last day", validators=[InputRequired("Enter the last day.")])
+    starts_on = PlainDateField("First day", validators=[InputRequired("Enter the first day.")])
+    ends_on = PlainDateField("Last day", validators=[InputRequired("Enter the last day.")])
     reason = StringField(
         "Reason (optional)", validators=[Length(max=200, message="Keep it under 200 characters.")]
     )
@@ -198,8 +197,8 @@ class VenueEditForm(VenueForm):
 
 
 class SchoolDayForm(BaseForm):
-    starts_at = TimeField("School day starts", validators=[InputRequired("Enter a time.")])
-    ends_at = TimeField(
+    starts_at = PlainTimeField("School day starts", validators=[InputRequired("Enter a time.")])
+    ends_at = PlainTimeField(
         "School day ends", validators=[InputRequired("Enter a time."), _end_after_start]
     )
 
@@ -209,8 +208,8 @@ class CalendarEntryForm(BaseForm):
     name = StringField(
         "Name", validators=[DataRequired("Enter a name, like Spring term."), Length(max=120)]
     )
-    starts_on = DateField("First day", validators=[InputRequired("Enter the first day.")])
-    ends_on = DateField("Last day", validators=[InputRequired("Enter the last day.")])
+    starts_on = PlainDateField("First day", validators=[InputRequired("Enter the first day.")])
+    ends_on = PlainDateField("Last day", validators=[InputRequired("Enter the last day.")])
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
@@ -233,36 +232,6 @@ class GroupPlaceForm(BaseForm):
         coerce=int,
         default=0,
     )
-
-
-class PlainDateField(DateField):
-    """A date whose error for something that isn't a date reads plainly."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError("Enter a real date, like 28 November 2026.") from error
-
-
-class PlainTimeField(TimeField):
-    """A time whose error for something that isn't a time reads plainly."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError("Enter a time on the 24-hour clock, like 09:30.") from error
-
-
-class WholeNumberField(IntegerField):
-    """A number field whose error for something that isn't a number reads plainly."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError("Enter a whole number, like 8.") from error
 
 
 # Far enough ahead for a year's programme, near enough to catch a mistyped year.

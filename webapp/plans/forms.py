@@ -3,11 +3,11 @@ of the row the person was looking at, so a stale save can be caught and shown.""
 
 from __future__ import annotations
 
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from webapp.forms import BaseForm
+from webapp.forms import BaseForm, PlainDateField
 from webapp.models import (
     AREA_LABELS,
     COMMENT_MAX,
@@ -73,16 +73,6 @@ def owner_choices(viewer: User, participant: User) -> list[SelectChoice]:
 NOT_A_DATE = "Enter the due date as a real date, for example 12/06/2027."
 
 
-class PlainDateField(DateField):
-    """A date from ``<input type="date">`` with a plain message when it is not a real date."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(NOT_A_DATE) from error
-
-
 class StepForm(VersionedForm):
     text = StringField(
         "Step",
@@ -101,7 +91,12 @@ class StepForm(VersionedForm):
             Length(max=PARTNER_MAX, message=f"Keep the name to {PARTNER_MAX} characters or fewer.")
         ],
     )
-    due_on = PlainDateField("Due date (optional)", validators=[Optional()], format="%Y-%m-%d")
+    due_on = PlainDateField(
+        "Due date (optional)",
+        validators=[Optional()],
+        format="%Y-%m-%d",
+        not_understood=NOT_A_DATE,
+    )
 
     def __init__(self, *args, viewer: User, participant: User, **kwargs):
         super().__init__(*args, **kwargs)
