@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tests.bookings.conftest import NOW
 from webapp.bookings import groups, operations
-from webapp.bookings.groups import GroupFull
+from webapp.bookings.groups import GroupFull, GroupProblem, PlaceClash
 from webapp.bookings.operations import SlotTaken
 from webapp.extensions import db
 from webapp.models import (
@@ -32,8 +32,9 @@ THREADS = 15
 ROUNDS = 3
 
 
-def race(app, attempts):
-    """Run each attempt in its own app context (its own database session and connection)."""
+def race(app, attempts, refusals=(SlotTaken, GroupFull, PlaceClash)):
+    """Run each attempt in its own app context (its own database session and connection);
+    ``refusals`` are the clean answers counted as a conflict."""
     db.session.commit()  # the test's own transaction must not hold SQLite's write lock
 
     def run(attempt):
@@ -42,7 +43,7 @@ def race(app, attempts):
                 attempt(db.session)
                 db.session.commit()
                 return "booked"
-            except (SlotTaken, GroupFull):
+            except refusals:
                 db.session.rollback()
                 return "conflict"
             except Exception as error:  # noqa: BLE001 - any other failure is what we count
@@ -283,3 +284,91 @@ def test_the_database_alone_lets_one_of_many_raw_overlapping_inserts_in(
     assert results == Counter(booked=1, conflict=ATTEMPTS - 1)
     session.expire_all()
     assert active_sessions(session) == 1
+
+
+def add_group(session, world, starts_at, **kwargs) -> int:
+    group = GroupSession(
+        locality_id=world.locality.id,
+        title="Peer support",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        capacity=8,
+        **kwargs,
+    )
+    session.add(group)
+    session.commit()
+    return group.id
+
+
+def place_attempt(participant_id, group_id):
+    def attempt(session):
+        groups.book_group_place(
+            session, group_id=group_id, participant=session.get(User, participant_id), now=NOW
+        )
+
+    return attempt
+
+
+def active_places(session) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(GroupAttendee)
+        .where(GroupAttendee.status == SessionStatus.BOOKED)
+    )
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_one_parent_one_to_ones_and_group_places_at_overlapping_times(app, world, session, round_):
+    """Half the attempts book the parent a one-to-one at 10:00, half a place at one of many
+    group sessions from 10:30: the parent ends up in exactly one place."""
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    slot = datetime(2027, 1, 12 + round_, 10, 0, tzinfo=UTC)
+    group_ids = [
+        add_group(session, world, slot + timedelta(minutes=30)) for _ in range(ATTEMPTS // 2)
+    ]
+    attempts = [
+        booking_attempt(parent.id, keyworker.id, slot)
+        if n % 2
+        else place_attempt(parent.id, group_ids[n // 2])
+        for n in range(ATTEMPTS)
+    ]
+    results = race(app, attempts)
+    assert results == Counter(booked=1, conflict=ATTEMPTS - 1)
+    session.expire_all()
+    assert active_sessions(session) + active_places(session) == 1
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_a_keyworker_booked_and_set_to_lead_groups_at_overlapping_times(
+    app, world, session, round_
+):
+    """Half the attempts book parents one-to-ones with Ewan at 10:00, half add a group session
+    led by him from 10:30: he ends up in exactly one place."""
+    keyworker = world.keyworker()
+    parents = world.participants(ATTEMPTS // 2, keyworker=keyworker)
+    slot = datetime(2027, 1, 12 + round_, 10, 0, tzinfo=UTC)
+    locality_id, keyworker_id = world.locality.id, keyworker.id
+
+    def lead(session):
+        details = groups.GroupDetails(
+            title="Peer support",
+            description="",
+            venue_id=None,
+            led_by_id=keyworker_id,
+            starts_at=slot + timedelta(minutes=30),
+            ends_at=slot + timedelta(minutes=90),
+            capacity=8,
+            creche_places=0,
+        )
+        groups.create_group(session, locality_id=locality_id, details=details, now=NOW)
+
+    attempts = [
+        booking_attempt(parents[n // 2].id, keyworker_id, slot) if n % 2 else lead
+        for n in range(ATTEMPTS)
+    ]
+    results = race(app, attempts, refusals=(SlotTaken, GroupProblem))
+    assert results == Counter(booked=1, conflict=ATTEMPTS - 1)
+    session.expire_all()
+    led = session.scalar(select(func.count()).select_from(GroupSession))
+    assert active_sessions(session) + led == 1

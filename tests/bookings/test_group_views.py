@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 from tests.bookings import test_reminders
 from webapp.bookings import groups
 from webapp.bookings.slots import local_moment
-from webapp.models import GroupAttendee, GroupSession, OutboxMail, SessionStatus, utcnow
+from webapp.models import (
+    BookedSession,
+    GroupAttendee,
+    GroupSession,
+    OutboxMail,
+    SessionMode,
+    SessionStatus,
+    utcnow,
+)
 
 smtp = test_reminders.smtp  # the real SMTP server that collects what CoPlan sends
 
@@ -251,6 +259,10 @@ def test_cancelling_a_group_session_emails_each_parent_and_takes_it_off_their_li
     assert cancelled.is_cancelled and cancelled.sequence == 1
     detail = pages.get("bookings.groups.detail", group_id=group.id)
     assert "was cancelled" in detail.text
+    assert detail.select_one(".group-cancelled").text == "Cancelled: The hall is flooded."
+    assert cancelled.cancel_reason == "The hall is flooded." and cancelled.cancelled_at
+    listed = pages.get("bookings.groups.index").select_one(f"#group-{group.id}")
+    assert "Cancelled: The hall is flooded." in listed.text
     assert (
         detail.select_one(f"a[href='{pages.url('bookings.groups.edit', group_id=group.id)}']")
         is None
@@ -260,7 +272,16 @@ def test_cancelling_a_group_session_emails_each_parent_and_takes_it_off_their_li
     for parent in (with_email, world.participant(password=True)):
         pages.sign_in(parent)
         page = pages.get("bookings.my_sessions")
-        assert "Peer support" not in page.text
+        assert page.select_one(f"#my-group-{group.id}") is None  # not coming up
+        assert page.select_one(f"#group-{group.id}") is None  # nor offered
+        past = page.select_one(f"#past-group-{group.id}")
+        if parent == with_email:
+            # The parent who had a place sees why, among the sessions that went before.
+            assert " ".join(past.text.split()).endswith(
+                "group session, Peer support. Cancelled: The hall is flooded."
+            )
+        else:
+            assert past is None
         pages.sign_out()
     pages.sign_in(with_email)
     calendar = Calendar.from_ical(
@@ -347,3 +368,42 @@ def test_staff_mark_who_came_once_the_session_has_started(world, pages, session)
         .select_one(".notice--error")
         .text
     )
+
+
+def test_a_clash_is_explained_to_whoever_can_fix_it(world, pages, session):
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker, password=True)
+    half_ten = local_moment(DAY, time(10, 30))
+    session.add(
+        BookedSession(
+            keyworker_id=keyworker.id,
+            participant_id=parent.id,
+            mode=SessionMode.PHONE,
+            starts_at=half_ten,
+            ends_at=half_ten + timedelta(hours=1),
+        )
+    )
+    session.commit()
+    pages.sign_in(keyworker)
+    page = pages.post(
+        "bookings.groups.new", form_data(world, led_by_id=str(keyworker.id)), _expected_status=422
+    )
+    assert (
+        "Ewan MacLeod has a one-to-one session from 10:30 to 11:30 that day. "
+        "Choose another time, or someone else to lead it."
+    ) in page.select_one("#starts_at-error").text
+    assert page.select_one("#title")["value"] == "Coffee and confidence"
+    assert count_groups(session) == 0
+    pages.post("bookings.groups.new", form_data(world))  # with nobody leading it yet
+    group = session.scalar(select(GroupSession))
+    pages.sign_out()
+
+    pages.sign_in(parent)
+    pages.post("bookings.groups.book", {"creche_children": "0"}, group_id=group.id)
+    page = pages.get("bookings.my_sessions")
+    assert page.select_one(".notice--error").text.strip() == (
+        "You have a session with Ewan MacLeod at 10:30 then. "
+        "Move it first, or choose another group."
+    )
+    assert page.select_one(f"#my-group-{group.id}") is None
+    assert session.scalar(select(func.count()).select_from(GroupAttendee)) == 0

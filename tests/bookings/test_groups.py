@@ -1,5 +1,6 @@
 """Group sessions as domain functions: places within capacity and crèche places, a place given
-up and taken again, staff changing and cancelling a session, and marking who came."""
+up and taken again, staff changing and cancelling a session, and marking who came; a parent
+never in two places at once, and a leader never leading a group during a one-to-one."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.bookings.conftest import NOW
-from webapp.bookings import groups
-from webapp.bookings.groups import GroupDetails, GroupFull, GroupProblem
+from webapp.bookings import groups, operations
+from webapp.bookings.groups import GroupDetails, GroupFull, GroupProblem, PlaceClash
 from webapp.bookings.operations import BookingProblem
-from webapp.models import GroupAttendee, GroupSession, SessionStatus
+from webapp.models import BookedSession, GroupAttendee, GroupSession, SessionMode, SessionStatus
 
 TUESDAY_10 = datetime(2027, 1, 12, 10, 0, tzinfo=UTC)  # 10:00 in London (GMT)
 
@@ -160,7 +161,7 @@ def test_a_cancelled_session_leaves_the_parents_lists_and_takes_no_bookings(worl
     book(session, group, going)
     assert groups.groups_for_parent(session, going, NOW)[0][0].group.id == group.id
     assert groups.groups_for_parent(session, other, NOW)[1][0].group.id == group.id
-    groups.cancel_group(session, group=group, now=NOW)
+    groups.cancel_group(session, group=group, reason="The hall is flooded.", now=NOW)
     session.commit()
     assert group.is_cancelled and group.sequence == 1
     assert groups.groups_for_parent(session, going, NOW) == ([], [])
@@ -168,7 +169,7 @@ def test_a_cancelled_session_leaves_the_parents_lists_and_takes_no_bookings(worl
     with pytest.raises(BookingProblem, match="isn't running"):
         groups.book_group_place(session, group_id=group.id, participant=other, now=NOW)
     with pytest.raises(GroupProblem, match="already cancelled"):
-        groups.cancel_group(session, group=group, now=NOW)
+        groups.cancel_group(session, group=group, reason="The hall is flooded.", now=NOW)
     # Who had a place stays on record; their calendar shows it cancelled.
     assert [a.participant_id for a in groups.booked_attendees(session, group.id)] == [going.id]
     assert groups.feed_groups(session, going, since=NOW) == [(group, True)]
@@ -194,3 +195,105 @@ def test_attendance_is_marked_once_the_session_has_started(world, session):
         SessionStatus.DID_NOT_ATTEND,
         SessionStatus.CANCELLED,
     ]
+
+
+def test_a_place_is_refused_when_the_parent_has_a_session_or_another_group_then(world, session):
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    group = add_group(world, session)  # 10:00 to 12:00
+    operations.book_session(
+        session,
+        participant=parent,
+        keyworker=keyworker,
+        starts_at=TUESDAY_10 + timedelta(minutes=30),
+        mode=SessionMode.PHONE,
+        now=NOW,
+    )
+    session.commit()
+    with pytest.raises(PlaceClash) as refused:
+        groups.book_group_place(session, group_id=group.id, participant=parent, now=NOW)
+    assert refused.value.message == (
+        "You have a session with Ewan MacLeod at 10:30 then. "
+        "Move it first, or choose another group."
+    )
+    session.rollback()
+    assert groups.group_places_taken(session, group.id) == (0, 0)
+
+    # Cancelled, the session no longer stands in the way; then another group at 11:00 does.
+    booking = session.scalar(select(BookedSession))
+    operations.cancel_session(session, booking=booking, reason="Sorted", now=NOW)
+    book(session, group, parent)
+    later = add_group(world, session, starts_at=TUESDAY_10 + timedelta(hours=1))
+    later.title = "Money workshop"
+    session.commit()
+    with pytest.raises(PlaceClash, match="You have a place at Peer support at 10:00 then"):
+        groups.book_group_place(session, group_id=later.id, participant=parent, now=NOW)
+    session.rollback()
+    # Back to back is fine.
+    after = add_group(world, session, starts_at=TUESDAY_10 + timedelta(hours=2))
+    assert book(session, after, parent).status == SessionStatus.BOOKED
+
+
+def test_a_leader_booked_elsewhere_then_is_refused_by_the_time_field(world, session):
+    keyworker, free = world.keyworker(), world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    operations.book_session(
+        session,
+        participant=parent,
+        keyworker=keyworker,
+        starts_at=TUESDAY_10 + timedelta(hours=3),  # 13:00 to 14:00
+        mode=SessionMode.PHONE,
+        now=NOW,
+    )
+    session.commit()
+    group = add_group(world, session)  # 10:00 to 12:00, nobody leading
+    plan = details(group, title="Coffee", led_by_id=keyworker.id)
+    # Ending at 12:50 runs into Ewan's 15-minute gap before his 13:00 session.
+    clashing = details(
+        group, led_by_id=keyworker.id, ends_at=TUESDAY_10 + timedelta(hours=2, minutes=50)
+    )
+    with pytest.raises(GroupProblem) as refused:
+        groups.create_group(session, locality_id=world.locality.id, details=clashing, now=NOW)
+    assert refused.value.field == "starts_at"
+    assert refused.value.message == (
+        "Ewan MacLeod has a one-to-one session from 13:00 to 14:00 that day. "
+        "Choose another time, or someone else to lead it."
+    )
+    session.rollback()
+    with pytest.raises(GroupProblem, match="has a one-to-one session from 13:00"):
+        groups.update_group(session, group=group, details=clashing, now=NOW)
+    session.rollback()
+
+    # Leading one group, Ewan can't lead another at the same time; someone else can.
+    groups.update_group(session, group=group, details=plan, now=NOW)
+    session.commit()
+    other = details(group, title="Money workshop", led_by_id=keyworker.id)
+    with pytest.raises(GroupProblem) as refused:
+        groups.create_group(session, locality_id=world.locality.id, details=other, now=NOW)
+    assert refused.value.message == (
+        "Ewan MacLeod is leading Coffee from 10:00 to 12:00 that day. "
+        "Choose another time, or someone else to lead it."
+    )
+    session.rollback()
+    other.led_by_id = free.id
+    assert groups.create_group(session, locality_id=world.locality.id, details=other, now=NOW)
+    # A group's own time never clashes with itself.
+    assert not groups.update_group(
+        session, group=group, details=details(group, description="Bring a friend"), now=NOW
+    )
+
+
+def test_cancelling_keeps_the_reason_and_the_parents_past_list_shows_it(world, session):
+    group = add_group(world, session)
+    held = add_group(world, session, starts_at=NOW - timedelta(days=3))
+    given_up = add_group(world, session, starts_at=TUESDAY_10 + timedelta(days=1))
+    parent = world.participant()
+    book(session, group, parent)
+    session.add(GroupAttendee(group_session_id=held.id, participant_id=parent.id))
+    groups.cancel_group_place(session, attendee=book(session, given_up, parent), now=NOW)
+    groups.cancel_group(session, group=group, reason="The hall is flooded.", now=NOW)
+    session.commit()
+    assert group.cancel_reason == "The hall is flooded." and group.cancelled_at == NOW
+    past = groups.past_group_places(session, parent, NOW)
+    assert [p.group_session_id for p in past] == [given_up.id, group.id, held.id]
+    assert past[0].cancelled_at == NOW

@@ -14,6 +14,8 @@ from webapp.bookings.operations import SlotNotOffered, SlotTaken
 from webapp.models import (
     BookedSession,
     FreeWindow,
+    GroupAttendee,
+    GroupSession,
     Reminder,
     SessionMode,
     SessionStatus,
@@ -21,6 +23,24 @@ from webapp.models import (
 )
 
 TUESDAY_10 = datetime(2027, 1, 12, 10, 0, tzinfo=UTC)  # 10:00 in London (GMT)
+
+
+def add_group(world, session, starts_at, *, hours=2, led_by=None, places=(), cancelled=False):
+    """A group session, with a place for each parent in ``places``."""
+    group = GroupSession(
+        locality_id=world.locality.id,
+        led_by_id=led_by.id if led_by else None,
+        title="Peer support",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=hours),
+        capacity=8,
+        is_cancelled=cancelled,
+    )
+    session.add(group)
+    session.flush()
+    session.add_all(GroupAttendee(group_session_id=group.id, participant_id=p.id) for p in places)
+    session.commit()
+    return group
 
 
 def book(session, participant, keyworker, starts_at=TUESDAY_10, mode=SessionMode.PHONE, **kwargs):
@@ -235,6 +255,11 @@ def test_slot_search_takes_five_queries_however_many_keyworkers(world, session, 
     parent = world.participant(keyworker=keyworkers[0])
     for keyworker in keyworkers:
         book(session, world.participant(keyworker=keyworker), keyworker)
+    # Group sessions the keyworkers lead and the parent's own group places are busy time too,
+    # from the same query.
+    for n, keyworker in enumerate(keyworkers):
+        add_group(world, session, TUESDAY_10 + timedelta(days=n + 1), led_by=keyworker)
+    add_group(world, session, TUESDAY_10 + timedelta(days=7), places=[parent])
     counts = []
     assert parent.locality_id  # loaded before counting: a request has its user already
     for ids in ([keyworkers[0].id], [k.id for k in keyworkers]):
@@ -243,3 +268,88 @@ def test_slot_search_takes_five_queries_however_many_keyworkers(world, session, 
         assert slots
         counts.append(len(statements))
     assert counts == [5, 5]
+
+
+def starts(slots) -> set[datetime]:
+    return {slot.starts_at for slot in slots}
+
+
+def test_slot_search_keeps_clear_of_group_places_and_the_groups_a_keyworker_leads(world, session):
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    tuesday, wednesday = TUESDAY_10, TUESDAY_10 + timedelta(days=1)
+    # The parent's place at a group 10:00-12:00 on Tuesday; a place given up and a cancelled
+    # group on Tuesday afternoon; Ewan leads a group 11:00-12:00 on Wednesday.
+    add_group(world, session, tuesday, places=[parent])
+    given_up = add_group(world, session, tuesday + timedelta(hours=2), hours=1, places=[parent])
+    place = session.scalar(
+        select(GroupAttendee).where(GroupAttendee.group_session_id == given_up.id)
+    )
+    place.status = SessionStatus.CANCELLED
+    add_group(
+        world, session, tuesday + timedelta(hours=3), hours=1, places=[parent], cancelled=True
+    )
+    add_group(world, session, wednesday + timedelta(hours=1), hours=1, led_by=keyworker)
+    session.commit()
+    slots = operations.search_slots(
+        session, participant=parent, keyworker_ids=[keyworker.id], now=NOW
+    )
+    day = [s for s in slots if s.starts_at.date() == tuesday.date()]
+    assert day and all(
+        s.ends_at <= tuesday or s.starts_at >= tuesday + timedelta(hours=2) for s in day
+    )
+    # The given-up place and the cancelled group leave their time free.
+    assert {tuesday + timedelta(hours=2), tuesday + timedelta(hours=3)} <= starts(day)
+    # Ewan's group keeps his 15-minute gap around it, like a session.
+    wed = [s for s in slots if s.starts_at.date() == wednesday.date()]
+    assert all(
+        s.ends_at <= wednesday + timedelta(minutes=45)
+        or s.starts_at >= wednesday + timedelta(hours=2, minutes=15)
+        for s in wed
+    )
+    assert wednesday - timedelta(minutes=30) in starts(wed)
+    # Another parent is free while this one is at the group.
+    other = operations.search_slots(
+        session, participant=world.participant(), keyworker_ids=[keyworker.id], now=NOW
+    )
+    assert tuesday in starts(other)
+
+
+def test_a_time_over_the_parents_group_place_is_refused_with_the_nearest_free_times(world, session):
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    add_group(world, session, TUESDAY_10, places=[parent])
+    with pytest.raises(SlotTaken) as taken:
+        book(session, parent, keyworker, starts_at=TUESDAY_10 + timedelta(hours=1))
+    assert taken.value.message == (
+        "That time clashes with Peer support, a group session from 10:00 to 12:00. "
+        "Here are the nearest free times."
+    )
+    assert len(taken.value.alternatives) == 3
+    for slot in taken.value.alternatives:
+        assert slot.ends_at <= TUESDAY_10 or slot.starts_at >= TUESDAY_10 + timedelta(hours=2)
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(BookedSession)) == 0
+    # Moving a session onto the group's time is refused the same way.
+    booking = book(session, parent, keyworker, starts_at=TUESDAY_10 + timedelta(days=1))
+    with pytest.raises(SlotTaken, match="clashes with Peer support"):
+        operations.reschedule_session(
+            session, booking=booking, starts_at=TUESDAY_10, mode=SessionMode.PHONE, now=NOW
+        )
+    session.rollback()
+    assert session.get(BookedSession, booking.id).sequence == 0
+
+
+def test_a_time_when_the_keyworker_leads_a_group_is_refused(world, session):
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    add_group(world, session, TUESDAY_10, hours=1, led_by=keyworker)
+    # 11:00 is after the group but inside Ewan's 15-minute gap.
+    for starts_at in (TUESDAY_10, TUESDAY_10 + timedelta(hours=1)):
+        with pytest.raises(SlotTaken) as taken:
+            book(session, parent, keyworker, starts_at=starts_at)
+        assert taken.value.message == (
+            "Ewan MacLeod is leading a group session then. Here are the nearest free times."
+        )
+        session.rollback()
+    assert book(session, parent, keyworker, starts_at=TUESDAY_10 + timedelta(hours=1.5))

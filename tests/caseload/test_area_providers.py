@@ -10,7 +10,14 @@ from tests.caseload.conftest import add_plans, checkin_row, session_row
 from tests.conftest import delete_all_rows
 from webapp.checkins.scoring import metric_table
 from webapp.large_demo import seed_large
-from webapp.models import BookedSession, CheckIn, SessionStatus, utcnow
+from webapp.models import (
+    BookedSession,
+    CheckIn,
+    GroupAttendee,
+    GroupSession,
+    SessionStatus,
+    utcnow,
+)
 
 Q3 = "2026-Q3"
 IN_Q3 = datetime(2026, 11, 10, 12, tzinfo=UTC)
@@ -102,6 +109,75 @@ def test_record_shows_plan_events_sessions_and_checkins(pages, team, keyworker, 
     assert checkins[0][1] == "Asked to be contacted. Tough week"
     assert checkins[1][0].endswith(f"wellbeing {metric(4):g}") and checkins[1][1] == ""
     assert "Kept to myself" not in page.text  # the parent did not share it
+
+
+def test_record_shows_group_places_and_an_attended_group_counts_as_contact(
+    pages, team, keyworker, session, make
+):
+    parent = team["parent"]
+    now = utcnow().replace(microsecond=0)
+    day = timedelta(days=1)
+
+    def place(starts_at, status, booked_at, **group):
+        added = GroupSession(
+            locality_id=team["locality"].id,
+            led_by_id=keyworker.id,
+            title="Peer support",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            capacity=8,
+            **group,
+        )
+        session.add(added)
+        session.flush()
+        row = GroupAttendee(
+            group_session_id=added.id,
+            participant_id=parent.id,
+            status=status,
+            booked_at=booked_at,
+            creche_children=1 if status == SessionStatus.ATTENDED else 0,
+        )
+        session.add(row)
+        return row
+
+    place(now - 8 * day, SessionStatus.DID_NOT_ATTEND, now - 20 * day)
+    place(now - 4 * day, SessionStatus.ATTENDED, now - 10 * day)
+    place(
+        now + 5 * day,
+        SessionStatus.BOOKED,
+        now - 9 * day,
+        is_cancelled=True,
+        cancel_reason="The hall is flooded.",
+        cancelled_at=now - 2 * day,
+    )
+    place(now + 3 * day, SessionStatus.BOOKED, now - day)
+    given_up = place(now + 6 * day, SessionStatus.CANCELLED, now - 7 * day)
+    given_up.cancelled_at = now - timedelta(hours=3)
+    session.commit()
+
+    page = pages.get("caseload.record", participant_id=parent.id)
+    items = timeline(page, "groups")
+    assert [title.split(" Peer support")[0] for title, _ in items] == [
+        "Gave up a place at the group session",
+        "Place booked at the group session",
+        "Group session",
+        "Attended the group session",
+        "Did not attend the group session",
+    ]
+    assert items[2][0].endswith(" cancelled")
+    assert items[2][1] == "Group session. Reason: The hall is flooded."
+    assert items[3][1] == "Group session, 1 crèche place"
+    # Filtered to group sessions alone, the record shows only them.
+    kinds = {
+        item["data-kind"]
+        for item in pages.get("caseload.record", participant_id=parent.id, kind="groups").select(
+            ".timeline__item"
+        )
+    }
+    assert kinds == {"groups"}
+
+    caseload = pages.get("caseload.index")
+    assert fact(caseload, parent, "last_contact") == "4 days ago"  # the group they came to
 
 
 def row_of(page, person):

@@ -13,6 +13,8 @@ from webapp.models import (
     BookedSession,
     CheckIn,
     EventKind,
+    GroupAttendee,
+    GroupSession,
     Note,
     Outcome,
     OutcomeKind,
@@ -362,6 +364,32 @@ def add_events(session, parent, author, count):
         insert(CheckIn),
         [checkin_row(parent.id, now - timedelta(hours=n, minutes=40)) for n in range(count)],
     )
+    group_ids = session.scalars(
+        insert(GroupSession).returning(GroupSession.id, sort_by_parameter_order=True),
+        [
+            {
+                "locality_id": parent.locality_id,
+                "led_by_id": author.id,
+                "title": f"Group {n}",
+                "starts_at": now - timedelta(hours=offset + n, minutes=50),
+                "ends_at": now - timedelta(hours=offset + n, minutes=5),
+                "capacity": 8,
+            }
+            for n in range(count)
+        ],
+    ).all()
+    session.execute(
+        insert(GroupAttendee),
+        [
+            {
+                "group_session_id": group_id,
+                "participant_id": parent.id,
+                "status": SessionStatus.ATTENDED,
+                "booked_at": now - timedelta(days=30),
+            }
+            for group_id in group_ids
+        ],
+    )
     session.commit()
 
 
@@ -374,8 +402,8 @@ def test_same_number_of_queries_for_10_and_500_events(
     with count_queries() as small:
         page = pages.get("caseload.record", participant_id=parent.id)
     kinds = {item["data-kind"] for item in page.select(".timeline__item")}
-    assert {"notes", "outcomes", "plan", "sessions", "checkins"} <= kinds
-    assert len(page.select(".timeline__item")) == 10
+    assert {"notes", "outcomes", "plan", "sessions", "groups", "checkins"} <= kinds
+    assert len(page.select(".timeline__item")) == 12
     add_events(session, parent, keyworker, 98)
     with count_queries() as large:
         page = pages.get("caseload.record", participant_id=parent.id)

@@ -190,7 +190,9 @@ def group_attendees(session, participant, staff):
 # These tables refer to users as staff (the keyworker's own availability, time off, settings,
 # the group they lead); the builders use the participant only so that the walk reaches them.
 def group_sessions(session, participant, staff):
-    _group(session, participant)
+    group = _group(session, participant)
+    # Why it was cancelled is free text staff wrote, erased like the description.
+    group.is_cancelled, group.cancel_reason, group.cancelled_at = True, SECRET_TEXT, utcnow()
 
 
 def availability_rules(session, participant, staff):

@@ -234,7 +234,7 @@ def cancel(group_id: int):
     form = GroupCancelForm()
     if form.validate_on_submit():
         try:
-            groups.cancel_group(db.session, group=group)
+            groups.cancel_group(db.session, group=group, reason=form.reason.data)
         except GroupProblem as problem:
             db.session.rollback()
             flash(problem.message, "error")

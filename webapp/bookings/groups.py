@@ -5,6 +5,11 @@ session and plain values, only flush, and leave the commit to the caller.
 Places are counted with the group's row locked (FOR UPDATE on PostgreSQL; SQLite's BEGIN
 IMMEDIATE already lets one writer in at a time), so neither a booking nor a staff member
 lowering the capacity can slip past another booking counted at the same moment.
+
+A parent is never in two places at once, and a leader never leads a group during one of their
+one-to-one sessions: a place, or a group's time and leader, is checked against the person's
+other bookings while holding that person's lock, the same one a one-to-one booking takes
+(``operations.queue_for_people``).
 """
 
 from __future__ import annotations
@@ -17,10 +22,17 @@ from flask import render_template, url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from webapp.bookings.operations import BookingProblem
+from webapp.bookings.operations import (
+    ACTIVE_STATUSES,
+    BookingProblem,
+    keyworker_timing,
+    queue_for_people,
+)
+from webapp.bookings.slots import LONDON
 from webapp.mail import send_mail
 from webapp.models import (
     STAFF_ROLES,
+    BookedSession,
     GroupAttendee,
     GroupSession,
     Role,
@@ -36,6 +48,10 @@ RECENT = timedelta(days=14)
 
 class GroupFull(BookingProblem):
     """No place (or not enough crèche places) left at the group session."""
+
+
+class PlaceClash(BookingProblem):
+    """The parent already has a one-to-one session or another group place at that time."""
 
 
 class GroupProblem(BookingProblem):
@@ -131,6 +147,104 @@ def _locked(session: Session, group_id: int) -> GroupSession | None:
     )
 
 
+def _at(moment: datetime) -> str:
+    return f"{moment.astimezone(LONDON):%H:%M}"
+
+
+def _hours(start: datetime, end: datetime) -> str:
+    return f"from {_at(start)} to {_at(end)}"
+
+
+def _overlapping(model, starts_at: datetime, ends_at: datetime, gap=timedelta(0)):
+    return model.starts_at < ends_at + gap, model.ends_at > starts_at - gap
+
+
+def parent_clash(session: Session, *, group: GroupSession, participant_id: int) -> str | None:
+    """Why the parent can't have a place at this group session, or None: they have a one-to-one
+    session or a place at another group session at the same time."""
+    booked = session.execute(
+        select(BookedSession.starts_at, User.name)
+        .join(User, User.id == BookedSession.keyworker_id)
+        .where(
+            BookedSession.participant_id == participant_id,
+            BookedSession.status.in_(ACTIVE_STATUSES),
+            *_overlapping(BookedSession, group.starts_at, group.ends_at),
+        )
+        .order_by(BookedSession.starts_at)
+        .limit(1)
+    ).first()
+    if booked is not None:
+        return (
+            f"You have a session with {booked.name} at {_at(booked.starts_at)} then. "
+            "Move it first, or choose another group."
+        )
+    other = session.execute(
+        select(GroupSession.title, GroupSession.starts_at)
+        .join(GroupAttendee, GroupAttendee.group_session_id == GroupSession.id)
+        .where(
+            GroupAttendee.participant_id == participant_id,
+            GroupAttendee.status != SessionStatus.CANCELLED,
+            GroupSession.is_cancelled.is_(False),
+            GroupSession.id != group.id,
+            *_overlapping(GroupSession, group.starts_at, group.ends_at),
+        )
+        .order_by(GroupSession.starts_at)
+        .limit(1)
+    ).first()
+    if other is not None:
+        return (
+            f"You have a place at {other.title} at {_at(other.starts_at)} then. "
+            "Give up that place first, or choose another group."
+        )
+    return None
+
+
+def leader_clash(
+    session: Session,
+    *,
+    leader_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    group_id: int | None = None,
+) -> str | None:
+    """Why this person can't lead a group session at that time, or None: they have a one-to-one
+    session then (or within the gap they keep around sessions), or lead another group."""
+    leader = session.get(User, leader_id)
+    gap = timedelta(minutes=keyworker_timing(session, leader_id).buffer_minutes)
+    booked = session.execute(
+        select(BookedSession.starts_at, BookedSession.ends_at)
+        .where(
+            BookedSession.keyworker_id == leader_id,
+            BookedSession.status.in_(ACTIVE_STATUSES),
+            *_overlapping(BookedSession, starts_at, ends_at, gap),
+        )
+        .order_by(BookedSession.starts_at)
+        .limit(1)
+    ).first()
+    if booked is not None:
+        return (
+            f"{leader.name} has a one-to-one session {_hours(*booked)} that day. "
+            "Choose another time, or someone else to lead it."
+        )
+    other = session.execute(
+        select(GroupSession.title, GroupSession.starts_at, GroupSession.ends_at)
+        .where(
+            GroupSession.led_by_id == leader_id,
+            GroupSession.is_cancelled.is_(False),
+            GroupSession.id != (group_id or -1),
+            *_overlapping(GroupSession, starts_at, ends_at),
+        )
+        .order_by(GroupSession.starts_at)
+        .limit(1)
+    ).first()
+    if other is not None:
+        return (
+            f"{leader.name} is leading {other.title} {_hours(other.starts_at, other.ends_at)} "
+            "that day. Choose another time, or someone else to lead it."
+        )
+    return None
+
+
 # A parent's place -----------------------------------------------------------------------------
 
 
@@ -157,6 +271,12 @@ def book_group_place(
     )
     if existing is not None and existing.status != SessionStatus.CANCELLED:
         raise BookingProblem("You already have a place at this session.")
+    # A one-to-one booking for this parent takes the same lock, so the check below can't miss
+    # one being booked at this moment.
+    queue_for_people(session, participant.id)
+    clash = parent_clash(session, group=group, participant_id=participant.id)
+    if clash:
+        raise PlaceClash(clash)
     places, creche = group_places_taken(session, group_id)
     if places >= group.capacity:
         raise GroupFull("Sorry, this session is full.")
@@ -173,6 +293,7 @@ def book_group_place(
     existing.status = SessionStatus.BOOKED
     existing.creche_children = creche_children
     existing.booked_at = now
+    existing.cancelled_at = None
     session.flush()
     return existing
 
@@ -200,6 +321,7 @@ def cancel_group_place(
     if group.starts_at <= now:
         raise BookingProblem("This session has already started, so the place can't be cancelled.")
     attendee.status = SessionStatus.CANCELLED
+    attendee.cancelled_at = now
     # The parent's calendar applies the cancellation only if SEQUENCE goes up; everyone
     # else's copy just sees the same event again. Counted in SQL: two parents may cancel at once.
     group.sequence = GroupSession.sequence + 1
@@ -255,6 +377,30 @@ def next_group_place(
         .options(selectinload(GroupSession.venue))
         .order_by(GroupSession.starts_at)
         .limit(1)
+    )
+
+
+def past_group_places(
+    session: Session, participant: User, now: datetime | None = None, limit: int = 10
+) -> list[GroupAttendee]:
+    """The parent's places that are over: held, cancelled by staff, or given up; latest first."""
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(GroupAttendee)
+            .join(GroupSession, GroupSession.id == GroupAttendee.group_session_id)
+            .where(
+                GroupAttendee.participant_id == participant.id,
+                or_(
+                    GroupSession.is_cancelled.is_(True),
+                    GroupSession.ends_at < now,
+                    GroupAttendee.status == SessionStatus.CANCELLED,
+                ),
+            )
+            .options(selectinload(GroupAttendee.group_session))
+            .order_by(GroupSession.starts_at.desc())
+            .limit(limit)
+        )
     )
 
 
@@ -320,6 +466,23 @@ def _calendar_fields(details: GroupDetails) -> dict:
     }
 
 
+def _check_leader(session: Session, details: GroupDetails, group_id: int | None) -> None:
+    """Refuse a leader who is booked elsewhere then, holding their lock (as a one-to-one
+    booking with them does) so that neither can slip past the other."""
+    if details.led_by_id is None:
+        return
+    queue_for_people(session, details.led_by_id)
+    clash = leader_clash(
+        session,
+        leader_id=details.led_by_id,
+        starts_at=details.starts_at,
+        ends_at=details.ends_at,
+        group_id=group_id,
+    )
+    if clash:
+        raise GroupProblem(clash, field="starts_at")
+
+
 def create_group(
     session: Session, *, locality_id: int, details: GroupDetails, now: datetime | None = None
 ) -> GroupSession:
@@ -327,6 +490,7 @@ def create_group(
     now = now or utcnow()
     if details.starts_at <= now:
         raise GroupProblem("Choose a date and start time in the future.", field="day")
+    _check_leader(session, details, group_id=None)
     group = GroupSession(
         locality_id=locality_id,
         led_by_id=details.led_by_id,
@@ -351,6 +515,8 @@ def update_group(
     moved = (details.starts_at, details.ends_at) != (group.starts_at, group.ends_at)
     if moved and details.starts_at <= now:
         raise GroupProblem("Choose a date and start time in the future.", field="day")
+    if moved or details.led_by_id != group.led_by_id:
+        _check_leader(session, details, group_id=group.id)
     places, creche = group_places_taken(session, group.id)
     if details.capacity < places:
         raise GroupProblem(
@@ -383,14 +549,20 @@ def why_not_cancel(group: GroupSession, now: datetime | None = None) -> str | No
     return None
 
 
-def cancel_group(session: Session, *, group: GroupSession, now: datetime | None = None) -> None:
-    """Cancel a group session before it starts. The parents' places are kept as they were,
-    so that who was told stays on record; the session leaves every parent's list."""
+def cancel_group(
+    session: Session, *, group: GroupSession, reason: str, now: datetime | None = None
+) -> None:
+    """Cancel a group session before it starts, keeping why and when. The parents' places are
+    kept as they were, so that who was told stays on record; the session leaves every parent's
+    list of what's coming up and shows, cancelled with its reason, in what went before."""
+    now = now or utcnow()
     group = _locked(session, group.id)
     refusal = why_not_cancel(group, now)
     if refusal:
         raise GroupProblem(refusal)
     group.is_cancelled = True
+    group.cancel_reason = reason
+    group.cancelled_at = now
     group.sequence += 1
     session.flush()
 

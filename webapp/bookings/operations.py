@@ -4,6 +4,10 @@ values, only flush, and leave the commit to the caller.
 No double booking: the Python checks here give good answers, but the database has the last
 word (exclusion constraints on PostgreSQL, triggers under BEGIN IMMEDIATE on SQLite). A clash
 the database refuses becomes ``SlotTaken`` with the nearest free times, never a server error.
+
+A one-to-one session never overlaps the parent's place at a group session, nor a group session
+the keyworker leads: the slot search leaves that time out, and booking checks it again while
+holding both people's locks (``queue_for_people``), as a group place does.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Integer, bindparam, cast, func, null, or_, select, union_all
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
@@ -39,6 +43,7 @@ from webapp.models import (
     CalendarEntryKind,
     CalendarFeedToken,
     FreeWindow,
+    GroupAttendee,
     GroupSession,
     KeyworkerSettings,
     Locality,
@@ -74,8 +79,10 @@ class SlotNotOffered(BookingProblem):
 class SlotTaken(BookingProblem):
     """Someone else got that time first."""
 
-    def __init__(self, alternatives: Sequence[Slot]):
-        super().__init__("That time has just been taken. Here are the nearest free times.")
+    def __init__(self, alternatives: Sequence[Slot], message: str | None = None):
+        super().__init__(
+            message or "That time has just been taken. Here are the nearest free times."
+        )
         self.alternatives = list(alternatives)
 
 
@@ -147,7 +154,7 @@ RULES_QUERY = (
         ),
     )
 )
-BUSY_QUERY = select(
+_ONE_TO_ONE_BUSY = select(
     BookedSession.keyworker_id,
     BookedSession.participant_id,
     BookedSession.starts_at,
@@ -162,6 +169,36 @@ BUSY_QUERY = select(
         BookedSession.participant_id == bindparam("participant_id"),
     ),
 )
+_GROUP_TIME = (
+    GroupSession.is_cancelled.is_(False),
+    GroupSession.starts_at < bindparam("end"),
+    GroupSession.ends_at > bindparam("start"),
+)
+# Group sessions a keyworker leads keep them busy (with their gap, like their sessions) ...
+_LEADING_BUSY = select(
+    GroupSession.led_by_id,
+    cast(null(), Integer),
+    GroupSession.starts_at,
+    GroupSession.ends_at,
+).where(*_GROUP_TIME, GroupSession.led_by_id.in_(_KEYWORKERS))
+# ... and a parent's places at group sessions keep the parent busy.
+_PLACES_BUSY = (
+    select(
+        cast(null(), Integer),
+        GroupAttendee.participant_id,
+        GroupSession.starts_at,
+        GroupSession.ends_at,
+    )
+    .join(GroupSession, GroupSession.id == GroupAttendee.group_session_id)
+    .where(
+        *_GROUP_TIME,
+        GroupAttendee.participant_id == bindparam("participant_id"),
+        GroupAttendee.status != SessionStatus.CANCELLED,
+    )
+)
+# One query for everything that makes the keyworkers or the parent busy: (keyworker_id,
+# participant_id, starts_at, ends_at) rows, either id empty when the row isn't theirs.
+BUSY_QUERY = union_all(_ONE_TO_ONE_BUSY, _LEADING_BUSY, _PLACES_BUSY)
 TIME_OFF_QUERY = select(TimeOff.keyworker_id, TimeOff.starts_at, TimeOff.ends_at).where(
     TimeOff.keyworker_id.in_(_KEYWORKERS),
     TimeOff.starts_at < bindparam("end"),
@@ -361,14 +398,62 @@ def _clashes(
     return session.execute(query.limit(1)).first() is not None
 
 
-def _queue_for_people(session: Session, *user_ids: int) -> None:
+def _hours(start: datetime, end: datetime) -> str:
+    return f"{start.astimezone(LONDON):%H:%M} to {end.astimezone(LONDON):%H:%M}"
+
+
+def _group_clash(
+    session: Session, *, slot: Slot, participant_id: int, keyworker: User
+) -> str | None:
+    """Why the slot can't be booked because of a group session, or None: the parent has a
+    place at one then, or the keyworker leads one then (or within their gap)."""
+    gap = timedelta(minutes=keyworker_timing(session, keyworker.id).buffer_minutes)
+    row = session.execute(
+        select(GroupSession.title, GroupSession.starts_at, GroupSession.ends_at, GroupAttendee.id)
+        .outerjoin(
+            GroupAttendee,
+            (GroupAttendee.group_session_id == GroupSession.id)
+            & (GroupAttendee.participant_id == participant_id)
+            & (GroupAttendee.status != SessionStatus.CANCELLED),
+        )
+        .where(
+            GroupSession.is_cancelled.is_(False),
+            or_(
+                (GroupSession.led_by_id == keyworker.id)
+                & (GroupSession.starts_at < slot.ends_at + gap)
+                & (GroupSession.ends_at > slot.starts_at - gap),
+                GroupAttendee.id.is_not(None)
+                & (GroupSession.starts_at < slot.ends_at)
+                & (GroupSession.ends_at > slot.starts_at),
+            ),
+        )
+        # The parent's own place first: it is the clash they can do something about.
+        .order_by(GroupAttendee.id.is_(None), GroupSession.starts_at)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    title, starts_at, ends_at, place_id = row
+    if place_id is not None:
+        return (
+            f"That time clashes with {title}, a group session from {_hours(starts_at, ends_at)}. "
+            "Here are the nearest free times."
+        )
+    return f"{keyworker.name} is leading a group session then. Here are the nearest free times."
+
+
+def queue_for_people(session: Session, *user_ids: int) -> None:
     """On PostgreSQL, make bookings that involve the same keyworker or parent take turns.
 
     Without this, two bookings for one parent with two keyworkers can each wait for the other
     inside the exclusion check and deadlock. Locking both people's rows in id order first
     (FOR NO KEY UPDATE, which does not block foreign-key checks) gives every booking the same
-    lock order. The exclusion constraints still have the last word. SQLite needs nothing:
-    BEGIN IMMEDIATE already lets one writer in at a time.
+    lock order. The exclusion constraints still have the last word for one-to-one sessions.
+
+    Group places and the group sessions staff lead take the same locks (``groups.py``): no
+    constraint spans a session and a group session, so checking for a clash while holding the
+    person's lock is what keeps a parent (or a keyworker) in one place at a time. SQLite needs
+    nothing: BEGIN IMMEDIATE already lets one writer in at a time.
     """
     if session.get_bind().dialect.name != "postgresql":
         return
@@ -381,12 +466,18 @@ def _queue_for_people(session: Session, *user_ids: int) -> None:
 
 
 def _taken(
-    session: Session, *, participant: User, slot: Slot, now: datetime, limits: SearchLimits
+    session: Session,
+    *,
+    participant: User,
+    slot: Slot,
+    now: datetime,
+    limits: SearchLimits,
+    message: str | None = None,
 ) -> SlotTaken:
     alternatives = search_slots(
         session, participant=participant, keyworker_ids=[slot.keyworker_id], now=now, limits=limits
     )
-    return SlotTaken(nearest(alternatives, slot.starts_at))
+    return SlotTaken(nearest(alternatives, slot.starts_at), message)
 
 
 def _guarded_change(session: Session, change) -> bool:
@@ -442,9 +533,15 @@ def book_session(
         now=now,
         limits=limits,
     )
-    _queue_for_people(session, participant.id, keyworker.id)
+    queue_for_people(session, participant.id, keyworker.id)
     if _clashes(session, slot=slot, participant_id=participant.id, ignore_session_id=None):
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
+    # Checked inside the people's locks: a group place for this parent takes the same lock.
+    clash = _group_clash(session, slot=slot, participant_id=participant.id, keyworker=keyworker)
+    if clash:
+        raise _taken(
+            session, participant=participant, slot=slot, now=now, limits=limits, message=clash
+        )
     booking = BookedSession(
         keyworker_id=keyworker.id,
         participant_id=participant.id,
@@ -489,9 +586,14 @@ def reschedule_session(
         limits=limits,
         ignore_session_id=booking.id,
     )
-    _queue_for_people(session, participant.id, keyworker.id)
+    queue_for_people(session, participant.id, keyworker.id)
     if _clashes(session, slot=slot, participant_id=participant.id, ignore_session_id=booking.id):
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
+    clash = _group_clash(session, slot=slot, participant_id=participant.id, keyworker=keyworker)
+    if clash:
+        raise _taken(
+            session, participant=participant, slot=slot, now=now, limits=limits, message=clash
+        )
 
     def move():
         booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at

@@ -1,6 +1,7 @@
-"""What bookings add to the service record: sessions on the timeline, the next session on the
-caseload, attended sessions as contact, the sessions report and engagement. Each provider runs
-one query, whatever the number of people."""
+"""What bookings add to the service record: one-to-one sessions and group places on the
+timeline, the next session on the caseload, attended sessions (one-to-one or group) as contact,
+the sessions report and engagement. Each provider runs one query, whatever the number of
+people."""
 
 from __future__ import annotations
 
@@ -15,7 +16,15 @@ from webapp.caseload import facts
 from webapp.caseload.facts import FactValue, register_caseload_fact
 from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
 from webapp.large_demo import AREA_LARGE_SEEDS, LargeSeedContext, bulk_insert
-from webapp.models import BookedSession, SessionMode, SessionStatus, User, utcnow
+from webapp.models import (
+    BookedSession,
+    GroupAttendee,
+    GroupSession,
+    SessionMode,
+    SessionStatus,
+    User,
+    utcnow,
+)
 from webapp.reports import figures
 from webapp.reports.figures import ReportTable, Scope
 
@@ -86,6 +95,74 @@ def session_items(
     return items
 
 
+def _group_title(place: GroupAttendee, group: GroupSession) -> str:
+    when = _when(group.starts_at)
+    if group.is_cancelled:
+        return f"Group session {group.title} on {when} cancelled"
+    match place.status:
+        case SessionStatus.ATTENDED:
+            return f"Attended the group session {group.title} on {when}"
+        case SessionStatus.DID_NOT_ATTEND:
+            return f"Did not attend the group session {group.title} on {when}"
+        case SessionStatus.CANCELLED:
+            return f"Gave up a place at the group session {group.title} on {when}"
+    return f"Place booked at the group session {group.title} on {when}"
+
+
+# When a group place's item happened: when the group was held, when staff cancelled it, when
+# the parent gave up the place, or when they booked it.
+_place_happened_at = case(
+    (
+        GroupSession.is_cancelled.is_(True),
+        func.coalesce(GroupSession.cancelled_at, GroupAttendee.booked_at),
+    ),
+    (
+        GroupAttendee.status.in_([SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND]),
+        GroupSession.starts_at,
+    ),
+    (
+        GroupAttendee.status == SessionStatus.CANCELLED,
+        func.coalesce(GroupAttendee.cancelled_at, GroupAttendee.booked_at),
+    ),
+    else_=GroupAttendee.booked_at,
+)
+
+
+def group_place_items(
+    session: Session, ids: Sequence[int], filters: TimelineFilters
+) -> list[TimelineItem]:
+    query = (
+        select(GroupAttendee, GroupSession, User.name, _place_happened_at.label("moment"))
+        .join(GroupSession, GroupSession.id == GroupAttendee.group_session_id)
+        .outerjoin(User, User.id == GroupSession.led_by_id)
+        .where(GroupAttendee.participant_id.in_(ids))
+        .order_by(_place_happened_at.desc(), GroupAttendee.id.desc())
+        .limit(filters.limit)
+    )
+    if filters.before is not None:
+        query = query.where(_place_happened_at < filters.before)
+    items = []
+    for place, group, leader, moment in session.execute(query):
+        detail = "Group session"
+        if place.creche_children:
+            plural = "place" if place.creche_children == 1 else "places"
+            detail = f"{detail}, {place.creche_children} crèche {plural}"
+        if group.is_cancelled and group.cancel_reason:
+            detail = f"{detail}. Reason: {group.cancel_reason}"
+        items.append(
+            TimelineItem(
+                when=facts._aware(moment),
+                kind="groups",
+                title=_group_title(place, group),
+                detail=detail,
+                by=leader,
+                participant_id=place.participant_id,
+                ref=("group_place", place.id),
+            )
+        )
+    return items
+
+
 def next_session_facts(session: Session, ids: Sequence[int]) -> dict[int, FactValue]:
     rows = session.execute(
         select(BookedSession.participant_id, func.min(BookedSession.starts_at))
@@ -106,6 +183,19 @@ def attended_sessions_contact(ids) -> Select:
     return select(
         BookedSession.participant_id.label("participant_id"), BookedSession.starts_at.label("at")
     ).where(BookedSession.participant_id.in_(ids), BookedSession.status == SessionStatus.ATTENDED)
+
+
+def attended_groups_contact(ids) -> Select:
+    return (
+        select(
+            GroupAttendee.participant_id.label("participant_id"),
+            GroupSession.starts_at.label("at"),
+        )
+        .join(GroupSession, GroupSession.id == GroupAttendee.group_session_id)
+        .where(
+            GroupAttendee.participant_id.in_(ids), GroupAttendee.status == SessionStatus.ATTENDED
+        )
+    )
 
 
 def _in_period(scope: Scope):
@@ -201,9 +291,11 @@ def seed_large_sessions(session: Session, context: LargeSeedContext) -> None:
 
 def register() -> None:
     register_timeline_source("sessions", "Sessions", session_items)
+    register_timeline_source("groups", "Group sessions", group_place_items)
     register_caseload_fact("next_session", "Next session", next_session_facts)
-    if attended_sessions_contact not in facts.CONTACT_QUERIES:
-        facts.CONTACT_QUERIES.append(attended_sessions_contact)
+    for contact in (attended_sessions_contact, attended_groups_contact):
+        if contact not in facts.CONTACT_QUERIES:
+            facts.CONTACT_QUERIES.append(contact)
     figures.AREA_REPORTS["sessions"] = sessions_held_and_attended
     if sessions_engagement not in figures.ENGAGEMENT_QUERIES:
         figures.ENGAGEMENT_QUERIES.append(sessions_engagement)

@@ -187,10 +187,20 @@ def my_sessions():
         + [("group", g.group.starts_at, g) for g in going],
         key=lambda item: item[1],
     )
+    # And what went before, both kinds together, latest first.
+    before = sorted(
+        [("session", b.starts_at, b) for b in past]
+        + [
+            ("group", p.group_session.starts_at, p)
+            for p in groups.past_group_places(db.session, current_user, now)
+        ],
+        key=lambda item: item[1],
+        reverse=True,
+    )[:10]
     return render_template(
         "bookings/my_sessions.html",
         coming_up=[(kind, item) for kind, _, item in coming_up],
-        past=list(reversed(past)),
+        past=[(kind, item) for kind, _, item in before],
         groups=others,
         now=now,
         form=EmptyForm(),

@@ -262,6 +262,8 @@ class GroupSession(Base):
     capacity: Mapped[int]
     creche_places: Mapped[int] = mapped_column(default=0)
     is_cancelled: Mapped[bool] = mapped_column(default=False)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)  # what staff told the parents
+    cancelled_at: Mapped[datetime | None]
     sequence: Mapped[int] = mapped_column(default=0)
 
     venue: Mapped[Venue | None] = relationship()
@@ -286,6 +288,7 @@ class GroupAttendee(Base):
         str_enum(SessionStatus), default=SessionStatus.BOOKED
     )
     booked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None]  # when the parent gave the place up
 
     group_session: Mapped[GroupSession] = relationship()
     participant: Mapped[User] = relationship()
