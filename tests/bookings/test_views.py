@@ -175,6 +175,19 @@ def test_free_windows_narrow_the_offered_times(world, pages):
         assert local.weekday() == 1 and (local + timedelta(hours=1)).time() <= time(12)
 
 
+def test_a_time_that_is_not_a_time_gets_a_plain_message_and_keeps_the_rest(world, pages):
+    setup_parent(world, pages)
+    page = pages.post(
+        "bookings.free_windows",
+        {"weekday": "2", "starts_at": "half nine", "ends_at": "12:00"},
+        _expected_status=422,
+    )
+    assert "Enter a time on the 24-hour clock, like 09:30." in page.text
+    assert "Not a valid" not in page.text
+    assert page.select_one("select[name=weekday] option[selected]")["value"] == "2"
+    assert page.select_one("input[name=ends_at]")["value"] == "12:00"
+
+
 def test_keyworker_adds_availability_books_for_a_parent_and_marks_attendance(world, pages, session):
     keyworker = world.keyworker()
     parent = world.participant(keyworker=keyworker)
