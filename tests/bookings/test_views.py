@@ -9,7 +9,13 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from webapp.bookings.slots import LONDON
-from webapp.models import BookedSession, SchoolCalendarEntry, SessionStatus, Venue
+from webapp.models import (
+    BookedSession,
+    SchoolCalendar,
+    SchoolCalendarEntry,
+    SessionStatus,
+    Venue,
+)
 
 
 def offered(page):
@@ -296,6 +302,23 @@ def test_manager_adds_a_venue_and_imports_the_school_calendar(world, pages, sess
         _expected_status=422,
     )
     assert "too big" in page.text
+
+
+def test_a_refused_school_calendar_post_stores_nothing(pages, session, make):
+    """A refused school day or entry used to save the locality's calendar all the same."""
+    locality = make.locality()  # one with no calendar saved yet
+    pages.sign_in(make.manager(locality=locality))
+    pages.post("bookings.school_calendar", {}, _expected_status=422)
+    pages.post(
+        "bookings.school_calendar",
+        {"day-starts_at": "15:00", "day-ends_at": "09:00"},
+        _expected_status=422,
+    )
+    assert session.scalar(select(func.count()).select_from(SchoolCalendar)) == 0
+
+    pages.post("bookings.school_calendar", {"day-starts_at": "09:00", "day-ends_at": "15:00"})
+    calendar = session.get(SchoolCalendar, locality.id)
+    assert (calendar.day_starts, calendar.day_ends) == (time(9), time(15))
 
 
 def test_pages_need_the_right_role(world, pages, make):

@@ -760,17 +760,16 @@ def use_venue_again(venue_id: int):
 @allow(Role.MANAGER)
 def school_calendar():
     locality_id = current_user.locality_id
-    if request.method == "GET":  # looking never writes
-        calendar = operations.school_calendar_or_default(db.session, locality_id)
-    else:
-        calendar = operations.ensure_school_calendar(db.session, locality_id)
     day_form = SchoolDayForm(prefix="day")
     entry_form = CalendarEntryForm(prefix="entry")
     status = 200
     if request.method == "GET":
+        calendar = operations.school_calendar_or_default(db.session, locality_id)
         day_form.starts_at.data, day_form.ends_at.data = calendar.day_starts, calendar.day_ends
     elif "day-starts_at" in request.form:
         if day_form.validate_on_submit():
+            # The calendar is saved only with a valid school day: a refused post stores nothing.
+            calendar = operations.ensure_school_calendar(db.session, locality_id)
             calendar.day_starts, calendar.day_ends = day_form.starts_at.data, day_form.ends_at.data
             db.session.commit()
             flash("School day saved.", "success")
@@ -791,7 +790,6 @@ def school_calendar():
         return redirect(url_for("bookings.school_calendar"))
     else:
         status = 422
-    db.session.commit()
     return render_calendar_page(
         day_form=day_form, entry_form=entry_form, import_form=CalendarImportForm(formdata=None)
     ), status
