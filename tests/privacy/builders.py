@@ -141,8 +141,14 @@ def sessions(session, participant, staff):
 
 
 def reminders(session, participant, staff):
+    """A reminder of a one-to-one session, and one of a place at a group session."""
     booking = _session(session, participant, staff)
     session.add(Reminder(session_id=booking.id, due_at=booking.starts_at - timedelta(days=1)))
+    group = _group(session, staff)
+    place = GroupAttendee(group_session_id=group.id, participant_id=participant.id)
+    session.add(place)
+    session.flush()
+    session.add(Reminder(group_attendee_id=place.id, due_at=group.starts_at - timedelta(days=1)))
 
 
 def free_windows(session, participant, staff):

@@ -55,6 +55,15 @@ def test_export_includes_every_table(person_everywhere, session):
     assert data.tables["users"][0]["name"] == "Aisha Rahman"
 
 
+def test_export_includes_reminders_of_sessions_and_of_group_places(person_everywhere, session):
+    participant, _ = person_everywhere
+    reminders = collect(session, participant.id).tables["reminders"]
+    assert {(r["session_id"] is None, r["group_attendee_id"] is None) for r in reminders} == {
+        (False, True),
+        (True, False),
+    }
+
+
 def test_export_does_not_include_other_people(person_everywhere, make, session):
     participant, staff = person_everywhere
     other = make.participant(locality=make.locality(), name="Someone Else")

@@ -27,6 +27,7 @@ from webapp.bookings.operations import (
     BookingProblem,
     keyworker_timing,
     queue_for_people,
+    schedule_place_reminders,
 )
 from webapp.bookings.slots import LONDON
 from webapp.mail import send_mail
@@ -295,6 +296,7 @@ def book_group_place(
     existing.booked_at = now
     existing.cancelled_at = None
     session.flush()
+    schedule_place_reminders(session, [existing], group.starts_at)
     return existing
 
 
@@ -537,6 +539,15 @@ def update_group(
     group.led_by_id = details.led_by_id
     group.capacity, group.creche_places = details.capacity, details.creche_places
     session.flush()
+    if moved:
+        # Reminded a day before the new time, even if reminded already of the old one.
+        booked = session.scalars(
+            select(GroupAttendee).where(
+                GroupAttendee.group_session_id == group.id,
+                GroupAttendee.status == SessionStatus.BOOKED,
+            )
+        ).all()
+        schedule_place_reminders(session, booked, group.starts_at)
     return moved
 
 

@@ -638,6 +638,12 @@ def mark_attendance(
     return booking
 
 
+def _reset(reminder: Reminder, starts_at: datetime) -> None:
+    reminder.due_at = starts_at - timedelta(days=1)
+    reminder.claimed_at = reminder.claimed_by = reminder.sent_at = None
+    reminder.attempts, reminder.last_error, reminder.failed_at = 0, None, None
+
+
 def schedule_reminder(session: Session, booking: BookedSession) -> list[Reminder]:
     """Reminders by email and by push a day before the session (reset when the session moves).
 
@@ -653,10 +659,34 @@ def schedule_reminder(session: Session, booking: BookedSession) -> list[Reminder
         if reminder is None:
             reminder = Reminder(session_id=booking.id, channel=channel.value)
             session.add(reminder)
-        reminder.due_at = booking.starts_at - timedelta(days=1)
-        reminder.claimed_at = reminder.claimed_by = reminder.sent_at = None
-        reminder.attempts, reminder.last_error, reminder.failed_at = 0, None, None
+        _reset(reminder, booking.starts_at)
         reminders.append(reminder)
+    session.flush()
+    return reminders
+
+
+def schedule_place_reminders(
+    session: Session, places: Sequence[GroupAttendee], starts_at: datetime
+) -> list[Reminder]:
+    """Reminders by email and by push a day before a group session, for each of these places
+    at it (reset when the place is booked again or the group moves), in one query."""
+    if not places:
+        return []
+    existing = {
+        (reminder.group_attendee_id, reminder.channel): reminder
+        for reminder in session.scalars(
+            select(Reminder).where(Reminder.group_attendee_id.in_([p.id for p in places]))
+        )
+    }
+    reminders = []
+    for place in places:
+        for channel in ReminderChannel:
+            reminder = existing.get((place.id, channel))
+            if reminder is None:
+                reminder = Reminder(group_attendee_id=place.id, channel=channel.value)
+                session.add(reminder)
+            _reset(reminder, starts_at)
+            reminders.append(reminder)
     session.flush()
     return reminders
 

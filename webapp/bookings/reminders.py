@@ -1,11 +1,14 @@
 """Reminders the day before a session, sent by a job that is safe to run twice at once.
 
-Each session has a reminder per channel: by email, and by Web Push to every phone the parent
-asked for reminders on. Each run first *claims* the reminders that are due, in a short
-transaction of its own: PostgreSQL's ``FOR UPDATE SKIP LOCKED`` lets two runs split the rows
-between them, and SQLite's BEGIN IMMEDIATE lets only one run claim at a time. A claimed
-reminder belongs to that run, which sends it and marks it sent. A claim left by a run that
-died is taken over after an hour.
+Each one-to-one session, and each parent's place at a group session, has a reminder per
+channel: by email, and by Web Push to every phone the parent asked for reminders on. A
+cancelled session, a place given up or a cancelled group is not reminded of.
+
+Each run first *claims* the reminders that are due, in a short transaction of its own:
+PostgreSQL's ``FOR UPDATE SKIP LOCKED`` lets two runs split the rows between them, and
+SQLite's BEGIN IMMEDIATE lets only one run claim at a time. A claimed reminder belongs to that
+run, which sends it and marks it sent. A claim left by a run that died is taken over after an
+hour.
 
 A send that fails (the mail server refuses, no push service answers) is not marked sent: the
 claim is let go and the next run tries again, up to ``MAX_ATTEMPTS`` times, after which the
@@ -20,13 +23,22 @@ from datetime import datetime, timedelta
 
 import click
 from flask import current_app, render_template, url_for
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.bookings.slots import LONDON
 from webapp.extensions import db
 from webapp.mail import MailNotSent, send_mail
-from webapp.models import BookedSession, Reminder, ReminderChannel, SessionStatus, utcnow
+from webapp.models import (
+    BookedSession,
+    GroupAttendee,
+    GroupSession,
+    Reminder,
+    ReminderChannel,
+    SessionStatus,
+    User,
+    utcnow,
+)
 from webapp.push import Pusher, push_enabled
 
 STALE_CLAIM = timedelta(hours=1)
@@ -56,19 +68,28 @@ def claim_due_reminders(
     """Claim up to ``limit`` due, unsent reminders for ``worker`` and commit the claim."""
     query = (
         select(Reminder.id)
-        .join(BookedSession, BookedSession.id == Reminder.session_id)
+        .outerjoin(BookedSession, BookedSession.id == Reminder.session_id)
+        .outerjoin(GroupAttendee, GroupAttendee.id == Reminder.group_attendee_id)
+        .outerjoin(GroupSession, GroupSession.id == GroupAttendee.group_session_id)
         .where(
             Reminder.sent_at.is_(None),
             Reminder.failed_at.is_(None),
             Reminder.due_at <= now,
             or_(Reminder.claimed_at.is_(None), Reminder.claimed_at < now - STALE_CLAIM),
-            BookedSession.status == SessionStatus.BOOKED,
-            BookedSession.starts_at > now,
+            or_(
+                and_(BookedSession.status == SessionStatus.BOOKED, BookedSession.starts_at > now),
+                and_(
+                    GroupAttendee.status == SessionStatus.BOOKED,
+                    GroupSession.is_cancelled.is_(False),
+                    GroupSession.starts_at > now,
+                ),
+            ),
         )
         .order_by(Reminder.due_at)
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
+        # Only the reminders' rows are locked: the joined rows may be missing (outer joins).
         query = query.with_for_update(skip_locked=True, of=Reminder)
     ids = list(session.scalars(query))
     if ids:
@@ -87,40 +108,93 @@ def when_words(starts_at: datetime, now: datetime) -> str:
     return f"{day} at {local:%H:%M}"
 
 
+def reminded_of(reminder: Reminder) -> BookedSession | GroupSession:
+    """The one-to-one session, or the group session the parent has a place at."""
+    if reminder.session is not None:
+        return reminder.session
+    return reminder.group_attendee.group_session
+
+
+def parent_of(reminder: Reminder) -> User:
+    """The parent the reminder is for."""
+    if reminder.session is not None:
+        return reminder.session.participant
+    return reminder.group_attendee.participant
+
+
+def still_on(reminder: Reminder, now: datetime) -> bool:
+    """Whether what the reminder is for is still going ahead and yet to start."""
+    if reminder.session is not None:
+        booking = reminder.session
+        return booking.status == SessionStatus.BOOKED and booking.starts_at > now
+    place, group = reminder.group_attendee, reminder.group_attendee.group_session
+    return place.status == SessionStatus.BOOKED and not group.is_cancelled and group.starts_at > now
+
+
 def push_message(reminder: Reminder, now: datetime) -> dict:
-    """What a phone shows: when, and nothing else, for it may be read on a lock screen."""
+    """What a phone shows: when, and nothing else, for it may be read on a lock screen (not
+    even a group's title, which can say what the parent is dealing with)."""
+    when = when_words(reminded_of(reminder).starts_at, now)
+    if reminder.session is not None:
+        body, tag = f"Your session {when}", f"reminder-{reminder.session_id}"
+    else:
+        group_id = reminder.group_attendee.group_session_id
+        body, tag = f"Your group session {when}", f"reminder-group-{group_id}"
     return {
         "title": "CoPlan reminder",
-        "body": f"Your session {when_words(reminder.session.starts_at, now)}",
+        "body": body,
         "url": url_for("bookings.my_sessions"),
-        "tag": f"reminder-{reminder.session_id}",
+        "tag": tag,
     }
+
+
+def _email(reminder: Reminder, sessions_link: str) -> tuple[str, str]:
+    """(subject, body) of the reminder email. The subject, which a phone may show on its lock
+    screen, says only when."""
+    if reminder.session is not None:
+        booking = reminder.session
+        return (
+            booking.starts_at.astimezone(LONDON).strftime(
+                "Reminder: your CoPlan session on %A at %H:%M"
+            ),
+            render_template(
+                "mail/session_reminder.txt", booking=booking, sessions_link=sessions_link
+            ),
+        )
+    place = reminder.group_attendee
+    group = place.group_session
+    return (
+        group.starts_at.astimezone(LONDON).strftime(
+            "Reminder: your CoPlan group session on %A at %H:%M"
+        ),
+        render_template(
+            "mail/group_reminder.txt",
+            parent=place.participant,
+            place=place,
+            group=group,
+            sessions_link=sessions_link,
+        ),
+    )
 
 
 def send_email_reminder(session: Session, reminder: Reminder) -> bool:
     """Email the parent. False when there is no one to email."""
-    booking = reminder.session
-    parent = booking.participant
+    parent = parent_of(reminder)
     if not (parent.email and parent.is_active):
         return False
-    # Once per session version (a moved session is reminded again) and per try: a failed
-    # try leaves its unsent message in the outbox, where staff can see it.
-    dedupe_key = f"reminder:{reminder.id}:{booking.sequence}"
+    # Once per session version (a moved session or group is reminded again) and per try: a
+    # failed try leaves its unsent message in the outbox, where staff can see it.
+    dedupe_key = f"reminder:{reminder.id}:{reminded_of(reminder).sequence}"
     if reminder.attempts:
         dedupe_key += f":try{reminder.attempts + 1}"
+    subject, body = _email(reminder, url_for("bookings.my_sessions", _external=True))
     try:
         send_mail(
             session,
             to=parent.email,
             user=parent,
-            subject=booking.starts_at.astimezone(LONDON).strftime(
-                "Reminder: your CoPlan session on %A at %H:%M"
-            ),
-            body=render_template(
-                "mail/session_reminder.txt",
-                booking=booking,
-                sessions_link=url_for("bookings.my_sessions", _external=True),
-            ),
+            subject=subject,
+            body=body,
             dedupe_key=dedupe_key,
             raise_on_failure=True,
         )
@@ -133,14 +207,14 @@ def send_push_reminder(
     session: Session, reminder: Reminder, pusher: Pusher | None, *, now: datetime
 ) -> bool:
     """Push to each of the parent's phones. False when push is off or no phone asked."""
-    parent = reminder.session.participant
+    parent = parent_of(reminder)
     if pusher is None or not parent.is_active:
         return False
     delivery = pusher.push(
         session,
         parent.id,
         push_message(reminder, now),
-        ttl=int((reminder.session.starts_at - now).total_seconds()),
+        ttl=int((reminded_of(reminder).starts_at - now).total_seconds()),
         topic=f"reminder-{reminder.id}",
         now=now,
     )
@@ -178,12 +252,23 @@ def send_claimed(session: Session, reminder_ids: list[int], *, now: datetime) ->
             selectinload(Reminder.session).selectinload(BookedSession.participant),
             selectinload(Reminder.session).selectinload(BookedSession.keyworker),
             selectinload(Reminder.session).selectinload(BookedSession.venue),
+            selectinload(Reminder.group_attendee).selectinload(GroupAttendee.participant),
+            selectinload(Reminder.group_attendee)
+            .selectinload(GroupAttendee.group_session)
+            .selectinload(GroupSession.venue),
         )
     ).all()
     wants_push = any(r.channel == ReminderChannel.PUSH for r in reminders)
     pusher = Pusher() if wants_push and push_enabled() else None
     try:
         for reminder in reminders:
+            if reminder.claimed_at is None:
+                continue  # moved or booked again since the claim: due afresh, for a later run
+            if not still_on(reminder, now):
+                # Cancelled or given up since the claim: let it go unsent.
+                reminder.claimed_at = reminder.claimed_by = None
+                session.commit()
+                continue
             try:
                 if reminder.channel == ReminderChannel.PUSH:
                     went = send_push_reminder(session, reminder, pusher, now=now)

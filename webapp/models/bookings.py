@@ -314,17 +314,26 @@ class ReminderChannel(enum.StrEnum):
 
 
 class Reminder(Base):
-    """A reminder the day before a session, one per channel. A job claims it, sends it, and
-    marks it sent; a send that fails is tried again, up to a limit, and then marked failed."""
+    """A reminder the day before a one-to-one session or a place at a group session, one per
+    channel. A job claims it, sends it, and marks it sent; a send that fails is tried again, up
+    to a limit, and then marked failed."""
 
     __tablename__ = "reminders"
     __table_args__ = (
         UniqueConstraint("session_id", "channel"),
+        UniqueConstraint("group_attendee_id", "channel"),
+        CheckConstraint(
+            "(session_id IS NULL AND group_attendee_id IS NOT NULL)"
+            " OR (session_id IS NOT NULL AND group_attendee_id IS NULL)",
+            name="one_session_or_place",
+        ),
         Index("ix_reminders_due", "sent_at", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    # What it reminds of: a one-to-one session, or a parent's place at a group session.
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"))
+    group_attendee_id: Mapped[int | None] = mapped_column(ForeignKey("group_attendees.id"))
     channel: Mapped[str] = mapped_column(String(10), default="email")
     due_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]
@@ -335,4 +344,5 @@ class Reminder(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     failed_at: Mapped[datetime | None]  # given up after too many tries
 
-    session: Mapped[BookedSession] = relationship()
+    session: Mapped[BookedSession | None] = relationship()
+    group_attendee: Mapped[GroupAttendee | None] = relationship()
