@@ -13,10 +13,12 @@ from aiosmtpd.controller import Controller
 class Collector:
     """Accepts every message, or refuses the first ``refusals`` of them with a 554."""
 
-    def __init__(self, refusals: int = 0):
+    def __init__(self, refusals: int = 0, on_message=None):
         self.messages = []
         self.refusals = refusals
         self.lock = threading.Lock()
+        # Called while the sender waits for the answer: something else happening meanwhile.
+        self.on_message = on_message
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         with self.lock:
@@ -24,6 +26,8 @@ class Collector:
                 self.refusals -= 1
                 return "554 5.7.1 Message refused"
             self.messages.append(message_from_bytes(envelope.content))
+        if self.on_message is not None:
+            self.on_message()
         return "250 Message accepted"
 
 

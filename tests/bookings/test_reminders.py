@@ -212,3 +212,37 @@ def test_the_cli_says_how_many_will_be_tried_again(app, world, session, refusing
         "Sent 1 reminder. 1 could not be sent and will be tried again on the next run. "
         "0 failed 5 times"
     )
+
+
+def test_a_session_moved_while_its_reminder_is_being_sent_is_reminded_again(app, world, session):
+    """On PostgreSQL a move can land while the job waits on the mail server."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("on SQLite the job's transaction holds the write lock: the move waits for it")
+    (booking,) = book_many(world, session, 1)
+    moved_to = datetime(2027, 1, 15, 11, tzinfo=UTC)
+
+    def move_meanwhile():
+        with app.app_context():
+            operations.reschedule_session(
+                db.session,
+                booking=db.session.get(BookedSession, booking.id),
+                starts_at=moved_to,
+                mode=SessionMode.PHONE,
+                now=datetime(2027, 1, 11, 12, tzinfo=UTC),
+            )
+            db.session.commit()
+            db.session.remove()
+
+    collector = Collector(on_message=move_meanwhile)
+    with running_smtp(app, collector), app.test_request_context():
+        assert send_due_reminders(db.session, now=datetime(2027, 1, 11, 12, tzinfo=UTC)).sent == 1
+        db.session.remove()
+        email = session.scalar(
+            select(Reminder).where(Reminder.session_id == booking.id, Reminder.channel == "email")
+        )
+        session.refresh(email)
+        assert email.sent_at is None and email.due_at == moved_to - timedelta(days=1)
+        collector.on_message = None
+        assert send_due_reminders(db.session, now=datetime(2027, 1, 14, 12, tzinfo=UTC)).sent == 1
+    assert len(collector.messages) == 2
+    assert "Friday at 11:00" in collector.messages[1]["Subject"]

@@ -264,6 +264,7 @@ def send_claimed(session: Session, reminder_ids: list[int], *, now: datetime) ->
         for reminder in reminders:
             if reminder.claimed_at is None:
                 continue  # moved or booked again since the claim: due afresh, for a later run
+            claim = reminder.claimed_by
             if not still_on(reminder, now):
                 # Cancelled or given up since the claim: let it go unsent.
                 reminder.claimed_at = reminder.claimed_by = None
@@ -280,8 +281,14 @@ def send_claimed(session: Session, reminder_ids: list[int], *, now: datetime) ->
                 else:
                     summary.retrying += 1
             else:
-                # Nothing to send (no email address, no phone) is done too.
-                reminder.sent_at = now
+                # Nothing to send (no email address, no phone) is done too. Marked sent only
+                # while this run still holds the claim: if the session moved while the message
+                # was on its way, its reminder was reset and stays due for the new time.
+                session.execute(
+                    update(Reminder)
+                    .where(Reminder.id == reminder.id, Reminder.claimed_by == claim)
+                    .values(sent_at=now)
+                )
                 summary.sent += int(went)
             session.commit()
     finally:
