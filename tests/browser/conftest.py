@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -18,6 +19,9 @@ PHONE = {"width": 360, "height": 740}
 # Let Playwright report the service worker's own requests, so page weights count what the
 # worker fetches too (tests/browser/network.py). Read when Playwright starts its driver.
 os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
+# Two cores shared with PostgreSQL and the app's own server: Playwright's 5 s for a page to show
+# what is expected was once too short for an offline reload served by the service worker.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):
