@@ -297,3 +297,47 @@ def test_cancelling_keeps_the_reason_and_the_parents_past_list_shows_it(world, s
     past = groups.past_group_places(session, parent, NOW)
     assert [p.group_session_id for p in past] == [given_up.id, group.id, held.id]
     assert past[0].cancelled_at == NOW
+
+
+def test_a_group_is_not_moved_onto_a_time_when_a_parent_with_a_place_is_booked_elsewhere(
+    world, session
+):
+    keyworker = world.keyworker()
+    aisha, kirsty, free = world.participants(3, keyworker=keyworker)
+    group = add_group(world, session)  # Tuesday 10:00 to 12:00
+    for parent in (aisha, kirsty, free):
+        book(session, group, parent)
+    thursday_10 = TUESDAY_10 + timedelta(days=2)
+    operations.book_session(
+        session,
+        participant=aisha,
+        keyworker=keyworker,
+        starts_at=thursday_10 + timedelta(hours=1),
+        mode=SessionMode.PHONE,
+        now=NOW,
+    )
+    other = add_group(world, session, starts_at=thursday_10)
+    book(session, other, kirsty)
+
+    moved = details(group, starts_at=thursday_10, ends_at=thursday_10 + timedelta(hours=2))
+    with pytest.raises(GroupProblem) as refused:
+        groups.update_group(session, group=group, details=moved, now=NOW)
+    assert refused.value.field == "starts_at"
+    message = refused.value.message
+    assert " have a place at this group and another session then." in message
+    assert aisha.name in message and kirsty.name in message and free.name not in message
+    session.rollback()
+    assert session.get(GroupSession, group.id).starts_at == TUESDAY_10
+
+    # Once Kirsty gives up the other group, and Aisha's session is somewhere else, it moves.
+    groups.cancel_group_place(
+        session,
+        attendee=groups.place_for(session, group_id=other.id, participant_id=kirsty.id),
+        now=NOW,
+    )
+    one_to_one = session.scalars(
+        select(BookedSession).where(BookedSession.participant_id == aisha.id)
+    ).one()
+    operations.cancel_session(session, booking=one_to_one, reason="Moving the group", now=NOW)
+    assert groups.update_group(session, group=group, details=moved, now=NOW) is True
+    session.commit()

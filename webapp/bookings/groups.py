@@ -468,6 +468,62 @@ def _calendar_fields(details: GroupDetails) -> dict:
     }
 
 
+def attendees_booked_elsewhere(
+    session: Session, *, group_id: int, starts_at: datetime, ends_at: datetime
+) -> list[str]:
+    """The names of parents with a place at this group who have a one-to-one session or a
+    place at another group session between ``starts_at`` and ``ends_at``."""
+    places = select(GroupAttendee.participant_id).where(
+        GroupAttendee.group_session_id == group_id,
+        GroupAttendee.status == SessionStatus.BOOKED,
+    )
+    one_to_one = select(BookedSession.participant_id).where(
+        BookedSession.participant_id.in_(places),
+        BookedSession.status.in_(ACTIVE_STATUSES),
+        *_overlapping(BookedSession, starts_at, ends_at),
+    )
+    other_groups = (
+        select(GroupAttendee.participant_id)
+        .join(GroupSession, GroupSession.id == GroupAttendee.group_session_id)
+        .where(
+            GroupAttendee.participant_id.in_(places),
+            GroupAttendee.status != SessionStatus.CANCELLED,
+            GroupSession.is_cancelled.is_(False),
+            GroupSession.id != group_id,
+            *_overlapping(GroupSession, starts_at, ends_at),
+        )
+    )
+    return list(
+        session.scalars(
+            select(User.name).where(User.id.in_(one_to_one.union(other_groups))).order_by(User.name)
+        )
+    )
+
+
+def _check_attendees(session: Session, group: GroupSession, details: GroupDetails) -> None:
+    """Refuse a new time at which a parent with a place is booked elsewhere. Their locks are
+    taken first (with the leader's, in one id order, as every booking takes them), so that no
+    booking of theirs can slip in while the group moves."""
+    parent_ids = session.scalars(
+        select(GroupAttendee.participant_id).where(
+            GroupAttendee.group_session_id == group.id,
+            GroupAttendee.status == SessionStatus.BOOKED,
+        )
+    ).all()
+    queue_for_people(session, *parent_ids, *([details.led_by_id] if details.led_by_id else []))
+    names = attendees_booked_elsewhere(
+        session, group_id=group.id, starts_at=details.starts_at, ends_at=details.ends_at
+    )
+    if names:
+        who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        have = "has" if len(names) == 1 else "have"
+        raise GroupProblem(
+            f"{who} {have} a place at this group and another session then. "
+            "Choose another time, or move their session first.",
+            field="starts_at",
+        )
+
+
 def _check_leader(session: Session, details: GroupDetails, group_id: int | None) -> None:
     """Refuse a leader who is booked elsewhere then, holding their lock (as a one-to-one
     booking with them does) so that neither can slip past the other."""
@@ -517,6 +573,8 @@ def update_group(
     moved = (details.starts_at, details.ends_at) != (group.starts_at, group.ends_at)
     if moved and details.starts_at <= now:
         raise GroupProblem("Choose a date and start time in the future.", field="day")
+    if moved:
+        _check_attendees(session, group, details)
     if moved or details.led_by_id != group.led_by_id:
         _check_leader(session, details, group_id=group.id)
     places, creche = group_places_taken(session, group.id)
