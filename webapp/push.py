@@ -77,6 +77,12 @@ def _key_bytes(value, length: int) -> bytes | None:
     return raw if len(raw) == length else None
 
 
+def plausible_endpoint(endpoint) -> bool:
+    """A string that could be a push endpoint: not too long, and no NUL (PostgreSQL refuses
+    NUL in text, so looking one up would fail rather than find nothing)."""
+    return isinstance(endpoint, str) and len(endpoint) <= ENDPOINT_MAX and "\x00" not in endpoint
+
+
 def endpoint_allowed(endpoint: str) -> bool:
     """Whether the endpoint is an https address at one of the browsers' push services."""
     try:
@@ -94,7 +100,7 @@ def parse_subscription(data) -> tuple[str, str, str]:
     if not isinstance(data, dict) or not isinstance(data.get("keys"), dict):
         raise SubscriptionRefused("Send the phone's subscription as JSON.")
     endpoint, keys = data.get("endpoint"), data["keys"]
-    if not isinstance(endpoint, str) or len(endpoint) > ENDPOINT_MAX:
+    if not plausible_endpoint(endpoint):
         raise SubscriptionRefused("The subscription has no usable endpoint.")
     if not endpoint_allowed(endpoint):
         raise SubscriptionRefused("This browser's push service is not one CoPlan can use.")

@@ -137,9 +137,19 @@ def test_only_parents_subscribe(phone_api, make, client, vapid):
     assert client.post("/api/v1/push/subscribe", json=subscription()).status_code == 401
 
 
+def test_an_endpoint_with_a_nul_is_refused_not_a_server_error(phone_api, make, vapid):
+    # PostgreSQL refuses NUL in text: looking such an endpoint up must not reach the database.
+    client = phone_api.client_for(make.participant(locality=phone_api.locality))
+    assert phone_api.post(client, "subscribe", subscription(FCM + "\x00")).status_code == 400
+    for action in ("check", "unsubscribe"):
+        assert phone_api.post(client, action, {"endpoint": "\x00"}).status_code == 400
+
+
 endpoints = st.one_of(
     st.text(max_size=60),
-    st.sampled_from(["https://[", "https://fcm.googleapis.com:99999/x", FCM + "\u00e9"]),
+    st.sampled_from(
+        ["https://[", "https://fcm.googleapis.com:99999/x", FCM + "\u00e9", "\x00", FCM + "\x00"]
+    ),
 )
 maybe_subscriptions = st.one_of(
     json_values,

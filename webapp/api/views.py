@@ -91,7 +91,7 @@ def checkins():
 def _push_endpoint() -> str | None:
     payload = request.get_json(silent=True)
     endpoint = payload.get("endpoint") if isinstance(payload, dict) else None
-    return endpoint if isinstance(endpoint, str) else None
+    return endpoint if push.plausible_endpoint(endpoint) else None
 
 
 def _push_off():
