@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session, selectinload
 from webapp.bookings.operations import (
     ACTIVE_STATUSES,
     BookingProblem,
+    hours,
     keyworker_timing,
+    overlapping,
     queue_for_people,
     schedule_place_reminders,
 )
@@ -152,12 +154,31 @@ def _at(moment: datetime) -> str:
     return f"{moment.astimezone(LONDON):%H:%M}"
 
 
-def _hours(start: datetime, end: datetime) -> str:
-    return f"from {_at(start)} to {_at(end)}"
+def _booked_places(group_id: int):
+    """SQL: the group's places held now (not given up; nobody marked yet, before it starts)."""
+    return (GroupAttendee.group_session_id == group_id) & (
+        GroupAttendee.status == SessionStatus.BOOKED
+    )
 
 
-def _overlapping(model, starts_at: datetime, ends_at: datetime, gap=timedelta(0)):
-    return model.starts_at < ends_at + gap, model.ends_at > starts_at - gap
+def _one_to_ones_then(parents, starts_at: datetime, ends_at: datetime):
+    """SQL: booked one-to-one sessions of these parents (ids or a subquery) at that time."""
+    return (
+        BookedSession.participant_id.in_(parents),
+        BookedSession.status.in_(ACTIVE_STATUSES),
+        overlapping(BookedSession, starts_at, ends_at),
+    )
+
+
+def _other_places_then(parents, starts_at: datetime, ends_at: datetime, group_id: int):
+    """SQL (joined to GroupSession): these parents' places at other group sessions then."""
+    return (
+        GroupAttendee.participant_id.in_(parents),
+        GroupAttendee.status != SessionStatus.CANCELLED,
+        GroupSession.is_cancelled.is_(False),
+        GroupSession.id != group_id,
+        overlapping(GroupSession, starts_at, ends_at),
+    )
 
 
 def parent_clash(session: Session, *, group: GroupSession, participant_id: int) -> str | None:
@@ -166,11 +187,7 @@ def parent_clash(session: Session, *, group: GroupSession, participant_id: int) 
     booked = session.execute(
         select(BookedSession.starts_at, User.name)
         .join(User, User.id == BookedSession.keyworker_id)
-        .where(
-            BookedSession.participant_id == participant_id,
-            BookedSession.status.in_(ACTIVE_STATUSES),
-            *_overlapping(BookedSession, group.starts_at, group.ends_at),
-        )
+        .where(*_one_to_ones_then([participant_id], group.starts_at, group.ends_at))
         .order_by(BookedSession.starts_at)
         .limit(1)
     ).first()
@@ -182,13 +199,7 @@ def parent_clash(session: Session, *, group: GroupSession, participant_id: int) 
     other = session.execute(
         select(GroupSession.title, GroupSession.starts_at)
         .join(GroupAttendee, GroupAttendee.group_session_id == GroupSession.id)
-        .where(
-            GroupAttendee.participant_id == participant_id,
-            GroupAttendee.status != SessionStatus.CANCELLED,
-            GroupSession.is_cancelled.is_(False),
-            GroupSession.id != group.id,
-            *_overlapping(GroupSession, group.starts_at, group.ends_at),
-        )
+        .where(*_other_places_then([participant_id], group.starts_at, group.ends_at, group.id))
         .order_by(GroupSession.starts_at)
         .limit(1)
     ).first()
@@ -217,14 +228,14 @@ def leader_clash(
         .where(
             BookedSession.keyworker_id == leader_id,
             BookedSession.status.in_(ACTIVE_STATUSES),
-            *_overlapping(BookedSession, starts_at, ends_at, gap),
+            overlapping(BookedSession, starts_at, ends_at, gap),
         )
         .order_by(BookedSession.starts_at)
         .limit(1)
     ).first()
     if booked is not None:
         return (
-            f"{leader.name} has a one-to-one session {_hours(*booked)} that day. "
+            f"{leader.name} has a one-to-one session from {hours(*booked)} that day. "
             "Choose another time, or someone else to lead it."
         )
     other = session.execute(
@@ -233,14 +244,14 @@ def leader_clash(
             GroupSession.led_by_id == leader_id,
             GroupSession.is_cancelled.is_(False),
             GroupSession.id != (group_id or -1),
-            *_overlapping(GroupSession, starts_at, ends_at),
+            overlapping(GroupSession, starts_at, ends_at),
         )
         .order_by(GroupSession.starts_at)
         .limit(1)
     ).first()
     if other is not None:
         return (
-            f"{leader.name} is leading {other.title} {_hours(other.starts_at, other.ends_at)} "
+            f"{leader.name} is leading {other.title} from {hours(other.starts_at, other.ends_at)} "
             "that day. Choose another time, or someone else to lead it."
         )
     return None
@@ -469,29 +480,22 @@ def _calendar_fields(details: GroupDetails) -> dict:
 
 
 def attendees_booked_elsewhere(
-    session: Session, *, group_id: int, starts_at: datetime, ends_at: datetime
+    session: Session,
+    *,
+    group_id: int,
+    parent_ids: list[int],
+    starts_at: datetime,
+    ends_at: datetime,
 ) -> list[str]:
-    """The names of parents with a place at this group who have a one-to-one session or a
-    place at another group session between ``starts_at`` and ``ends_at``."""
-    places = select(GroupAttendee.participant_id).where(
-        GroupAttendee.group_session_id == group_id,
-        GroupAttendee.status == SessionStatus.BOOKED,
-    )
+    """The names of these parents (with a place at this group) who have a one-to-one session or
+    a place at another group session between ``starts_at`` and ``ends_at``."""
     one_to_one = select(BookedSession.participant_id).where(
-        BookedSession.participant_id.in_(places),
-        BookedSession.status.in_(ACTIVE_STATUSES),
-        *_overlapping(BookedSession, starts_at, ends_at),
+        *_one_to_ones_then(parent_ids, starts_at, ends_at)
     )
     other_groups = (
         select(GroupAttendee.participant_id)
         .join(GroupSession, GroupSession.id == GroupAttendee.group_session_id)
-        .where(
-            GroupAttendee.participant_id.in_(places),
-            GroupAttendee.status != SessionStatus.CANCELLED,
-            GroupSession.is_cancelled.is_(False),
-            GroupSession.id != group_id,
-            *_overlapping(GroupSession, starts_at, ends_at),
-        )
+        .where(*_other_places_then(parent_ids, starts_at, ends_at, group_id))
     )
     return list(
         session.scalars(
@@ -504,15 +508,16 @@ def _check_attendees(session: Session, group: GroupSession, details: GroupDetail
     """Refuse a new time at which a parent with a place is booked elsewhere. Their locks are
     taken first (with the leader's, in one id order, as every booking takes them), so that no
     booking of theirs can slip in while the group moves."""
-    parent_ids = session.scalars(
-        select(GroupAttendee.participant_id).where(
-            GroupAttendee.group_session_id == group.id,
-            GroupAttendee.status == SessionStatus.BOOKED,
-        )
-    ).all()
+    parent_ids = list(
+        session.scalars(select(GroupAttendee.participant_id).where(_booked_places(group.id)))
+    )
     queue_for_people(session, *parent_ids, *([details.led_by_id] if details.led_by_id else []))
     names = attendees_booked_elsewhere(
-        session, group_id=group.id, starts_at=details.starts_at, ends_at=details.ends_at
+        session,
+        group_id=group.id,
+        parent_ids=parent_ids,
+        starts_at=details.starts_at,
+        ends_at=details.ends_at,
     )
     if names:
         who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
@@ -599,12 +604,7 @@ def update_group(
     session.flush()
     if moved:
         # Reminded a day before the new time, even if reminded already of the old one.
-        booked = session.scalars(
-            select(GroupAttendee).where(
-                GroupAttendee.group_session_id == group.id,
-                GroupAttendee.status == SessionStatus.BOOKED,
-            )
-        ).all()
+        booked = session.scalars(select(GroupAttendee).where(_booked_places(group.id))).all()
         schedule_place_reminders(session, booked, group.starts_at)
     return moved
 

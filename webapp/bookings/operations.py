@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, bindparam, cast, func, null, or_, select, union_all
+from sqlalchemy import Integer, and_, bindparam, cast, func, null, or_, select, union_all
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
@@ -378,6 +378,17 @@ def _check_offered(
     )
 
 
+def overlapping(model, starts_at: datetime, ends_at: datetime, gap=timedelta(0)):
+    """SQL: the row's time (a session's or a group session's) overlaps ``starts_at`` to
+    ``ends_at``, widened by ``gap`` on both sides (a keyworker's gap between sessions)."""
+    return and_(model.starts_at < ends_at + gap, model.ends_at > starts_at - gap)
+
+
+def hours(start: datetime, end: datetime) -> str:
+    """'10:00 to 11:00', in Scotland's time."""
+    return f"{start.astimezone(LONDON):%H:%M} to {end.astimezone(LONDON):%H:%M}"
+
+
 def _clashes(
     session: Session, *, slot: Slot, participant_id: int, ignore_session_id: int | None
 ) -> bool:
@@ -386,20 +397,14 @@ def _clashes(
         BookedSession.status.in_(ACTIVE_STATUSES),
         or_(
             (BookedSession.keyworker_id == slot.keyworker_id)
-            & (BookedSession.starts_at < slot.ends_at + gap)
-            & (BookedSession.ends_at > slot.starts_at - gap),
+            & overlapping(BookedSession, slot.starts_at, slot.ends_at, gap),
             (BookedSession.participant_id == participant_id)
-            & (BookedSession.starts_at < slot.ends_at)
-            & (BookedSession.ends_at > slot.starts_at),
+            & overlapping(BookedSession, slot.starts_at, slot.ends_at),
         ),
     )
     if ignore_session_id is not None:
         query = query.where(BookedSession.id != ignore_session_id)
     return session.execute(query.limit(1)).first() is not None
-
-
-def _hours(start: datetime, end: datetime) -> str:
-    return f"{start.astimezone(LONDON):%H:%M} to {end.astimezone(LONDON):%H:%M}"
 
 
 def _group_clash(
@@ -420,11 +425,9 @@ def _group_clash(
             GroupSession.is_cancelled.is_(False),
             or_(
                 (GroupSession.led_by_id == keyworker.id)
-                & (GroupSession.starts_at < slot.ends_at + gap)
-                & (GroupSession.ends_at > slot.starts_at - gap),
+                & overlapping(GroupSession, slot.starts_at, slot.ends_at, gap),
                 GroupAttendee.id.is_not(None)
-                & (GroupSession.starts_at < slot.ends_at)
-                & (GroupSession.ends_at > slot.starts_at),
+                & overlapping(GroupSession, slot.starts_at, slot.ends_at),
             ),
         )
         # The parent's own place first: it is the clash they can do something about.
@@ -436,7 +439,7 @@ def _group_clash(
     title, starts_at, ends_at, place_id = row
     if place_id is not None:
         return (
-            f"That time clashes with {title}, a group session from {_hours(starts_at, ends_at)}. "
+            f"That time clashes with {title}, a group session from {hours(starts_at, ends_at)}. "
             "Here are the nearest free times."
         )
     return f"{keyworker.name} is leading a group session then. Here are the nearest free times."
@@ -644,51 +647,43 @@ def _reset(reminder: Reminder, starts_at: datetime) -> None:
     reminder.attempts, reminder.last_error, reminder.failed_at = 0, None, None
 
 
+def _schedule(session: Session, owner, owner_ids: Sequence[int], starts_at: datetime):
+    """An email and a push reminder a day before ``starts_at`` for each owner (a session's id
+    in ``Reminder.session_id``, or a group place's in ``Reminder.group_attendee_id``), made or
+    reset, in one query."""
+    if not owner_ids:
+        return []
+    existing = {
+        (getattr(reminder, owner.key), reminder.channel): reminder
+        for reminder in session.scalars(select(Reminder).where(owner.in_(owner_ids)))
+    }
+    reminders = []
+    for owner_id in owner_ids:
+        for channel in ReminderChannel:
+            reminder = existing.get((owner_id, channel))
+            if reminder is None:
+                reminder = Reminder(channel=channel.value, **{owner.key: owner_id})
+                session.add(reminder)
+            _reset(reminder, starts_at)
+            reminders.append(reminder)
+    session.flush()
+    return reminders
+
+
 def schedule_reminder(session: Session, booking: BookedSession) -> list[Reminder]:
     """Reminders by email and by push a day before the session (reset when the session moves).
 
     The push reminder goes only to phones the parent asked for reminders on, if any, when it
     is due; so it is made for every session, whatever the parent has set up today."""
-    existing = {
-        reminder.channel: reminder
-        for reminder in session.scalars(select(Reminder).where(Reminder.session_id == booking.id))
-    }
-    reminders = []
-    for channel in ReminderChannel:
-        reminder = existing.get(channel)
-        if reminder is None:
-            reminder = Reminder(session_id=booking.id, channel=channel.value)
-            session.add(reminder)
-        _reset(reminder, booking.starts_at)
-        reminders.append(reminder)
-    session.flush()
-    return reminders
+    return _schedule(session, Reminder.session_id, [booking.id], booking.starts_at)
 
 
 def schedule_place_reminders(
     session: Session, places: Sequence[GroupAttendee], starts_at: datetime
 ) -> list[Reminder]:
     """Reminders by email and by push a day before a group session, for each of these places
-    at it (reset when the place is booked again or the group moves), in one query."""
-    if not places:
-        return []
-    existing = {
-        (reminder.group_attendee_id, reminder.channel): reminder
-        for reminder in session.scalars(
-            select(Reminder).where(Reminder.group_attendee_id.in_([p.id for p in places]))
-        )
-    }
-    reminders = []
-    for place in places:
-        for channel in ReminderChannel:
-            reminder = existing.get((place.id, channel))
-            if reminder is None:
-                reminder = Reminder(group_attendee_id=place.id, channel=channel.value)
-                session.add(reminder)
-            _reset(reminder, starts_at)
-            reminders.append(reminder)
-    session.flush()
-    return reminders
+    at it (reset when the place is booked again or the group moves)."""
+    return _schedule(session, Reminder.group_attendee_id, [p.id for p in places], starts_at)
 
 
 # Availability, windows and calendars ----------------------------------------------------------
