@@ -202,7 +202,7 @@ def test_a_parent_gives_up_their_place_and_another_parent_takes_it(world, pages,
     page = pages.get("bookings.my_sessions")
     assert "given up your place" in page.select_one(".notice--success").text
     assert page.select_one(f"#my-group-{group.id}") is None
-    assert "1 places left, 1 crèche places" in page.select_one(f"#group-{group.id}").text
+    assert "1 place left, 1 crèche place." in page.select_one(f"#group-{group.id}").text
     # The place is gone from their calendar too.
     calendar = Calendar.from_ical(
         pages.get("bookings.groups.calendar", group_id=group.id).response.data
@@ -407,3 +407,12 @@ def test_a_clash_is_explained_to_whoever_can_fix_it(world, pages, session):
     )
     assert page.select_one(f"#my-group-{group.id}") is None
     assert session.scalar(select(func.count()).select_from(GroupAttendee)) == 0
+
+
+def test_a_group_session_that_is_over_reads_plainly_in_the_parents_list(world, pages, session):
+    group = add_group(world, session, starts_in=timedelta(days=-2))
+    parent = world.participant(password=True)
+    take_places(session, group, [parent])
+    pages.sign_in(parent)
+    past = pages.get("bookings.my_sessions").select_one(f"#past-group-{group.id}")
+    assert " ".join(past.text.split()).endswith("group session, Peer support. You had a place")
