@@ -351,10 +351,10 @@ def test_a_parent_books_a_place_at_a_group_session_until_it_is_full(world, pages
     first, second = world.participants(2, password=True)
     pages.sign_in(first)
     page = pages.get("bookings.my_sessions")
-    assert "1 places left, 1 crèche places" in page.select_one(f"#group-{group_id}").text
+    assert "1 place left, 1 crèche place." in page.select_one(f"#group-{group_id}").text
     pages.post("bookings.groups.book", {"creche_children": "2"}, group_id=group_id)
     page = pages.get("bookings.my_sessions")
-    assert "only 1 crèche places left" in page.select_one(".notice--error").text
+    assert "only 1 crèche place left" in page.select_one(".notice--error").text
     pages.post("bookings.groups.book", {"creche_children": "1"}, group_id=group_id)
     page = pages.get("bookings.my_sessions")
     assert "Coffee and confidence" in page.select_one(f"#my-group-{group_id}").text

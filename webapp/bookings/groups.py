@@ -294,7 +294,8 @@ def book_group_place(
         raise GroupFull("Sorry, this session is full.")
     if creche + creche_children > group.creche_places:
         left = max(group.creche_places - creche, 0)
-        raise GroupFull(f"Sorry, there are only {left} crèche places left at this session.")
+        places = "crèche place" if left == 1 else "crèche places"
+        raise GroupFull(f"Sorry, there are only {left} {places} left at this session.")
     if existing is None:
         existing = GroupAttendee(group_session_id=group_id, participant_id=participant.id)
         session.add(existing)
