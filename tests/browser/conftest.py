@@ -103,6 +103,18 @@ def sign_in(page, user_or_identifier, password: str = "correct horse battery"):
     page.wait_for_load_state()
 
 
+def controlled_by_service_worker(page) -> None:
+    """Wait until the service worker is active and controls the page.
+
+    A page whose navigation began while the worker was still installing (signing in right
+    after the sign-in page registered it) can miss the worker's clients.claim() and stay
+    uncontrolled until the next load, as on a real phone; so load it once more then."""
+    page.evaluate("() => navigator.serviceWorker.ready")
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
 def assert_accessible(page) -> None:
     """axe-core finds no WCAG 2.2 A/AA violations on the page as it is now."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, controlled_by_service_worker, sign_in
 
 
 def test_keyworker_invites_a_parent_who_joins_and_signs_in(page, new_phone, make):
@@ -69,7 +69,7 @@ def test_sign_in_page_fits_a_small_phone_and_is_accessible(page):
 def test_service_worker_takes_control_and_offline_page_opens(page, make):
     parent = make.participant(locality=make.locality())
     sign_in(page, parent)
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
+    controlled_by_service_worker(page)
     page.context.set_offline(True)
     page.goto("/today")
     expect(page.get_by_role("heading", level=1)).to_have_text("You're offline")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, controlled_by_service_worker, sign_in
 from webapp.extensions import db
 from webapp.models import CheckIn
 
@@ -34,7 +34,7 @@ def outbox_count(page) -> int:
 
 def ready_for_offline(page):
     """Wait until the service worker controls the page and the outbox knows who is signed in."""
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
+    controlled_by_service_worker(page)
     page.wait_for_function("() => document.body.dataset.outboxCount !== undefined")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, controlled_by_service_worker, sign_in
 
 INSTALL_EVENT = """() => {
     const event = new Event("beforeinstallprompt", {cancelable: true});
@@ -52,8 +52,7 @@ def test_manifest_has_what_an_install_needs_and_its_images_load(page):
 def test_service_worker_controls_the_page_and_offline_pages_explain_themselves(page, make):
     parent = make.participant(locality=make.locality(), name="Shannon McBride")
     sign_in(page, parent)
-    page.evaluate("() => navigator.serviceWorker.ready")
-    page.reload()  # the first page was loaded before the worker existed
+    controlled_by_service_worker(page)
     assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
 
     page.context.set_offline(True)
