@@ -1,7 +1,7 @@
 """Page benchmark: the large demo dataset served by gunicorn on 127.0.0.1, driven by a
 bounded Python client in a second process, beside a bare Flask page served the same way.
 
-    .venv/bin/python bench/pages.py [--requests 300] [--concurrency 4]
+    .venv/bin/python bench/pages.py [--requests 300] [--concurrency 4] [--reuse]
 
 On PostgreSQL (its schema is dropped and rebuilt), set
 BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<database>.
@@ -63,7 +63,8 @@ def free_port() -> int:
 
 
 def prepare_database(env: dict) -> list[tuple[str, str, str]]:
-    """Build the schema and the large dataset, and work out the URLs to drive."""
+    """Build the schema and the large dataset (unless an earlier run's is kept), and work out
+    the URLs to drive."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     from flask import url_for
@@ -80,12 +81,16 @@ def prepare_database(env: dict) -> list[tuple[str, str, str]]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(env["DATABASE_URL"])})
     with app.app_context():
         upgrade()
-        started = time.perf_counter()
-        seed_large(db.session, echo=print)
-        db.session.commit()
-        settle_after_bulk_load(db.session)
-        print(f"Seeded in {time.perf_counter() - started:.1f}s")
         keyworker = db.session.scalar(select(User).where(User.email == "keyworker@example.org"))
+        if keyworker is None:
+            started = time.perf_counter()
+            seed_large(db.session, echo=print)
+            db.session.commit()
+            settle_after_bulk_load(db.session)
+            print(f"Seeded in {time.perf_counter() - started:.1f}s")
+            keyworker = db.session.scalar(select(User).where(User.email == "keyworker@example.org"))
+        else:
+            print("Kept the large dataset an earlier run built (--reuse)")
         participant_id = db.session.scalar(
             select(ParticipantProfile.user_id)
             .where(ParticipantProfile.keyworker_id == keyworker.id)
@@ -266,6 +271,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=300, help="requests per page")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="on PostgreSQL, keep the large dataset an earlier run built instead of rebuilding it",
+    )
     parser.add_argument("--client", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
@@ -274,7 +284,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="coplan-bench-") as workdir:
         database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir}/bench.db"
-        if database_url.startswith("postgres"):
+        if database_url.startswith("postgres") and not args.reuse:
             reset_postgres(database_url)
         env = {
             **os.environ,

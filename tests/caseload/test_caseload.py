@@ -3,6 +3,8 @@ of queries whatever the caseload's size."""
 
 from datetime import timedelta
 
+from sqlalchemy import func
+
 from webapp.caseload import operations
 from webapp.caseload.facts import FactValue, register_caseload_fact
 from webapp.models import Note, ParticipantStatus, User, utcnow
@@ -94,16 +96,19 @@ def test_filter_and_sort(pages, team, make, session):
 
 
 def test_columns_from_other_areas_appear_when_registered(pages, team, restore_registries):
-    def next_session(session, ids):
-        return {pid: FactValue(text="Tue 2 Dec, 10:00") for pid in ids}
+    def columns():
+        return {"name_letters": func.length(User.name)}
 
-    register_caseload_fact("next_session", "Next session", next_session)
+    def present(values):
+        return FactValue(text=f"{values['name_letters']} letters")
+
+    register_caseload_fact("next_session", "Next session", columns, present)
     pages.sign_in(team["keyworker"])
     page = pages.get("caseload.index")
     headers = [th.text for th in page.select("thead th")]
     assert headers[1] == "Next session"
     cell = row_of(page, team["parent"]).select_one("[data-fact=next_session]")
-    assert cell.text == "Tue 2 Dec, 10:00"
+    assert cell.text == f"{len(team['parent'].name)} letters"
 
 
 def test_caseload_works_on_a_phone_layout(pages, team):

@@ -1,7 +1,7 @@
 """What bookings add to the service record: one-to-one sessions and group places on the
 timeline, the next session on the caseload, attended sessions (one-to-one or group) as contact,
-the sessions report and engagement. Each provider runs one query, whatever the number of
-people."""
+the sessions report and engagement. The caseload's columns are subqueries in the
+caseload's one query; the other providers run one query each, whatever the number of people."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from webapp.caseload import facts
@@ -23,7 +23,7 @@ from webapp.models import (
     SessionMode,
     SessionStatus,
     User,
-    utcnow,
+    UTCDateTime,
 )
 from webapp.reports import figures
 from webapp.reports.figures import ReportTable, Scope
@@ -50,17 +50,21 @@ def _title(session: BookedSession) -> str:
     return f"Session booked for {when}"
 
 
-# When a session's item happened: when it was held, cancelled, or booked or last moved.
-_happened_at = case(
-    (
-        BookedSession.status.in_([SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND]),
-        BookedSession.starts_at,
+# When a session's item happened: when it was held, cancelled, or booked or last moved. (A
+# CASE keeps no column type on SQLite: say it is a UTC moment.)
+_happened_at = type_coerce(
+    case(
+        (
+            BookedSession.status.in_([SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND]),
+            BookedSession.starts_at,
+        ),
+        (
+            BookedSession.status == SessionStatus.CANCELLED,
+            func.coalesce(BookedSession.cancelled_at, BookedSession.updated_at),
+        ),
+        else_=BookedSession.updated_at,
     ),
-    (
-        BookedSession.status == SessionStatus.CANCELLED,
-        func.coalesce(BookedSession.cancelled_at, BookedSession.updated_at),
-    ),
-    else_=BookedSession.updated_at,
+    UTCDateTime(),
 )
 
 
@@ -83,7 +87,7 @@ def session_items(
             detail = f"{detail}. Reason: {booked.cancel_reason}"
         items.append(
             TimelineItem(
-                when=facts._aware(moment),
+                when=moment,
                 kind="sessions",
                 title=_title(booked),
                 detail=detail,
@@ -111,20 +115,23 @@ def _group_title(place: GroupAttendee, group: GroupSession) -> str:
 
 # When a group place's item happened: when the group was held, when staff cancelled it, when
 # the parent gave up the place, or when they booked it.
-_place_happened_at = case(
-    (
-        GroupSession.is_cancelled.is_(True),
-        func.coalesce(GroupSession.cancelled_at, GroupAttendee.booked_at),
+_place_happened_at = type_coerce(
+    case(
+        (
+            GroupSession.is_cancelled.is_(True),
+            func.coalesce(GroupSession.cancelled_at, GroupAttendee.booked_at),
+        ),
+        (
+            GroupAttendee.status.in_([SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND]),
+            GroupSession.starts_at,
+        ),
+        (
+            GroupAttendee.status == SessionStatus.CANCELLED,
+            func.coalesce(GroupAttendee.cancelled_at, GroupAttendee.booked_at),
+        ),
+        else_=GroupAttendee.booked_at,
     ),
-    (
-        GroupAttendee.status.in_([SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND]),
-        GroupSession.starts_at,
-    ),
-    (
-        GroupAttendee.status == SessionStatus.CANCELLED,
-        func.coalesce(GroupAttendee.cancelled_at, GroupAttendee.booked_at),
-    ),
-    else_=GroupAttendee.booked_at,
+    UTCDateTime(),
 )
 
 
@@ -151,7 +158,7 @@ def group_place_items(
             detail = f"{detail}. Reason: {group.cancel_reason}"
         items.append(
             TimelineItem(
-                when=facts._aware(moment),
+                when=moment,
                 kind="groups",
                 title=_group_title(place, group),
                 detail=detail,
@@ -163,38 +170,40 @@ def group_place_items(
     return items
 
 
-def next_session_facts(session: Session, ids: Sequence[int]) -> dict[int, FactValue]:
-    rows = session.execute(
-        select(BookedSession.participant_id, func.min(BookedSession.starts_at))
-        .where(
-            BookedSession.participant_id.in_(ids),
-            BookedSession.status == SessionStatus.BOOKED,
-            BookedSession.starts_at >= utcnow(),
-        )
-        .group_by(BookedSession.participant_id)
-    )
+def next_session_columns() -> dict[str, ColumnElement]:
     return {
-        pid: FactValue(text=_when(at), sort=at, raw=at)
-        for pid, at in ((pid, facts._aware(at)) for pid, at in rows)
+        "next_session_at": select(func.min(BookedSession.starts_at))
+        .where(
+            BookedSession.participant_id == User.id,
+            BookedSession.status == SessionStatus.BOOKED,
+            BookedSession.starts_at >= facts.NOW,
+        )
+        .scalar_subquery()
     }
 
 
-def attended_sessions_contact(ids) -> Select:
-    return select(
-        BookedSession.participant_id.label("participant_id"), BookedSession.starts_at.label("at")
-    ).where(BookedSession.participant_id.in_(ids), BookedSession.status == SessionStatus.ATTENDED)
+def present_next_session(values: facts.Values) -> FactValue | None:
+    at = values["next_session_at"]
+    return None if at is None else FactValue(text=_when(at), sort=at, raw=at)
 
 
-def attended_groups_contact(ids) -> Select:
+def attended_sessions_contact() -> ColumnElement:
+    return facts.latest(
+        BookedSession.starts_at,
+        BookedSession.participant_id == User.id,
+        BookedSession.status == SessionStatus.ATTENDED,
+    )
+
+
+def attended_groups_contact() -> ColumnElement:
     return (
-        select(
-            GroupAttendee.participant_id.label("participant_id"),
-            GroupSession.starts_at.label("at"),
-        )
-        .join(GroupSession, GroupSession.id == GroupAttendee.group_session_id)
+        select(func.max(GroupSession.starts_at))
+        .join(GroupAttendee, GroupAttendee.group_session_id == GroupSession.id)
         .where(
-            GroupAttendee.participant_id.in_(ids), GroupAttendee.status == SessionStatus.ATTENDED
+            GroupAttendee.participant_id == User.id,
+            GroupAttendee.status == SessionStatus.ATTENDED,
         )
+        .scalar_subquery()
     )
 
 
@@ -292,10 +301,12 @@ def seed_large_sessions(session: Session, context: LargeSeedContext) -> None:
 def register() -> None:
     register_timeline_source("sessions", "Sessions", session_items)
     register_timeline_source("groups", "Group sessions", group_place_items)
-    register_caseload_fact("next_session", "Next session", next_session_facts)
+    register_caseload_fact(
+        "next_session", "Next session", next_session_columns, present_next_session
+    )
     for contact in (attended_sessions_contact, attended_groups_contact):
-        if contact not in facts.CONTACT_QUERIES:
-            facts.CONTACT_QUERIES.append(contact)
+        if contact not in facts.CONTACT_COLUMNS:
+            facts.CONTACT_COLUMNS.append(contact)
     figures.AREA_REPORTS["sessions"] = sessions_held_and_attended
     if sessions_engagement not in figures.ENGAGEMENT_QUERIES:
         figures.ENGAGEMENT_QUERIES.append(sessions_engagement)

@@ -1,25 +1,30 @@
 """What the caseload shows about each person, and the flags that ask for a keyworker's attention.
 
 A *caseload fact* is one column (next session, last contact, wellbeing trend, overdue steps,
-stage). Its provider takes the list of participant ids and answers ``{id: FactValue}`` with one
-query, whatever the number of people. A *flag* provider gets the people and the facts already
-worked out, so it can usually answer without a query of its own. Areas add theirs with one line::
+stage). It gives SQL columns worked out for one person (correlated subqueries on ``User.id``)
+and a ``present`` function that turns that person's values into what the cell shows. A *flag*
+gives columns too, and a ``check`` that reads the values and the facts. Every column of every
+fact and flag travels in the one query that lists the people, so the caseload costs the same
+number of queries for 10 people or 500, and each subquery reads a person's newest rows from an
+index rather than all their history. Areas add theirs with one line::
 
-    register_caseload_fact("next_session", "Next session", next_session_facts)
-    register_caseload_flag("wellbeing_drop", "Wellbeing dropped", wellbeing_drop_flags)
+    register_caseload_fact("next_session", "Next session", next_session_columns, present)
+    register_caseload_flag("wellbeing", "Wellbeing dropped", wellbeing_columns, check)
 
-A column or flag whose area is not installed is simply not shown.
+Columns are named by the area (``checkins_latest_metric``); a name given twice is one column,
+so a fact and a flag reading the same thing share it. A column or flag whose area is not
+installed is simply not shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select, union_all
+from sqlalchemy import ColumnElement, Date, Select, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from webapp.models import (
@@ -30,10 +35,16 @@ from webapp.models import (
     PipelineStageChange,
     User,
     UTCDateTime,
+    london_today,
     utcnow,
 )
 
 NO_CONTACT_DAYS = 21
+
+# The moment and the day the caseload is worked out for, bound when the query runs, so the
+# columns can be built once.
+NOW = bindparam("caseload_now", type_=UTCDateTime())
+TODAY = bindparam("caseload_today", type_=Date())
 
 
 @dataclass(frozen=True)
@@ -46,22 +57,30 @@ class FactValue:
     attention: bool = False
 
 
-FactFetch = Callable[[Session, Sequence[int]], dict[int, FactValue]]
-FlagFetch = Callable[[Session, dict[int, User], dict[str, dict[int, FactValue]]], dict[int, str]]
+# Labelled SQL expressions, each worked out for the person in the outer query (``User.id``).
+Columns = Callable[[], dict[str, ColumnElement]]
+Values = Mapping[str, Any]
+Facts = dict[str, "FactValue | None"]
+
+
+def no_columns() -> dict[str, ColumnElement]:
+    return {}
 
 
 @dataclass(frozen=True)
 class CaseloadFact:
     key: str
     label: str
-    fetch: FactFetch = field(compare=False)
+    columns: Columns = field(compare=False)
+    present: Callable[[Values], FactValue | None] = field(compare=False)
 
 
 @dataclass(frozen=True)
 class CaseloadFlag:
     key: str
     label: str
-    fetch: FlagFetch = field(compare=False)
+    columns: Columns = field(compare=False)
+    check: Callable[[User, Values, Facts], str | None] = field(compare=False)
 
 
 # The columns in the order a keyworker reads them; facts of other keys come after.
@@ -71,81 +90,83 @@ CASELOAD_FACTS: list[CaseloadFact] = []
 CASELOAD_FLAGS: list[CaseloadFlag] = []
 
 
-def register_caseload_fact(key: str, label: str, fetch: FactFetch) -> None:
+def register_caseload_fact(
+    key: str, label: str, columns: Columns, present: Callable[[Values], FactValue | None]
+) -> None:
     CASELOAD_FACTS[:] = [f for f in CASELOAD_FACTS if f.key != key]
-    CASELOAD_FACTS.append(CaseloadFact(key, label, fetch))
+    CASELOAD_FACTS.append(CaseloadFact(key, label, columns, present))
     order = {key: i for i, key in enumerate(COLUMN_ORDER)}
     CASELOAD_FACTS.sort(key=lambda f: order.get(f.key, len(order)))
 
 
-def register_caseload_flag(key: str, label: str, fetch: FlagFetch) -> None:
+def register_caseload_flag(
+    key: str, label: str, columns: Columns, check: Callable[[User, Values, Facts], str | None]
+) -> None:
     CASELOAD_FLAGS[:] = [f for f in CASELOAD_FLAGS if f.key != key]
-    CASELOAD_FLAGS.append(CaseloadFlag(key, label, fetch))
+    CASELOAD_FLAGS.append(CaseloadFlag(key, label, columns, check))
 
 
-def gather_facts(session: Session, ids: Sequence[int]) -> dict[str, dict[int, FactValue]]:
-    """Every registered fact for these people: one query per fact."""
-    if not ids:
-        return {fact.key: {} for fact in CASELOAD_FACTS}
-    return {fact.key: fact.fetch(session, ids) for fact in CASELOAD_FACTS}
+def fact_columns() -> list[ColumnElement]:
+    """Every column the registered facts and flags need, each once, labelled by its name."""
+    providers = tuple(p.columns for p in (*CASELOAD_FACTS, *CASELOAD_FLAGS))
+    return _columns(providers, tuple(CONTACT_COLUMNS))
 
 
-def gather_flags(
-    session: Session, people: dict[int, User], facts: dict[str, dict[int, FactValue]]
-) -> dict[int, list[str]]:
-    """The reasons each person needs a look, by participant id."""
-    flags: dict[int, list[str]] = {pid: [] for pid in people}
-    for flag in CASELOAD_FLAGS:
-        for pid, message in flag.fetch(session, people, facts).items():
-            flags.setdefault(pid, []).append(message)
-    return flags
+@cache
+def _columns(providers: tuple[Columns, ...], _contacts: tuple) -> list[ColumnElement]:
+    # Built once for each set of registered providers: building a few dozen subqueries costs
+    # more than running them.
+    columns: dict[str, ColumnElement] = {}
+    for provider in providers:
+        for name, expression in provider().items():
+            columns.setdefault(name, expression.label(name))
+    return list(columns.values())
+
+
+def latest(column, *where, order_by=None, offset: int = 0) -> ColumnElement:
+    """The newest value of ``column`` among this person's rows (``where``), read backwards from
+    the index on (participant, time)."""
+    order_by = order_by or [column.desc()]
+    return (
+        select(column).where(*where).order_by(*order_by).limit(1).offset(offset).scalar_subquery()
+    )
 
 
 # --- Last contact ------------------------------------------------------------------------------
 
-# Each returns a query of (participant_id, at) rows counting as contact with the service, for
-# ``ids`` (a list, or an expanding bind parameter). Bookings adds attended sessions here.
-ContactQuery = Callable[[Sequence[int]], Select]
+# Each gives the time of this person's latest contact of one kind, as a column. Bookings adds
+# attended sessions and groups here, check-ins adds check-ins.
+ContactColumn = Callable[[], ColumnElement]
 
 
-def staff_notes_contact(ids: Sequence[int]) -> Select:
-    return select(Note.participant_id.label("participant_id"), Note.created_at.label("at")).where(
-        Note.participant_id.in_(ids), Note.author_id != Note.participant_id
+def staff_notes_contact() -> ColumnElement:
+    return latest(
+        Note.created_at, Note.participant_id == User.id, Note.author_id != Note.participant_id
     )
 
 
-def outcomes_contact(ids: Sequence[int]) -> Select:
-    return select(
-        Outcome.participant_id.label("participant_id"), Outcome.recorded_at.label("at")
-    ).where(Outcome.participant_id.in_(ids))
+def outcomes_contact() -> ColumnElement:
+    return select(func.max(Outcome.recorded_at)).where(Outcome.participant_id == User.id)
 
 
-CONTACT_QUERIES: list[ContactQuery] = [staff_notes_contact, outcomes_contact]
+CONTACT_COLUMNS: list[ContactColumn] = [staff_notes_contact, outcomes_contact]
 
 
-# Statements built once and run with a list of ids: building a union of several queries
-# on every request costs more than running it.
-IDS = bindparam("ids", expanding=True)
+def last_contact_columns() -> dict[str, ColumnElement]:
+    return {f"contact_{n}": _as_moment(column()) for n, column in enumerate(CONTACT_COLUMNS)}
 
 
-@cache
-def _last_contact_statement(queries: tuple[ContactQuery, ...]) -> Select:
-    union = union_all(*(query(IDS) for query in queries)).subquery()
-    return select(union.c.participant_id, func.max(union.c.at)).group_by(union.c.participant_id)
+def _as_moment(expression) -> ColumnElement:
+    # A subquery's max() loses the column's type: say it is a UTC moment, so SQLite's text
+    # comes back as an aware datetime.
+    if isinstance(expression, Select):
+        expression = expression.scalar_subquery()
+    return type_coerce(expression, UTCDateTime())
 
 
-def last_contacts(session: Session, ids: Sequence[int]) -> dict[int, datetime]:
-    """The latest contact with each person, in one query over every kind of contact."""
-    statement = _last_contact_statement(tuple(CONTACT_QUERIES))
-    rows = session.execute(statement, {"ids": list(ids)})
-    return {pid: _aware(at) for pid, at in rows}
-
-
-def _aware(value):
-    # max() over a union loses the column's type on SQLite: bring back a UTC-aware datetime.
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return UTCDateTime().process_result_value(value, None)
+def last_contact(values: Values) -> datetime | None:
+    moments = [values[f"contact_{n}"] for n in range(len(CONTACT_COLUMNS))]
+    return max((m for m in moments if m is not None), default=None)
 
 
 def days_ago(moment: datetime, now: datetime) -> str:
@@ -159,85 +180,80 @@ def days_ago(moment: datetime, now: datetime) -> str:
     return f"{days // 7} weeks ago"
 
 
-def last_contact_facts(session: Session, ids: Sequence[int]) -> dict[int, FactValue]:
-    now = utcnow()
-    return {
-        pid: FactValue(
-            text=days_ago(at, now),
-            sort=at,
-            raw=at,
-            attention=now - at > timedelta(days=NO_CONTACT_DAYS),
-        )
-        for pid, at in last_contacts(session, ids).items()
-    }
-
-
-# Every change for these people, oldest first: the last one per person is their stage. People
-# have a handful of changes each, and this reads the (participant, time) index on every database.
-STAGE_CHANGES = (
-    select(PipelineStageChange.participant_id, PipelineStageChange.stage)
-    .where(PipelineStageChange.participant_id.in_(IDS))
-    .order_by(PipelineStageChange.changed_at, PipelineStageChange.id)
-)
-
-
-def stage_facts(session: Session, ids: Sequence[int]) -> dict[int, FactValue]:
-    latest = dict(session.execute(STAGE_CHANGES, {"ids": list(ids)}).all())
-    return {
-        pid: FactValue(text=f"{stage}. {PIPELINE_STAGES[stage]}", sort=stage, raw=stage)
-        for pid, stage in latest.items()
-    }
-
-
-def no_contact_flags(
-    session: Session, people: dict[int, User], facts: dict[str, dict[int, FactValue]]
-) -> dict[int, str]:
-    """Active people not in contact for three weeks. Paused people are on a break, not lost."""
-    now = utcnow()
-    contacts = facts.get("last_contact", {})
-    flagged = {}
-    for pid, person in people.items():
-        if person.profile.status != ParticipantStatus.ACTIVE:
-            continue
-        contact = contacts.get(pid)
-        since = contact.raw if contact else (person.profile.consented_at or person.created_at)
-        if now - since > timedelta(days=NO_CONTACT_DAYS):
-            flagged[pid] = f"No contact for {NO_CONTACT_DAYS} days"
-    return flagged
-
-
-CONTACT_REQUESTS = (
-    select(Note.participant_id, func.max(Note.created_at))
-    .where(
-        Note.participant_id.in_(IDS),
-        Note.asks_for_contact.is_(True),
-        Note.author_id == Note.participant_id,
+def present_last_contact(values: Values) -> FactValue | None:
+    at = last_contact(values)
+    if at is None:
+        return None
+    now = values["now"]
+    return FactValue(
+        text=days_ago(at, now),
+        sort=at,
+        raw=at,
+        attention=now - at > timedelta(days=NO_CONTACT_DAYS),
     )
-    .group_by(Note.participant_id)
-)
 
 
-def contact_request_flags(
-    session: Session, people: dict[int, User], facts: dict[str, dict[int, FactValue]]
-) -> dict[int, str]:
+def stage_columns() -> dict[str, ColumnElement]:
+    return {
+        "stage": latest(
+            PipelineStageChange.stage,
+            PipelineStageChange.participant_id == User.id,
+            order_by=[PipelineStageChange.changed_at.desc(), PipelineStageChange.id.desc()],
+        )
+    }
+
+
+def present_stage(values: Values) -> FactValue | None:
+    stage = values["stage"]
+    if stage is None:
+        return None
+    return FactValue(text=f"{stage}. {PIPELINE_STAGES[stage]}", sort=stage, raw=stage)
+
+
+def no_contact_check(person: User, values: Values, facts: Facts) -> str | None:
+    """Active people not in contact for three weeks. Paused people are on a break, not lost."""
+    if person.profile.status != ParticipantStatus.ACTIVE:
+        return None
+    since = last_contact(values) or person.profile.consented_at or person.created_at
+    if values["now"] - since > timedelta(days=NO_CONTACT_DAYS):
+        return f"No contact for {NO_CONTACT_DAYS} days"
+    return None
+
+
+def contact_request_columns() -> dict[str, ColumnElement]:
+    return {
+        **last_contact_columns(),
+        "contact_requested_at": latest(
+            Note.created_at,
+            Note.participant_id == User.id,
+            Note.asks_for_contact.is_(True),
+            Note.author_id == Note.participant_id,
+        ),
+    }
+
+
+def contact_request_check(person: User, values: Values, facts: Facts) -> str | None:
     """People who asked to be contacted and have not been since."""
-    if not people:
-        return {}
-    rows = session.execute(CONTACT_REQUESTS, {"ids": list(people)})
-    contacts = facts.get("last_contact", {})
-    flagged = {}
-    for pid, asked in rows:
-        asked = _aware(asked)
-        contact = contacts.get(pid)
-        if contact is None or contact.raw < asked:
-            flagged[pid] = "Asked to be contacted"
-    return flagged
+    asked = values["contact_requested_at"]
+    if asked is None:
+        return None
+    contact = last_contact(values)
+    if contact is None or contact < asked:
+        return "Asked to be contacted"
+    return None
 
 
-register_caseload_fact("last_contact", "Last contact", last_contact_facts)
-register_caseload_fact("stage", "Stage", stage_facts)
-register_caseload_flag("no_contact", "No contact for 21 days", no_contact_flags)
-register_caseload_flag("contact_requested", "Asked to be contacted", contact_request_flags)
+register_caseload_fact("last_contact", "Last contact", last_contact_columns, present_last_contact)
+register_caseload_fact("stage", "Stage", stage_columns, present_stage)
+register_caseload_flag(
+    "no_contact", "No contact for 21 days", last_contact_columns, no_contact_check
+)
+register_caseload_flag(
+    "contact_requested",
+    "Asked to be contacted",
+    contact_request_columns,
+    contact_request_check,
+)
 
 
 # --- Rows of the caseload page -----------------------------------------------------------------
@@ -258,19 +274,25 @@ SORTS = {
 }
 
 
-def caseload_rows(session: Session, people: Sequence[User]) -> list[CaseloadRow]:
-    """Each person with their facts and flags: one query per fact or flag, not per person."""
-    by_id = {p.id: p for p in people}
-    facts = gather_facts(session, list(by_id))
-    flags = gather_flags(session, by_id, facts)
-    return [
-        CaseloadRow(
-            person=person,
-            facts={fact.key: facts[fact.key].get(person.id) for fact in CASELOAD_FACTS},
-            flags=flags.get(person.id, []),
-        )
-        for person in people
-    ]
+def caseload_rows(session: Session, people: Select[tuple[User]]) -> list[CaseloadRow]:
+    """Each person the query finds, with their facts and flags, in that one query."""
+    now = utcnow()
+    rows = session.execute(
+        people.add_columns(*fact_columns()),
+        {NOW.key: now, TODAY.key: london_today()},
+    )
+    result = []
+    for row in rows:
+        person = row[0]
+        values = {**row._mapping, "now": now}
+        facts = {fact.key: fact.present(values) for fact in CASELOAD_FACTS}
+        flags = [
+            message
+            for flag in CASELOAD_FLAGS
+            if (message := flag.check(person, values, facts)) is not None
+        ]
+        result.append(CaseloadRow(person=person, facts=facts, flags=flags))
+    return result
 
 
 def sort_rows(rows: list[CaseloadRow], sort: str) -> list[CaseloadRow]:

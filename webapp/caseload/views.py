@@ -85,8 +85,7 @@ def index():
         query = query.where(ParticipantProfile.status == ParticipantStatus(filters.status.data))
     if filters.q.data:
         query = query.where(User.name.ilike(f"%{filters.q.data}%"))
-    people = db.session.scalars(query.order_by(User.name)).unique().all()
-    rows = caseload_rows(db.session, people)
+    rows = caseload_rows(db.session, query.order_by(User.name))
     if filters.attention.data:
         rows = [row for row in rows if row.flags]
     rows = sort_rows(rows, filters.sort.data if not filters.sort.errors else "attention")

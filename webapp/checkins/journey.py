@@ -123,31 +123,36 @@ def latest_two_checkins(session: Session, participant_ids: Sequence[int]) -> Lat
 
 
 def flags_from(latest_two: LatestTwo) -> dict[int, list[Flag]]:
-    """The flags raised by each participant's latest check-in and the one before it.
-
-    A flag is raised when wellbeing fell by a meaningful amount (3 metric points or more) since
-    the check-in before, or when the latest check-in asks the keyworker to get in touch.
-    """
+    """The flags raised by each participant's latest check-in and the one before it."""
     latest, before = latest_two
     flags: dict[int, list[Flag]] = {}
     for participant_id, row in latest.items():
-        found = []
-        previous = before.get(participant_id)
-        if previous is not None:
-            drop = round(previous.swemwbs_metric - row.swemwbs_metric, 2)
-            if drop >= MEANINGFUL_CHANGE:
-                found.append(
-                    Flag(
-                        "wellbeing_drop",
-                        f"Wellbeing fell by {round(drop)} points at the last check-in",
-                        row.recorded_at,
-                    )
-                )
-        if row.contact_me:
-            found.append(Flag("contact_me", "Asked you to get in touch", row.recorded_at))
-        if found:
+        if found := flags_for(row, before.get(participant_id)):
             flags[participant_id] = found
     return flags
+
+
+def flags_for(latest, previous) -> list[Flag]:
+    """The flags one person's latest check-in raises, given the one before it (or None).
+
+    A flag is raised when wellbeing fell by a meaningful amount (3 metric points or more) since
+    the check-in before, or when the latest check-in asks the keyworker to get in touch. Each
+    check-in needs ``swemwbs_metric``, ``recorded_at`` and ``contact_me``.
+    """
+    found = []
+    if previous is not None:
+        drop = round(previous.swemwbs_metric - latest.swemwbs_metric, 2)
+        if drop >= MEANINGFUL_CHANGE:
+            found.append(
+                Flag(
+                    "wellbeing_drop",
+                    f"Wellbeing fell by {round(drop)} points at the last check-in",
+                    latest.recorded_at,
+                )
+            )
+    if latest.contact_me:
+        found.append(Flag("contact_me", "Asked you to get in touch", latest.recorded_at))
+    return found
 
 
 def wellbeing_flags(session: Session, participant_ids: Sequence[int]) -> dict[int, list[Flag]]:

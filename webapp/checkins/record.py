@@ -1,25 +1,27 @@
 """What check-ins add to the service record: check-ins on the timeline, the wellbeing column and
 flags on the caseload, check-ins as contact, distance travelled and engagement in the reports,
-and the large demo's check-ins. Each provider runs one query, whatever the number of people."""
+and the large demo's check-ins. The caseload's columns are subqueries in the caseload's one query;
+the other providers run one query each, whatever the number of people."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue, register_caseload_fact, register_caseload_flag
 from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
-from webapp.checkins.journey import flags_from, latest_two_checkins, wellbeing_flags
+from webapp.checkins.journey import flags_for
 from webapp.checkins.questions import CONFIDENCE_SCALES
 from webapp.checkins.scoring import MEANINGFUL_CHANGE, metric_table
 from webapp.large_demo import AREA_LARGE_SEEDS, LargeSeedContext, bulk_insert
-from webapp.models import CheckIn
+from webapp.models import CheckIn, User
 from webapp.models.checkins import CONFIDENCE_COLUMNS, SWEMWBS_COLUMNS
 from webapp.reports import figures
 from webapp.reports.figures import ReportTable, Scope
@@ -73,46 +75,73 @@ def checkin_items(
     return items
 
 
-def wellbeing_facts(session: Session, ids: Sequence[int]) -> dict[int, FactValue]:
-    """The latest wellbeing score and which way it went since the check-in before.
-
-    The flags need the same two check-ins, so they travel in ``raw`` for ``checkin_flags``."""
-    latest_two = latest_two_checkins(session, ids)
-    latest, before = latest_two
-    flags = flags_from(latest_two)
-    values = {}
-    for pid, row in latest.items():
-        score = float(row.swemwbs_metric)
-        previous = before.get(pid)
-        change = None if previous is None else round(score - float(previous.swemwbs_metric), 2)
-        if change is None:
-            trend = "first check-in"
-        elif abs(change) < MEANINGFUL_CHANGE:
-            trend = "about the same"
-        else:
-            trend = f"{'up' if change > 0 else 'down'} {abs(round(change))}"
-        values[pid] = FactValue(
-            text=f"{score:g} ({trend})",
-            sort=score,
-            raw={"score": score, "change": change, "flags": flags.get(pid, [])},
-            attention=change is not None and change <= -MEANINGFUL_CHANGE,
-        )
-    return values
+@dataclass(frozen=True)
+class _Reading:
+    swemwbs_metric: float
+    recorded_at: datetime
+    contact_me: bool
 
 
-def checkin_flags(session: Session, people, facts_) -> dict[int, str]:
-    """A meaningful drop in wellbeing, or a check-in asking the keyworker to get in touch."""
-    if "wellbeing" in facts_:
-        found = {pid: value.raw["flags"] for pid, value in facts_["wellbeing"].items()}
+_NEWEST_FIRST = [CheckIn.recorded_at.desc(), CheckIn.id.desc()]
+
+
+def _newest(column, offset: int = 0):
+    return facts.latest(
+        column, CheckIn.participant_id == User.id, order_by=_NEWEST_FIRST, offset=offset
+    )
+
+
+def wellbeing_columns() -> dict[str, ColumnElement]:
+    """The latest check-in and the score of the one before it."""
+    return {
+        "checkin_metric": _newest(CheckIn.swemwbs_metric),
+        "checkin_at": _newest(CheckIn.recorded_at),
+        "checkin_contact_me": _newest(CheckIn.contact_me),
+        "checkin_previous_metric": _newest(CheckIn.swemwbs_metric, offset=1),
+    }
+
+
+def _readings(values: facts.Values) -> tuple[_Reading | None, _Reading | None]:
+    if values["checkin_metric"] is None:
+        return None, None
+    latest = _Reading(
+        float(values["checkin_metric"]), values["checkin_at"], bool(values["checkin_contact_me"])
+    )
+    previous = values["checkin_previous_metric"]
+    before = None if previous is None else _Reading(float(previous), latest.recorded_at, False)
+    return latest, before
+
+
+def present_wellbeing(values: facts.Values) -> FactValue | None:
+    """The latest wellbeing score and which way it went since the check-in before."""
+    latest, before = _readings(values)
+    if latest is None:
+        return None
+    score = latest.swemwbs_metric
+    change = None if before is None else round(score - before.swemwbs_metric, 2)
+    if change is None:
+        trend = "first check-in"
+    elif abs(change) < MEANINGFUL_CHANGE:
+        trend = "about the same"
     else:
-        found = wellbeing_flags(session, list(people))
-    return {pid: "; ".join(flag.message for flag in flags) for pid, flags in found.items() if flags}
+        trend = f"{'up' if change > 0 else 'down'} {abs(round(change))}"
+    return FactValue(
+        text=f"{score:g} ({trend})",
+        sort=score,
+        raw={"score": score, "change": change},
+        attention=change is not None and change <= -MEANINGFUL_CHANGE,
+    )
 
 
-def checkins_contact(ids) -> Select:
-    return select(
-        CheckIn.participant_id.label("participant_id"), CheckIn.recorded_at.label("at")
-    ).where(CheckIn.participant_id.in_(ids))
+def wellbeing_check(person, values: facts.Values, facts_) -> str | None:
+    """A meaningful drop in wellbeing, or a check-in asking the keyworker to get in touch."""
+    latest, before = _readings(values)
+    found = flags_for(latest, before) if latest is not None else []
+    return "; ".join(flag.message for flag in found) or None
+
+
+def checkins_contact() -> ColumnElement:
+    return facts.latest(CheckIn.recorded_at, CheckIn.participant_id == User.id)
 
 
 def _in_period(scope: Scope):
@@ -233,10 +262,12 @@ def seed_large_checkins(session: Session, context: LargeSeedContext) -> None:
 
 def register() -> None:
     register_timeline_source("checkins", "Check-ins", checkin_items)
-    register_caseload_fact("wellbeing", "Wellbeing", wellbeing_facts)
-    register_caseload_flag("wellbeing", "Wellbeing dropped or asked for contact", checkin_flags)
-    if checkins_contact not in facts.CONTACT_QUERIES:
-        facts.CONTACT_QUERIES.append(checkins_contact)
+    register_caseload_fact("wellbeing", "Wellbeing", wellbeing_columns, present_wellbeing)
+    register_caseload_flag(
+        "wellbeing", "Wellbeing dropped or asked for contact", wellbeing_columns, wellbeing_check
+    )
+    if checkins_contact not in facts.CONTACT_COLUMNS:
+        facts.CONTACT_COLUMNS.append(checkins_contact)
     figures.AREA_REPORTS["distance_travelled"] = distance_travelled
     if checkins_engagement not in figures.ENGAGEMENT_QUERIES:
         figures.ENGAGEMENT_QUERIES.append(checkins_engagement)

@@ -2,7 +2,7 @@
 so that Alembic and the app see one complete metadata."""
 
 from webapp.models.audit import AuditEvent, AuditLogIsAppendOnly
-from webapp.models.base import Base, UTCDateTime, utcnow
+from webapp.models.base import Base, UTCDateTime, london_today, utcnow
 from webapp.models.bookings import (
     AvailabilityRule,
     BookedSession,
@@ -157,5 +157,6 @@ __all__ = [
     "User",
     "UTCDateTime",
     "Venue",
+    "london_today",
     "utcnow",
 ]

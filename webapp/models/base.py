@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -43,6 +44,11 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """The current moment in UTC."""
     return datetime.now(UTC)
+
+
+def london_today() -> date:
+    """Today's date in Scotland."""
+    return datetime.now(ZoneInfo("Europe/London")).date()
 
 
 class Base(DeclarativeBase):

@@ -7,15 +7,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from webapp.models import AREA_LABELS, Area, EventKind, GoalStatus, PlanEvent, Role, StepOwner, User
+from webapp.models import (
+    AREA_LABELS,
+    Area,
+    EventKind,
+    GoalStatus,
+    PlanEvent,
+    Role,
+    StepOwner,
+    User,
+    london_today,
+)
 from webapp.plans.operations import Change
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def london_today() -> date:
-    """Today's date in Scotland."""
-    return datetime.now(LONDON).date()
 
 
 def format_day(day: date | str | None, today: date | None = None) -> str:
