@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 from wtforms.fields.choices import SelectChoice
 
 from webapp import audit
@@ -76,11 +76,14 @@ def index():
     filters.validate()
     show = filters.show.data or ("mine" if current_user.role == Role.KEYWORKER else "all")
     filters.show.data = show
-    query = participants_in_scope(current_user).options(
-        joinedload(User.profile).joinedload(ParticipantProfile.keyworker)
-    )
+    # The scope query has joined the profile already; the keyworker is shown only for "all".
+    query = participants_in_scope(current_user).options(contains_eager(User.profile))
     if show == "mine":
         query = query.where(ParticipantProfile.keyworker_id == current_user.id)
+    else:
+        query = query.options(
+            contains_eager(User.profile).joinedload(ParticipantProfile.keyworker)
+        )
     if filters.status.data and not filters.status.errors:
         query = query.where(ParticipantProfile.status == ParticipantStatus(filters.status.data))
     if filters.q.data:
