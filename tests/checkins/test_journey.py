@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from tests.checkins.helpers import entry
-from webapp.checkins.journey import wellbeing_flags, wellbeing_summary
+from webapp.checkins.journey import latest_checkin_and_flags, wellbeing_summary
 from webapp.checkins.sync import merge_checkins
 from webapp.extensions import db
 from webapp.models import AuditEvent
@@ -118,24 +118,13 @@ def test_flags_a_meaningful_drop_and_a_request_for_contact(make, session):
     add_checkins(asked, [3], contact_me=True)
     quiet = make.participant(locality=locality)
 
-    ids = [dropped.id, small_dip.id, recovered.id, asked.id, quiet.id]
-    flags = wellbeing_flags(session, ids)
-    assert set(flags) == {dropped.id, asked.id}
+    people = [dropped, small_dip, recovered, asked, quiet]
+    flags = {p.id: latest_checkin_and_flags(session, p.id)[1] for p in people}
+    assert {pid for pid, found in flags.items() if found} == {dropped.id, asked.id}
     assert [f.kind for f in flags[dropped.id]] == ["wellbeing_drop"]
     assert flags[dropped.id][0].message == "Wellbeing fell by 6 points at the last check-in"
     assert [f.kind for f in flags[asked.id]] == ["contact_me"]
-    assert wellbeing_flags(session, []) == {}
-
-
-def test_flags_take_one_query_for_a_whole_caseload(make, session, count_queries):
-    locality = make.locality()
-    people = [make.participant(locality=locality) for _ in range(5)]
-    for person in people:
-        add_checkins(person, [4, 3])
-    with count_queries() as statements:
-        flags = wellbeing_flags(session, [p.id for p in people])
-    assert len(flags) == 5
-    assert len(statements) == 1
+    assert latest_checkin_and_flags(session, quiet.id) == (None, [])
 
 
 def test_the_record_section_shows_the_last_check_in_flags_and_the_journey_link(app, make):

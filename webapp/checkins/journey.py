@@ -3,12 +3,11 @@ flags a keyworker should see."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.checkins.questions import CONFIDENCE_SCALES
@@ -18,7 +17,6 @@ from webapp.models import CheckIn
 LONDON = ZoneInfo("Europe/London")
 JOURNEY_LIMIT = 200  # about four years of fortnightly check-ins
 # Latest and the one before, by participant id.
-LatestTwo = tuple[dict[int, Row], dict[int, Row]]
 
 
 def checkins_for(session: Session, participant_id: int, limit: int = JOURNEY_LIMIT):
@@ -39,6 +37,21 @@ def latest_checkin(session: Session, participant_id: int) -> CheckIn | None:
         .order_by(CheckIn.recorded_at.desc(), CheckIn.id.desc())
         .limit(1)
     )
+
+
+def latest_checkin_and_flags(
+    session: Session, participant_id: int
+) -> tuple[CheckIn | None, list[Flag]]:
+    """One person's latest check-in and the flags it raises, from one read of their newest two."""
+    newest = session.scalars(
+        select(CheckIn)
+        .where(CheckIn.participant_id == participant_id)
+        .order_by(CheckIn.recorded_at.desc(), CheckIn.id.desc())
+        .limit(2)
+    ).all()
+    if not newest:
+        return None, []
+    return newest[0], flags_for(newest[0], newest[1] if len(newest) > 1 else None)
 
 
 def _month(moment: datetime) -> str:
@@ -92,46 +105,6 @@ class Flag:
     recorded_at: datetime
 
 
-def latest_two_checkins(session: Session, participant_ids: Sequence[int]) -> LatestTwo:
-    """Each participant's latest check-in and the one before it, in one query for a caseload."""
-    if not participant_ids:
-        return {}, {}
-    position = (
-        func.row_number()
-        .over(
-            partition_by=CheckIn.participant_id,
-            order_by=(CheckIn.recorded_at.desc(), CheckIn.id.desc()),
-        )
-        .label("position")
-    )
-    recent = (
-        select(
-            CheckIn.participant_id,
-            CheckIn.recorded_at,
-            CheckIn.swemwbs_metric,
-            CheckIn.contact_me,
-            position,
-        )
-        .where(CheckIn.participant_id.in_(participant_ids))
-        .subquery()
-    )
-    latest: dict[int, Row] = {}
-    before: dict[int, Row] = {}
-    for row in session.execute(select(recent).where(recent.c.position <= 2)):
-        (latest if row.position == 1 else before)[row.participant_id] = row
-    return latest, before
-
-
-def flags_from(latest_two: LatestTwo) -> dict[int, list[Flag]]:
-    """The flags raised by each participant's latest check-in and the one before it."""
-    latest, before = latest_two
-    flags: dict[int, list[Flag]] = {}
-    for participant_id, row in latest.items():
-        if found := flags_for(row, before.get(participant_id)):
-            flags[participant_id] = found
-    return flags
-
-
 def flags_for(latest, previous) -> list[Flag]:
     """The flags one person's latest check-in raises, given the one before it (or None).
 
@@ -155,6 +128,3 @@ def flags_for(latest, previous) -> list[Flag]:
     return found
 
 
-def wellbeing_flags(session: Session, participant_ids: Sequence[int]) -> dict[int, list[Flag]]:
-    """Flags from each participant's latest check-in, in one query for a whole caseload."""
-    return flags_from(latest_two_checkins(session, participant_ids))

@@ -38,9 +38,9 @@ def latest_checkin_for(user: User):
 
 
 @bp.app_template_global()
-def checkin_flags_for(participant: User):
-    """Flags from one participant's check-ins, for their record."""
-    return journeys.wellbeing_flags(db.session, [participant.id]).get(participant.id, [])
+def latest_checkin_and_flags_for(participant: User):
+    """The participant's latest check-in and the flags it raises, for their record."""
+    return journeys.latest_checkin_and_flags(db.session, participant.id)
 
 
 @bp.route("/checkin", methods=["GET", "POST"])
@@ -152,6 +152,6 @@ def participant_journey(participant_id: int):
         participant=participant,
         keyworker=None,
         own=False,
-        flags=checkin_flags_for(participant),
+        flags=latest_checkin_and_flags_for(participant)[1],
         **_journey_context(participant, "Their"),
     )
