@@ -43,6 +43,9 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) * 2 + 1))
 # does not have (an area not merged yet) are left out.
 PAGES = [
     ("caseload", "keyworker@example.org", "caseload.index", None),
+    # The same page when no one matches the search: what any signed-in staff page costs
+    # (session, policy, navigation, the filter form, one query), with no rows to work out.
+    ("caseload_0", "keyworker@example.org", "caseload.index", {"q": "no one is called this"}),
     ("record", "keyworker@example.org", "caseload.record", "caseload_participant"),
     ("plan", "parent@example.org", "plans.my_plan", None),
     ("book", "parent@example.org", "bookings.find_time", None),
@@ -103,7 +106,10 @@ def prepare_database(env: dict) -> list[tuple[str, str, str]]:
                 if endpoint not in app.view_functions:
                     print(f"(no {endpoint} in this app: {name} left out)")
                     continue
-                kwargs = {"participant_id": participant_id} if values else {}
+                if values == "caseload_participant":
+                    kwargs = {"participant_id": participant_id}
+                else:
+                    kwargs = values or {}
                 pages.append((name, who, url_for(endpoint, **kwargs)))
         db.engine.dispose()
     return pages

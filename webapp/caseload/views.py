@@ -81,9 +81,7 @@ def index():
     if show == "mine":
         query = query.where(ParticipantProfile.keyworker_id == current_user.id)
     else:
-        query = query.options(
-            contains_eager(User.profile).joinedload(ParticipantProfile.keyworker)
-        )
+        query = query.options(contains_eager(User.profile).joinedload(ParticipantProfile.keyworker))
     if filters.status.data and not filters.status.errors:
         query = query.where(ParticipantProfile.status == ParticipantStatus(filters.status.data))
     if filters.q.data:

@@ -126,5 +126,3 @@ def flags_for(latest, previous) -> list[Flag]:
     if latest.contact_me:
         found.append(Flag("contact_me", "Asked you to get in touch", latest.recorded_at))
     return found
-
-
