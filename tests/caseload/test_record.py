@@ -146,6 +146,16 @@ def test_timeline_filters_and_htmx_partial(pages, team, keyworker):
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_an_older_page_from_before_the_year_1_is_a_bad_request(pages, team, keyworker):
+    for before in ("0001-01-01T00:00:00+02:34:48", "yesterday", "2026-11-20T10:00:00"):
+        pages.get(
+            "caseload.record",
+            participant_id=team["parent"].id,
+            before=before,
+            _expected_status=400,
+        )
+
+
 def test_staff_json_of_the_timeline(pages, team, keyworker):
     write_note(pages, team["parent"], "Only for us.", staff_only=True)
     response = pages.client.get(

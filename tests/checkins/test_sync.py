@@ -37,3 +37,11 @@ def test_recorded_times_in_any_zone_are_stored_in_utc():
     assert "future" in parse_recorded_at("2026-11-30T13:00:00Z", NOW)[1]
     assert "year" in parse_recorded_at("2025-11-01T13:00:00Z", NOW)[1]
     assert parse_recorded_at(None, NOW)[0] is None
+
+
+def test_a_time_before_the_year_1_in_utc_is_refused_not_an_error():
+    # 00:00 on 1 January of year 1, in a zone east of UTC, is in year 0 in UTC: Python can't
+    # hold it. The API's generated batches found this as a 500.
+    moment, problem = parse_recorded_at("0001-01-01T00:00:00+02:34:48", NOW)
+    assert moment is None
+    assert problem == "The time recorded is not a date and time we can read."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -26,7 +26,7 @@ from wtforms.validators import (
 
 from webapp.bookings.slots import SESSION_GAPS, SESSION_LENGTHS
 from webapp.forms import BaseForm, PlainDateField, PlainTimeField, WholeNumberField
-from webapp.models import CalendarEntryKind, SessionMode
+from webapp.models import CalendarEntryKind, SessionMode, as_utc
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WEEKDAY_CHOICES = [SelectChoice(n, day) for n, day in enumerate(WEEKDAYS)]
@@ -50,9 +50,9 @@ class SlotForm(BaseForm):
             moment = datetime.fromisoformat(field.data)
         except ValueError:
             raise ValidationError("Choose a time from the list.") from None
-        if moment.tzinfo is None:
+        self.moment = as_utc(moment) if moment.tzinfo is not None else None
+        if self.moment is None:
             raise ValidationError("Choose a time from the list.")
-        self.moment = moment.astimezone(UTC)
 
     def validate_mode(self, field):
         if field.data not in {mode.value for mode in SessionMode}:

@@ -56,6 +56,7 @@ from webapp.models import (
     Role,
     TokenPurpose,
     User,
+    as_utc,
 )
 from webapp.policy import allow, participant_or_404, participants_in_scope, staff_only
 
@@ -182,7 +183,7 @@ def timeline_filters(include_staff_only: bool) -> TimelineFilters:
             before = datetime.fromisoformat(request.args["before"])
         except ValueError:
             abort(400)
-        if before.tzinfo is None:
+        if before.tzinfo is None or as_utc(before) is None:
             abort(400)
     return TimelineFilters(
         kinds=kinds or None,

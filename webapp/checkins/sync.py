@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid as uuid_module
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from webapp.checkins import scoring
 from webapp.checkins.questions import ANSWER_FIELDS, NOTE_MAX_LENGTH
-from webapp.models import CheckIn, utcnow
+from webapp.models import CheckIn, as_utc, utcnow
 
 STORED = "stored"
 ALREADY_HAD = "already_had"
@@ -79,7 +79,9 @@ def parse_recorded_at(value: Any, now: datetime) -> tuple[datetime | None, str |
         return None, "The time recorded is not a date and time we can read."
     if moment.tzinfo is None:
         return None, "The time recorded needs a time zone, such as Z for UTC."
-    moment = moment.astimezone(UTC)
+    moment = as_utc(moment)
+    if moment is None:
+        return None, "The time recorded is not a date and time we can read."
     if moment > now + CLOCK_SKEW:
         return None, "The time recorded is in the future: check the phone's date."
     if moment < now - OLDEST:

@@ -2,7 +2,7 @@
 so that Alembic and the app see one complete metadata."""
 
 from webapp.models.audit import AuditEvent, AuditLogIsAppendOnly
-from webapp.models.base import Base, UTCDateTime, london_today, utcnow
+from webapp.models.base import Base, UTCDateTime, as_utc, london_today, utcnow
 from webapp.models.bookings import (
     AvailabilityRule,
     BookedSession,
@@ -157,6 +157,7 @@ __all__ = [
     "User",
     "UTCDateTime",
     "Venue",
+    "as_utc",
     "london_today",
     "utcnow",
 ]

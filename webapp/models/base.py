@@ -46,6 +46,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime | None:
+    """An aware moment in UTC, or None when that falls outside the years Python can hold (a
+    time typed as 0001-01-01 with a zone east of UTC)."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
 def london_today() -> date:
     """Today's date in Scotland."""
     return datetime.now(ZoneInfo("Europe/London")).date()
