@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from webapp.models import Area, Goal, PlanEvent, Step
+from webapp.models import Area, Goal, PlanEvent, Step, london_today
 from webapp.plans import operations as ops
-from webapp.plans.history import london_today
 
 HTMX = {"HX-Request": "true"}
 

@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from webapp.models import Area, Goal, Step
+from webapp.models import Area, Goal, Step, london_today
 from webapp.plans import operations as ops
-from webapp.plans.history import london_today
 
 
 @pytest.fixture

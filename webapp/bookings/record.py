@@ -304,9 +304,8 @@ def register() -> None:
     register_caseload_fact(
         "next_session", "Next session", next_session_columns, present_next_session
     )
-    for contact in (attended_sessions_contact, attended_groups_contact):
-        if contact not in facts.CONTACT_COLUMNS:
-            facts.CONTACT_COLUMNS.append(contact)
+    facts.register_contact_column(attended_sessions_contact)
+    facts.register_contact_column(attended_groups_contact)
     figures.AREA_REPORTS["sessions"] = sessions_held_and_attended
     if sessions_engagement not in figures.ENGAGEMENT_QUERIES:
         figures.ENGAGEMENT_QUERIES.append(sessions_engagement)

@@ -11,7 +11,7 @@ index rather than all their history. Areas add theirs with one line::
     register_caseload_fact("next_session", "Next session", next_session_columns, present)
     register_caseload_flag("wellbeing", "Wellbeing dropped", wellbeing_columns, check)
 
-Columns are named by the area (``checkins_latest_metric``); a name given twice is one column,
+Columns are named by the area (``checkin_metric``); a name given twice is one column,
 so a fact and a flag reading the same thing share it. A column or flag whose area is not
 installed is simply not shown.
 """
@@ -60,11 +60,6 @@ class FactValue:
 # Labelled SQL expressions, each worked out for the person in the outer query (``User.id``).
 Columns = Callable[[], dict[str, ColumnElement]]
 Values = Mapping[str, Any]
-Facts = dict[str, "FactValue | None"]
-
-
-def no_columns() -> dict[str, ColumnElement]:
-    return {}
 
 
 @dataclass(frozen=True)
@@ -80,7 +75,7 @@ class CaseloadFlag:
     key: str
     label: str
     columns: Columns = field(compare=False)
-    check: Callable[[User, Values, Facts], str | None] = field(compare=False)
+    check: Callable[[User, Values], str | None] = field(compare=False)
 
 
 # The columns in the order a keyworker reads them; facts of other keys come after.
@@ -100,7 +95,7 @@ def register_caseload_fact(
 
 
 def register_caseload_flag(
-    key: str, label: str, columns: Columns, check: Callable[[User, Values, Facts], str | None]
+    key: str, label: str, columns: Columns, check: Callable[[User, Values], str | None]
 ) -> None:
     CASELOAD_FLAGS[:] = [f for f in CASELOAD_FLAGS if f.key != key]
     CASELOAD_FLAGS.append(CaseloadFlag(key, label, columns, check))
@@ -114,8 +109,8 @@ def fact_columns() -> list[ColumnElement]:
 
 @cache
 def _columns(providers: tuple[Columns, ...], _contacts: tuple) -> list[ColumnElement]:
-    # Built once for each set of registered providers: building a few dozen subqueries costs
-    # more than running them.
+    # Built once for each set of registered providers (and of kinds of contact, which the
+    # last-contact columns read): building a few dozen subqueries costs more than running them.
     columns: dict[str, ColumnElement] = {}
     for provider in providers:
         for name, expression in provider().items():
@@ -146,10 +141,20 @@ def staff_notes_contact() -> ColumnElement:
 
 
 def outcomes_contact() -> ColumnElement:
-    return select(func.max(Outcome.recorded_at)).where(Outcome.participant_id == User.id)
+    return (
+        select(func.max(Outcome.recorded_at))
+        .where(Outcome.participant_id == User.id)
+        .scalar_subquery()
+    )
 
 
 CONTACT_COLUMNS: list[ContactColumn] = [staff_notes_contact, outcomes_contact]
+
+
+def register_contact_column(column: ContactColumn) -> None:
+    """Count another kind of row as contact with the service (once, however often called)."""
+    if column not in CONTACT_COLUMNS:
+        CONTACT_COLUMNS.append(column)
 
 
 def last_contact_columns() -> dict[str, ColumnElement]:
@@ -159,8 +164,6 @@ def last_contact_columns() -> dict[str, ColumnElement]:
 def _as_moment(expression) -> ColumnElement:
     # A subquery's max() loses the column's type: say it is a UTC moment, so SQLite's text
     # comes back as an aware datetime.
-    if isinstance(expression, Select):
-        expression = expression.scalar_subquery()
     return type_coerce(expression, UTCDateTime())
 
 
@@ -210,7 +213,7 @@ def present_stage(values: Values) -> FactValue | None:
     return FactValue(text=f"{stage}. {PIPELINE_STAGES[stage]}", sort=stage, raw=stage)
 
 
-def no_contact_check(person: User, values: Values, facts: Facts) -> str | None:
+def no_contact_check(person: User, values: Values) -> str | None:
     """Active people not in contact for three weeks. Paused people are on a break, not lost."""
     if person.profile.status != ParticipantStatus.ACTIVE:
         return None
@@ -232,7 +235,7 @@ def contact_request_columns() -> dict[str, ColumnElement]:
     }
 
 
-def contact_request_check(person: User, values: Values, facts: Facts) -> str | None:
+def contact_request_check(person: User, values: Values) -> str | None:
     """People who asked to be contacted and have not been since."""
     asked = values["contact_requested_at"]
     if asked is None:
@@ -289,7 +292,7 @@ def caseload_rows(session: Session, people: Select[tuple[User]]) -> list[Caseloa
         flags = [
             message
             for flag in CASELOAD_FLAGS
-            if (message := flag.check(person, values, facts)) is not None
+            if (message := flag.check(person, values)) is not None
         ]
         result.append(CaseloadRow(person=person, facts=facts, flags=flags))
     return result

@@ -109,8 +109,9 @@ def flags_for(latest, previous) -> list[Flag]:
     """The flags one person's latest check-in raises, given the one before it (or None).
 
     A flag is raised when wellbeing fell by a meaningful amount (3 metric points or more) since
-    the check-in before, or when the latest check-in asks the keyworker to get in touch. Each
-    check-in needs ``swemwbs_metric``, ``recorded_at`` and ``contact_me``.
+    the check-in before, or when the latest check-in asks the keyworker to get in touch. The
+    latest needs ``swemwbs_metric``, ``recorded_at`` and ``contact_me``; the one before only
+    ``swemwbs_metric``.
     """
     found = []
     if previous is not None:

@@ -78,7 +78,7 @@ def checkin_items(
 @dataclass(frozen=True)
 class _Reading:
     swemwbs_metric: float
-    recorded_at: datetime
+    recorded_at: datetime | None
     contact_me: bool
 
 
@@ -108,7 +108,8 @@ def _readings(values: facts.Values) -> tuple[_Reading | None, _Reading | None]:
         float(values["checkin_metric"]), values["checkin_at"], bool(values["checkin_contact_me"])
     )
     previous = values["checkin_previous_metric"]
-    before = None if previous is None else _Reading(float(previous), latest.recorded_at, False)
+    # Only the score of the check-in before counts.
+    before = None if previous is None else _Reading(float(previous), None, False)
     return latest, before
 
 
@@ -133,7 +134,7 @@ def present_wellbeing(values: facts.Values) -> FactValue | None:
     )
 
 
-def wellbeing_check(person, values: facts.Values, facts_) -> str | None:
+def wellbeing_check(person, values: facts.Values) -> str | None:
     """A meaningful drop in wellbeing, or a check-in asking the keyworker to get in touch."""
     latest, before = _readings(values)
     found = flags_for(latest, before) if latest is not None else []
@@ -266,8 +267,7 @@ def register() -> None:
     register_caseload_flag(
         "wellbeing", "Wellbeing dropped or asked for contact", wellbeing_columns, wellbeing_check
     )
-    if checkins_contact not in facts.CONTACT_COLUMNS:
-        facts.CONTACT_COLUMNS.append(checkins_contact)
+    facts.register_contact_column(checkins_contact)
     figures.AREA_REPORTS["distance_travelled"] = distance_travelled
     if checkins_engagement not in figures.ENGAGEMENT_QUERIES:
         figures.ENGAGEMENT_QUERIES.append(checkins_engagement)

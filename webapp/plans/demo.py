@@ -7,9 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.models import Area, Locality, ParticipantProfile, StepOwner, User
+from webapp.models import Area, Locality, ParticipantProfile, StepOwner, User, london_today
 from webapp.plans import operations as ops
-from webapp.plans.history import london_today
 
 
 def seed_demo_plan(session: Session, locality: Locality) -> None:
