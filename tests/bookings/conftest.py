@@ -15,6 +15,8 @@ from webapp.auth.operations import create_user
 from webapp.models import (
     AvailabilityRule,
     CalendarEntryKind,
+    GroupAttendee,
+    GroupSession,
     Locality,
     ParticipantProfile,
     ParticipantStatus,
@@ -87,6 +89,37 @@ class World:
 
     def participant(self, **kwargs) -> User:
         return self.participants(1, **kwargs)[0]
+
+    def group(
+        self,
+        starts_at: datetime,
+        *,
+        hours: float = 2,
+        capacity: int = 8,
+        creche_places: int = 0,
+        at_creche_venue: bool = False,
+        title: str = "Peer support",
+        places=(),
+        **columns,
+    ) -> GroupSession:
+        """A group session in this locality, with a place for each parent in ``places``."""
+        group = GroupSession(
+            locality_id=self.locality.id,
+            venue_id=self.creche_venue.id if at_creche_venue else None,
+            title=title,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=hours),
+            capacity=capacity,
+            creche_places=creche_places,
+            **columns,
+        )
+        self.session.add(group)
+        self.session.flush()
+        self.session.add_all(
+            GroupAttendee(group_session_id=group.id, participant_id=p.id) for p in places
+        )
+        self.session.commit()
+        return group
 
 
 def add_terms(session: Session, locality: Locality, terms, closures=()) -> None:

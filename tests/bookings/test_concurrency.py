@@ -287,17 +287,7 @@ def test_the_database_alone_lets_one_of_many_raw_overlapping_inserts_in(
 
 
 def add_group(session, world, starts_at, **kwargs) -> int:
-    group = GroupSession(
-        locality_id=world.locality.id,
-        title="Peer support",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=1),
-        capacity=8,
-        **kwargs,
-    )
-    session.add(group)
-    session.commit()
-    return group.id
+    return world.group(starts_at, hours=1, **kwargs).id
 
 
 def place_attempt(participant_id, group_id):

@@ -43,18 +43,9 @@ def push_service():
 
 
 def add_group(world, session, *, starts_at=TUESDAY_1030, capacity=10) -> GroupSession:
-    group = GroupSession(
-        locality_id=world.locality.id,
-        venue_id=world.creche_venue.id,
-        title=TITLE,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=2),
-        capacity=capacity,
-        creche_places=4,
+    return world.group(
+        starts_at, capacity=capacity, creche_places=4, at_creche_venue=True, title=TITLE
     )
-    session.add(group)
-    session.commit()
-    return group
 
 
 def book(session, group, parent, *, children=0, now=NOW) -> GroupAttendee:

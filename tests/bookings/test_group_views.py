@@ -47,18 +47,7 @@ def add_group(
 ):
     # Whole minutes, as staff enter them.
     start = start or utcnow().replace(second=0, microsecond=0) + starts_in
-    group = GroupSession(
-        locality_id=world.locality.id,
-        venue_id=world.creche_venue.id,
-        title="Peer support",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        capacity=capacity,
-        creche_places=creche_places,
-    )
-    session.add(group)
-    session.commit()
-    return group
+    return world.group(start, capacity=capacity, creche_places=creche_places, at_creche_venue=True)
 
 
 def take_places(session, group, parents, children=0):

@@ -19,18 +19,9 @@ TUESDAY_10 = datetime(2027, 1, 12, 10, 0, tzinfo=UTC)  # 10:00 in London (GMT)
 
 
 def add_group(world, session, *, capacity=3, creche_places=2, starts_at=TUESDAY_10):
-    group = GroupSession(
-        locality_id=world.locality.id,
-        venue_id=world.creche_venue.id,
-        title="Peer support",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=2),
-        capacity=capacity,
-        creche_places=creche_places,
+    return world.group(
+        starts_at, capacity=capacity, creche_places=creche_places, at_creche_venue=True
     )
-    session.add(group)
-    session.commit()
-    return group
 
 
 def details(group, **changes) -> GroupDetails:

@@ -15,7 +15,6 @@ from webapp.models import (
     BookedSession,
     FreeWindow,
     GroupAttendee,
-    GroupSession,
     Reminder,
     SessionMode,
     SessionStatus,
@@ -27,20 +26,13 @@ TUESDAY_10 = datetime(2027, 1, 12, 10, 0, tzinfo=UTC)  # 10:00 in London (GMT)
 
 def add_group(world, session, starts_at, *, hours=2, led_by=None, places=(), cancelled=False):
     """A group session, with a place for each parent in ``places``."""
-    group = GroupSession(
-        locality_id=world.locality.id,
+    return world.group(
+        starts_at,
+        hours=hours,
         led_by_id=led_by.id if led_by else None,
-        title="Peer support",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=hours),
-        capacity=8,
+        places=places,
         is_cancelled=cancelled,
     )
-    session.add(group)
-    session.flush()
-    session.add_all(GroupAttendee(group_session_id=group.id, participant_id=p.id) for p in places)
-    session.commit()
-    return group
 
 
 def book(session, participant, keyworker, starts_at=TUESDAY_10, mode=SessionMode.PHONE, **kwargs):
