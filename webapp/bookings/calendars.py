@@ -23,25 +23,51 @@ def _calendar(method: str | None = None) -> Calendar:
     return calendar
 
 
-def session_event(booking: BookedSession, *, for_staff: bool, stamp: datetime) -> Event:
-    """One session as an event whose UID never changes and whose SEQUENCE counts changes."""
+def _event(
+    *,
+    uid: str,
+    sequence: int,
+    stamp: datetime,
+    starts_at,
+    ends_at,
+    summary: str,
+    venue,
+    details: list[str],
+    cancelled: bool,
+) -> Event:
+    """An event whose UID never changes and whose SEQUENCE counts changes, with the venue's
+    address as its location and its access notes in the description."""
     event = Event()
-    event.add("uid", booking.uid)
-    event.add("sequence", booking.sequence)
+    event.add("uid", uid)
+    event.add("sequence", sequence)
     event.add("dtstamp", stamp)
-    event.add("last-modified", booking.updated_at)
-    event.add("dtstart", booking.starts_at)
-    event.add("dtend", booking.ends_at)
-    other = booking.participant if for_staff else booking.keyworker
-    event.add("summary", f"CoPlan session with {other.name}")
-    details = [booking.mode.label]
-    if booking.venue:
-        event.add("location", f"{booking.venue.name}, {booking.venue.address}")
-        if booking.venue.accessibility_notes:
-            details.append(f"Access: {booking.venue.accessibility_notes}")
+    event.add("dtstart", starts_at)
+    event.add("dtend", ends_at)
+    event.add("summary", summary)
+    if venue:
+        event.add("location", f"{venue.name}, {venue.address}")
+        if venue.accessibility_notes:
+            details = [*details, f"Access: {venue.accessibility_notes}"]
     event.add("description", "\n".join(details))
-    cancelled = booking.status == SessionStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
+
+
+def session_event(booking: BookedSession, *, for_staff: bool, stamp: datetime) -> Event:
+    """One session as an event, named for the other person in it."""
+    other = booking.participant if for_staff else booking.keyworker
+    event = _event(
+        uid=booking.uid,
+        sequence=booking.sequence,
+        stamp=stamp,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        summary=f"CoPlan session with {other.name}",
+        venue=booking.venue,
+        details=[booking.mode.label],
+        cancelled=booking.status == SessionStatus.CANCELLED,
+    )
+    event.add("last-modified", booking.updated_at)
     return event
 
 
@@ -55,23 +81,18 @@ def session_ics(booking: BookedSession, *, for_staff: bool, stamp: datetime) -> 
 
 def group_event(group: GroupSession, *, cancelled: bool, stamp: datetime) -> Event:
     """A group session as an event (``cancelled``: the session, or this person's place)."""
-    event = Event()
-    event.add("uid", group.uid)
-    event.add("sequence", group.sequence)
-    event.add("dtstamp", stamp)
-    event.add("dtstart", group.starts_at)
-    event.add("dtend", group.ends_at)
-    event.add("summary", f"CoPlan group: {group.title}")
     details = [group.description] if group.description else []
-    if group.venue:
-        event.add("location", f"{group.venue.name}, {group.venue.address}")
-        if group.venue.accessibility_notes:
-            details.append(f"Access: {group.venue.accessibility_notes}")
-    else:
-        details.append("Online")
-    event.add("description", "\n".join(details))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    return event
+    return _event(
+        uid=group.uid,
+        sequence=group.sequence,
+        stamp=stamp,
+        starts_at=group.starts_at,
+        ends_at=group.ends_at,
+        summary=f"CoPlan group: {group.title}",
+        venue=group.venue,
+        details=details if group.venue else [*details, "Online"],
+        cancelled=cancelled,
+    )
 
 
 def group_ics(group: GroupSession, *, cancelled: bool, stamp: datetime) -> bytes:
