@@ -51,6 +51,39 @@ def test_cookies_are_secure_over_https(client, pages, make):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
+BROWSER_FETCHES = ["/sw.js", "/manifest.webmanifest", "/offline", "/checkin/offline-form"]
+
+
+def test_what_the_browser_fetches_by_itself_cannot_undo_a_sign_in(app, client, pages, make):
+    """The service worker's update check sets out from the sign-in page with the cookie from
+    before; when its answer comes back after the sign-in, that cookie must not replace the new
+    one (it did: the offline check-in test's parent landed on "Sign in" again)."""
+    parent = make.participant(locality=make.locality())
+    pages.csrf_token()
+    cookie_before = client.get_cookie("session").value
+    pages.sign_in(parent)
+    signed_in_cookie = client.get_cookie("session").value
+    assert signed_in_cookie != cookie_before
+
+    in_flight = app.test_client()
+    in_flight.set_cookie("session", cookie_before)
+    for url in [*BROWSER_FETCHES, "/static/css/app.css"]:
+        response = in_flight.get(url)
+        assert response.status_code == 200, url
+        assert not response.headers.getlist("Set-Cookie"), f"{url} sent a session cookie back"
+    assert pages.get("home.today").h1.text.startswith("Hello")
+
+
+def test_a_background_fetch_is_not_staff_activity(app, client, pages, make):
+    keyworker = make.keyworker(locality=make.locality())
+    pages.sign_in(keyworker)
+    for url in BROWSER_FETCHES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.headers.getlist("Set-Cookie"), f"{url} moved the idle clock on"
+    assert pages.get("caseload.index").response.headers.getlist("Set-Cookie")
+
+
 def test_signed_in_pages_are_not_stored(pages, make):
     pages.sign_in(make.participant(locality=make.locality()))
     assert pages.get("home.today").response.headers["Cache-Control"] == "no-store"

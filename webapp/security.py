@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
-from flask.sessions import SecureCookieSessionInterface
+from collections.abc import Callable
+
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -24,11 +26,35 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+FETCHED_BY_THE_BROWSER = "coplan_fetched_by_the_browser"
+
+
+def fetched_by_the_browser(view: Callable) -> Callable:
+    """The browser fetches this view by itself, not at the person's tap: the service worker's
+    update check, the pages it keeps for no signal, the manifest. Its answers never set the
+    session cookie: one can set out before a sign-in and come back after it, and the cookie
+    from before would sign the person straight out again."""
+    setattr(view, FETCHED_BY_THE_BROWSER, True)
+    return view
+
+
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
-    """The session cookie is Secure whenever the request came over https."""
+    """The session cookie is Secure whenever the request came over https, and is left alone by
+    what the browser fetches by itself."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if not is_fetched_by_the_browser(app, request.endpoint):
+            super().save_session(app, session, response)
+
+
+def is_fetched_by_the_browser(app: Flask, endpoint: str | None) -> bool:
+    if endpoint == "static":
+        return True
+    view = app.view_functions.get(endpoint or "")
+    return getattr(view, FETCHED_BY_THE_BROWSER, False)
 
 
 def init_app(app: Flask) -> None:

@@ -9,6 +9,7 @@ from flask_login import current_user, logout_user
 
 from webapp.extensions import db, login_manager
 from webapp.models import User
+from webapp.security import is_fetched_by_the_browser
 
 
 def init_login(app: Flask) -> None:
@@ -60,9 +61,9 @@ def start_session_clock() -> None:
 def end_stale_staff_sessions():
     """Staff are signed out after a spell without activity, and after a working day in all,
     since their screens show many people's records. Parents choose for themselves."""
-    if request.endpoint in (None, "static") or not current_user.is_authenticated:
+    if request.endpoint is None or is_fetched_by_the_browser(current_app, request.endpoint):
         return None
-    if not current_user.is_staff:
+    if not current_user.is_authenticated or not current_user.is_staff:
         return None
     config = current_app.config
     now = int(time.time())

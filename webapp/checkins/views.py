@@ -21,6 +21,7 @@ from webapp.checkins.questions import (
 from webapp.extensions import db
 from webapp.models import Role, User
 from webapp.policy import allow, participant_or_404, public, staff_only
+from webapp.security import fetched_by_the_browser
 
 bp = Blueprint("checkins", __name__)
 
@@ -72,6 +73,7 @@ def new():
 
 @bp.route("/checkin/offline-form")
 @public
+@fetched_by_the_browser
 def offline_form():
     """The check-in form with nothing personal on it, kept by the service worker for no signal."""
     form = CheckInForm(meta={"csrf": False})

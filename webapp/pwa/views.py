@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, jsonify, render_template, url_for
 
 from webapp.assets import asset_url
 from webapp.policy import public
+from webapp.security import fetched_by_the_browser
 
 bp = Blueprint("pwa", __name__)
 
@@ -100,6 +101,7 @@ def templates_fingerprint() -> str:
 
 @bp.route("/manifest.webmanifest")
 @public
+@fetched_by_the_browser
 def manifest():
     response = jsonify(
         {
@@ -138,6 +140,7 @@ def manifest():
 
 @bp.route("/sw.js")
 @public
+@fetched_by_the_browser
 def service_worker():
     stand_ins = offline_stand_ins()
     shell = [asset_url(name) for name in SHELL_ASSETS] + [url_for("pwa.offline")]
@@ -153,5 +156,6 @@ def service_worker():
 
 @bp.route("/offline")
 @public
+@fetched_by_the_browser
 def offline():
     return render_template("pwa/offline.html")
