@@ -3,11 +3,15 @@ access, and every sign-in attempt is recorded here."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask_login import current_user
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from webapp.models import AuditEvent, User
+
+Answer = TypeVar("Answer")
 
 # What the log records, in one place so that managers can filter by it.
 ACTIONS = {
@@ -61,6 +65,16 @@ def record(
     )
     session.add(event)
     return event
+
+
+def kept_with(session: Session, answer: Answer) -> Answer:
+    """Commit the audit events of a page that is made, and hand the page on to be sent.
+
+    A view commits its "looked at" events after rendering, not before: a commit expires
+    everything the view has loaded, and the template would load it all again (three more
+    queries on the record). A page that fails to render was not seen, and is not logged."""
+    session.commit()
+    return answer
 
 
 def staff_viewed(session: Session, action: str, participant: User, **detail) -> None:

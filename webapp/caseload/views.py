@@ -233,10 +233,10 @@ def record(participant_id: int, forms: dict | None = None, status: int = 200):
     items = build_timeline(db.session, participant, filters)
     audit.staff_viewed(db.session, "record.viewed", participant)
     audit_staff_only_views(participant, items)
-    db.session.commit()
     older = items[-1].when.isoformat() if len(items) == filters.limit else None
     if wants_json():
-        return jsonify(participant=participant.id, timeline=timeline_json(items), older=older)
+        answer = jsonify(participant=participant.id, timeline=timeline_json(items), older=older)
+        return audit.kept_with(db.session, answer)
     timeline_context = {
         "participant": participant,
         "items": items,
@@ -247,7 +247,7 @@ def record(participant_id: int, forms: dict | None = None, status: int = 200):
     if request.headers.get("HX-Request"):
         response = make_response(render_template("caseload/_timeline.html", **timeline_context))
         response.vary.add("HX-Request")
-        return response
+        return audit.kept_with(db.session, response)
     profile = participant.profile
     invitation = None
     if profile.status == ParticipantStatus.INVITED:
@@ -295,7 +295,7 @@ def record(participant_id: int, forms: dict | None = None, status: int = 200):
         status,
     )
     response.vary.add("HX-Request")
-    return response
+    return audit.kept_with(db.session, response)
 
 
 REFERRAL_STATUS_CHOICES = ReferralStatusForm.status.kwargs["choices"]

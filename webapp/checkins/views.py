@@ -148,8 +148,7 @@ def journey():
 def participant_journey(participant_id: int):
     participant = participant_or_404(participant_id)
     audit.staff_viewed(db.session, "journey.viewed", participant)
-    db.session.commit()
-    return render_template(
+    page = render_template(
         "checkins/journey.html",
         participant=participant,
         keyworker=None,
@@ -157,3 +156,4 @@ def participant_journey(participant_id: int):
         flags=latest_checkin_and_flags_for(participant)[1],
         **_journey_context(participant, "Their"),
     )
+    return audit.kept_with(db.session, page)

@@ -259,8 +259,7 @@ def my_plan():
 def participant_plan(participant_id: int):
     participant = participant_or_404(participant_id)
     audit.staff_viewed(db.session, "plan.viewed", participant)
-    db.session.commit()
-    return render_plan_page(participant)
+    return audit.kept_with(db.session, render_plan_page(participant))
 
 
 @bp.route("/plans/<int:participant_id>/print")
@@ -268,9 +267,8 @@ def participant_plan(participant_id: int):
 def print_plan(participant_id: int):
     participant = participant_or_404(participant_id)
     audit.staff_viewed(db.session, "plan.viewed", participant, printed=True)
-    db.session.commit()
     plan = load_plan(participant)
-    return render_template(
+    page = render_template(
         "plans/print.html",
         participant=participant,
         plan=plan,
@@ -278,6 +276,7 @@ def print_plan(participant_id: int):
         agreement=ops.agreement_state(db.session, plan),
         today=london_today(),
     )
+    return audit.kept_with(db.session, page)
 
 
 @bp.route("/plans/<int:participant_id>/history")
@@ -285,14 +284,14 @@ def print_plan(participant_id: int):
 def history(participant_id: int):
     participant = participant_or_404(participant_id)
     audit.staff_viewed(db.session, "plan.viewed", participant, history=True)
-    db.session.commit()
     plan = ops.find_plan(db.session, participant)
-    return render_template(
+    page = render_template(
         "plans/history.html",
         participant=participant,
         history=history_lines(plan, participant),
         back=plan_url(participant),
     )
+    return audit.kept_with(db.session, page)
 
 
 @bp.route("/plans/goals/<int:goal_id>")
