@@ -5,15 +5,13 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 from tests.caseload.conftest import add_plans, checkin_row, session_row
-from webapp.caseload.timeline import TIMELINE_SOURCES, TimelineFilters, build_timeline
 from webapp.models import (
     AuditEvent,
     BookedSession,
     CheckIn,
-    EngagementPause,
     EventKind,
     GroupAttendee,
     GroupSession,
@@ -21,12 +19,10 @@ from webapp.models import (
     Outcome,
     OutcomeKind,
     ParticipantStatus,
-    PauseReason,
     PipelineStageChange,
     Plan,
     PlanEvent,
     Referral,
-    ReferralKind,
     ReferralStatus,
     SessionStatus,
     User,
@@ -435,96 +431,3 @@ def test_staff_only_notes_are_left_out_of_the_parents_download(pages, team, keyw
     for kind in ("json", "html"):
         body = pages.client.get(pages.url("privacy.download", kind=kind)).get_data(as_text=True)
         assert "Shared words." in body and "Staff words." not in body
-
-
-def every_source_in_full(session, participant_id, filters):
-    """The timeline as it was made before moments: every source asked for a full page."""
-    items = [
-        item
-        for source in TIMELINE_SOURCES
-        if filters.wants(source.kind)
-        for item in source.fetch(session, [participant_id], filters)
-        if (filters.include_staff_only or not item.staff_only)
-        and (filters.before is None or item.when < filters.before)
-    ]
-    return sorted(items, key=lambda i: i.when, reverse=True)[: filters.limit]
-
-
-def test_the_timeline_asks_only_the_sources_it_shows_and_shows_the_same(
-    pages, team, keyworker, session
-):
-    parent = team["parent"]
-    add_plans(session, [parent.id], keyworker.id, events=0)
-    add_events(session, parent, keyworker, 6)
-    now = utcnow()
-    session.add_all(
-        [
-            Referral(
-                participant_id=parent.id,
-                made_by_id=keyworker.id,
-                kind=ReferralKind.MONEY_ADVICE,
-                organisation="Citizens Advice",
-                made_on=date(2026, 11, 2),
-                created_at=now - timedelta(hours=2, minutes=5),
-            ),
-            PipelineStageChange(
-                participant_id=parent.id,
-                stage=2,
-                changed_by_id=keyworker.id,
-                changed_at=now - timedelta(hours=4, minutes=15),
-            ),
-            # A break taken and ended inside the page, and one taken long before it.
-            EngagementPause(
-                participant_id=parent.id,
-                reason=PauseReason.FAMILY,
-                paused_at=now - timedelta(hours=3, minutes=45),
-                resumed_at=now - timedelta(hours=1, minutes=55),
-            ),
-            EngagementPause(
-                participant_id=parent.id,
-                reason=PauseReason.HEALTH,
-                paused_at=now - timedelta(days=400),
-            ),
-        ]
-    )
-    session.commit()
-
-    cases = [
-        TimelineFilters(include_staff_only=True),
-        TimelineFilters(include_staff_only=False),
-        TimelineFilters(include_staff_only=True, limit=7),
-        TimelineFilters(include_staff_only=False, limit=4),  # the newest note is staff-only
-        TimelineFilters(include_staff_only=False, limit=5, before=now - timedelta(hours=2)),
-        TimelineFilters(include_staff_only=True, limit=3, kinds=frozenset({"pauses", "notes"})),
-        TimelineFilters(include_staff_only=True, limit=4, before=now - timedelta(days=300)),
-    ]
-    for filters in cases:
-        expected = every_source_in_full(session, parent.id, filters)
-        shown = build_timeline(session, parent, filters)
-        assert [(i.when, i.kind, i.ref) for i in shown] == [
-            (i.when, i.kind, i.ref) for i in expected
-        ], filters
-    assert {i.kind for i in build_timeline(session, parent, cases[0])} >= {
-        "notes",
-        "outcomes",
-        "plan",
-        "checkins",
-        "referrals",
-        "stages",
-        "pauses",
-    }
-
-    # One query finds which kinds the page holds; only those sources are asked, not all nine.
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(session.get_bind(), "before_cursor_execute", count)
-    try:
-        shown = build_timeline(session, parent, TimelineFilters(limit=5))
-    finally:
-        event.remove(session.get_bind(), "before_cursor_execute", count)
-    kinds = {i.kind for i in shown}
-    assert not kinds & {"referrals", "stages", "pauses"}
-    assert len(statements) == 1 + len(kinds) < len(TIMELINE_SOURCES)

@@ -14,13 +14,7 @@ from sqlalchemy.orm import Session
 
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue, register_caseload_fact
-from webapp.caseload.timeline import (
-    TimelineFilters,
-    TimelineItem,
-    moments_of,
-    newest_first,
-    register_timeline_source,
-)
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
 from webapp.large_demo import AREA_LARGE_SEEDS, LargeSeedContext, bulk_insert
 from webapp.models import (
     BookedSession,
@@ -77,14 +71,15 @@ _happened_at = type_coerce(
 def session_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = newest_first(
+    query = (
         select(BookedSession, User.name, _happened_at.label("moment"))
         .join(User, User.id == BookedSession.keyworker_id)
-        .where(BookedSession.participant_id.in_(ids)),
-        _happened_at,
-        filters,
-        BookedSession.id.desc(),
+        .where(BookedSession.participant_id.in_(ids))
+        .order_by(_happened_at.desc(), BookedSession.id.desc())
+        .limit(filters.limit)
     )
+    if filters.before is not None:
+        query = query.where(_happened_at < filters.before)
     items = []
     for booked, keyworker, moment in session.execute(query):
         detail = booked.mode.label
@@ -102,10 +97,6 @@ def session_items(
             )
         )
     return items
-
-
-def session_moments(ids: Sequence[int], filters: TimelineFilters) -> Select:
-    return moments_of(_happened_at, filters, BookedSession.participant_id.in_(ids))
 
 
 def _group_title(place: GroupAttendee, group: GroupSession) -> str:
@@ -147,15 +138,16 @@ _place_happened_at = type_coerce(
 def group_place_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = newest_first(
+    query = (
         select(GroupAttendee, GroupSession, User.name, _place_happened_at.label("moment"))
         .join(GroupSession, GroupSession.id == GroupAttendee.group_session_id)
         .outerjoin(User, User.id == GroupSession.led_by_id)
-        .where(GroupAttendee.participant_id.in_(ids)),
-        _place_happened_at,
-        filters,
-        GroupAttendee.id.desc(),
+        .where(GroupAttendee.participant_id.in_(ids))
+        .order_by(_place_happened_at.desc(), GroupAttendee.id.desc())
+        .limit(filters.limit)
     )
+    if filters.before is not None:
+        query = query.where(_place_happened_at < filters.before)
     items = []
     for place, group, leader, moment in session.execute(query):
         detail = "Group session"
@@ -176,17 +168,6 @@ def group_place_items(
             )
         )
     return items
-
-
-def group_place_moments(ids: Sequence[int], filters: TimelineFilters) -> Select:
-    return newest_first(
-        select(_place_happened_at.label("when"))
-        .select_from(GroupAttendee)
-        .join(GroupSession, GroupSession.id == GroupAttendee.group_session_id)
-        .where(GroupAttendee.participant_id.in_(ids)),
-        _place_happened_at,
-        filters,
-    )
 
 
 def next_session_columns() -> dict[str, ColumnElement]:
@@ -318,8 +299,8 @@ def seed_large_sessions(session: Session, context: LargeSeedContext) -> None:
 
 
 def register() -> None:
-    register_timeline_source("sessions", "Sessions", session_items, session_moments)
-    register_timeline_source("groups", "Group sessions", group_place_items, group_place_moments)
+    register_timeline_source("sessions", "Sessions", session_items)
+    register_timeline_source("groups", "Group sessions", group_place_items)
     register_caseload_fact(
         "next_session", "Next session", next_session_columns, present_next_session
     )

@@ -2,16 +2,9 @@
 
 Each area contributes a *timeline source*: a function
 ``(session, participant_ids, filters) -> list[TimelineItem]`` that runs a constant number of
-queries (usually one, limited to ``filters.limit`` rows), and the *moments* of those items:
-``(participant_ids, filters) -> Select`` of one column, ``when``, one row per item the fetch
-would give. Adding a source is one line::
+queries (usually one, limited to ``filters.limit`` rows). Adding a source is one line::
 
-    register_timeline_source("sessions", "Sessions", session_items, session_moments)
-
-One query over every source's moments finds which kinds the newest ``filters.limit`` items
-are, and how many of each; only those sources are then asked for their items. Most records
-have no items of several kinds (no group places, no breaks), and each empty query cost as much
-as a full one. A source without moments is always asked.
+    register_timeline_source("sessions", "Sessions", session_timeline_items)
 
 Sources for notes, referrals, outcomes, pipeline stages and pauses are registered at the end of
 this module; plans, bookings and check-ins add theirs the same way, next to them.
@@ -19,12 +12,11 @@ this module; plans, bookings and check-ins add theirs the same way, next to them
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, literal, or_, select, union_all
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from webapp.models import (
@@ -66,7 +58,6 @@ class TimelineFilters:
 
 
 TimelineFetch = Callable[[Session, Sequence[int], TimelineFilters], list[TimelineItem]]
-TimelineMoments = Callable[[Sequence[int], TimelineFilters], Select | CompoundSelect]
 
 
 @dataclass(frozen=True)
@@ -74,53 +65,15 @@ class TimelineSource:
     kind: str
     label: str
     fetch: TimelineFetch = field(compare=False)
-    moments: TimelineMoments | None = field(default=None, compare=False)
 
 
 TIMELINE_SOURCES: list[TimelineSource] = []
 
 
-def register_timeline_source(
-    kind: str, label: str, fetch: TimelineFetch, moments: TimelineMoments | None = None
-) -> None:
+def register_timeline_source(kind: str, label: str, fetch: TimelineFetch) -> None:
     """Add (or replace) the source of one kind of timeline item."""
     TIMELINE_SOURCES[:] = [s for s in TIMELINE_SOURCES if s.kind != kind]
-    TIMELINE_SOURCES.append(TimelineSource(kind, label, fetch, moments))
-
-
-def newest_first(
-    query: Select, when: ColumnElement, filters: TimelineFilters, *tiebreak: ColumnElement
-) -> Select:
-    """A source's rows within the filters' window: before ``filters.before``, newest first, at
-    most ``filters.limit``. Items and moments both go through it, so that they agree."""
-    if filters.before is not None:
-        query = query.where(when < filters.before)
-    return query.order_by(when.desc(), *tiebreak).limit(filters.limit)
-
-
-def moments_of(when: ColumnElement, filters: TimelineFilters, *conditions) -> Select:
-    """The moments of a source whose items are one per row of a table."""
-    return newest_first(select(when.label("when")).where(*conditions), when, filters)
-
-
-def kinds_among_newest(
-    session: Session,
-    sources: Sequence[TimelineSource],
-    ids: Sequence[int],
-    filters: TimelineFilters,
-) -> Counter[str]:
-    """How many of the newest ``filters.limit`` items each source holds, in one query."""
-    branches = []
-    for source in sources:
-        if source.moments is not None:
-            moments = source.moments(ids, filters).subquery()
-            branches.append(select(literal(source.kind).label("kind"), moments.c.when))
-    if not branches:
-        return Counter()
-    newest = union_all(*branches).subquery()
-    return Counter(
-        session.scalars(select(newest.c.kind).order_by(newest.c.when.desc()).limit(filters.limit))
-    )
+    TIMELINE_SOURCES.append(TimelineSource(kind, label, fetch))
 
 
 def timeline_kinds() -> list[TimelineSource]:
@@ -141,13 +94,10 @@ def build_timeline(
     """Items from every wanted source, newest first, at most ``filters.limit`` of them."""
     filters = filters or TimelineFilters()
     ids = participant_ids_of(who)
-    sources = [source for source in TIMELINE_SOURCES if filters.wants(source.kind)]
-    shown = kinds_among_newest(session, sources, ids, filters)
     items: list[TimelineItem] = []
-    for source in sources:
-        limit = shown[source.kind] if source.moments is not None else filters.limit
-        if limit:
-            items.extend(source.fetch(session, ids, replace(filters, limit=limit)))
+    for source in TIMELINE_SOURCES:
+        if filters.wants(source.kind):
+            items.extend(source.fetch(session, ids, filters))
     items = [i for i in items if filters.include_staff_only or not i.staff_only]
     if filters.before is not None:
         items = [i for i in items if i.when < filters.before]
@@ -161,14 +111,17 @@ def build_timeline(
 def note_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = newest_first(
+    query = (
         select(Note, User.name)
         .outerjoin(User, User.id == Note.author_id)
-        .where(*_notes_shown(ids, filters)),
-        Note.created_at,
-        filters,
-        Note.id.desc(),
+        .where(Note.participant_id.in_(ids))
+        .order_by(Note.created_at.desc(), Note.id.desc())
+        .limit(filters.limit)
     )
+    if not filters.include_staff_only:
+        query = query.where(Note.staff_only.is_(False))
+    if filters.before is not None:
+        query = query.where(Note.created_at < filters.before)
     items = []
     for note, author in session.execute(query):
         if note.author_id == note.participant_id:
@@ -190,28 +143,18 @@ def note_items(
     return items
 
 
-def _notes_shown(ids: Sequence[int], filters: TimelineFilters) -> list[ColumnElement[bool]]:
-    conditions = [Note.participant_id.in_(ids)]
-    if not filters.include_staff_only:
-        conditions.append(Note.staff_only.is_(False))
-    return conditions
-
-
-def note_moments(ids: Sequence[int], filters: TimelineFilters) -> Select:
-    return moments_of(Note.created_at, filters, *_notes_shown(ids, filters))
-
-
 def referral_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = newest_first(
+    query = (
         select(Referral, User.name)
         .outerjoin(User, User.id == Referral.made_by_id)
-        .where(Referral.participant_id.in_(ids)),
-        Referral.created_at,
-        filters,
-        Referral.id.desc(),
+        .where(Referral.participant_id.in_(ids))
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+        .limit(filters.limit)
     )
+    if filters.before is not None:
+        query = query.where(Referral.created_at < filters.before)
     return [
         TimelineItem(
             when=referral.created_at,
@@ -229,14 +172,15 @@ def referral_items(
 def outcome_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = newest_first(
+    query = (
         select(Outcome, User.name)
         .outerjoin(User, User.id == Outcome.recorded_by_id)
-        .where(Outcome.participant_id.in_(ids)),
-        Outcome.recorded_at,
-        filters,
-        Outcome.id.desc(),
+        .where(Outcome.participant_id.in_(ids))
+        .order_by(Outcome.recorded_at.desc(), Outcome.id.desc())
+        .limit(filters.limit)
     )
+    if filters.before is not None:
+        query = query.where(Outcome.recorded_at < filters.before)
     items = []
     for outcome, by in session.execute(query):
         parts = [f"On {outcome.achieved_on:%-d %B %Y}"]
@@ -263,14 +207,15 @@ def outcome_items(
 def stage_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = newest_first(
+    query = (
         select(PipelineStageChange, User.name)
         .outerjoin(User, User.id == PipelineStageChange.changed_by_id)
-        .where(PipelineStageChange.participant_id.in_(ids)),
-        PipelineStageChange.changed_at,
-        filters,
-        PipelineStageChange.id.desc(),
+        .where(PipelineStageChange.participant_id.in_(ids))
+        .order_by(PipelineStageChange.changed_at.desc(), PipelineStageChange.id.desc())
+        .limit(filters.limit)
     )
+    if filters.before is not None:
+        query = query.where(PipelineStageChange.changed_at < filters.before)
     return [
         TimelineItem(
             when=change.changed_at,
@@ -338,38 +283,8 @@ def pause_items(
     return items
 
 
-def pause_moments(ids: Sequence[int], filters: TimelineFilters) -> CompoundSelect:
-    """Two items a break: when it was taken, and when it ended."""
-    taken = moments_of(
-        EngagementPause.paused_at, filters, EngagementPause.participant_id.in_(ids)
-    ).subquery()
-    ended = moments_of(
-        EngagementPause.resumed_at,
-        filters,
-        EngagementPause.participant_id.in_(ids),
-        EngagementPause.resumed_at.is_not(None),
-    ).subquery()
-    return union_all(select(taken.c.when), select(ended.c.when))
-
-
-def _one_per_row(model, when: ColumnElement) -> TimelineMoments:
-    def moments(ids: Sequence[int], filters: TimelineFilters) -> Select:
-        return moments_of(when, filters, model.participant_id.in_(ids))
-
-    return moments
-
-
-register_timeline_source("notes", "Notes", note_items, note_moments)
-register_timeline_source(
-    "referrals", "Referrals", referral_items, _one_per_row(Referral, Referral.created_at)
-)
-register_timeline_source(
-    "outcomes", "Outcomes", outcome_items, _one_per_row(Outcome, Outcome.recorded_at)
-)
-register_timeline_source(
-    "stages",
-    "Pipeline stage",
-    stage_items,
-    _one_per_row(PipelineStageChange, PipelineStageChange.changed_at),
-)
-register_timeline_source("pauses", "Breaks", pause_items, pause_moments)
+register_timeline_source("notes", "Notes", note_items)
+register_timeline_source("referrals", "Referrals", referral_items)
+register_timeline_source("outcomes", "Outcomes", outcome_items)
+register_timeline_source("stages", "Pipeline stage", stage_items)
+register_timeline_source("pauses", "Breaks", pause_items)

@@ -16,13 +16,7 @@ from sqlalchemy.orm import Session
 
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue, register_caseload_fact, register_caseload_flag
-from webapp.caseload.timeline import (
-    TimelineFilters,
-    TimelineItem,
-    moments_of,
-    newest_first,
-    register_timeline_source,
-)
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
 from webapp.checkins.journey import flags_for
 from webapp.checkins.questions import CONFIDENCE_SCALES
 from webapp.checkins.scoring import MEANINGFUL_CHANGE, metric_table
@@ -41,16 +35,22 @@ def checkin_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
     # Only what the timeline shows: whole check-ins are 25 columns each, 50 to a page.
-    query = select(
-        CheckIn.id,
-        CheckIn.participant_id,
-        CheckIn.recorded_at,
-        CheckIn.swemwbs_metric,
-        CheckIn.contact_me,
-        CheckIn.note_shared,
-        CheckIn.note,
-    ).where(CheckIn.participant_id.in_(ids))
-    query = newest_first(query, CheckIn.recorded_at, filters, CheckIn.id.desc())
+    query = (
+        select(
+            CheckIn.id,
+            CheckIn.participant_id,
+            CheckIn.recorded_at,
+            CheckIn.swemwbs_metric,
+            CheckIn.contact_me,
+            CheckIn.note_shared,
+            CheckIn.note,
+        )
+        .where(CheckIn.participant_id.in_(ids))
+        .order_by(CheckIn.recorded_at.desc(), CheckIn.id.desc())
+        .limit(filters.limit)
+    )
+    if filters.before is not None:
+        query = query.where(CheckIn.recorded_at < filters.before)
     items = []
     for checkin in session.execute(query):
         local = checkin.recorded_at.astimezone(LONDON)
@@ -73,10 +73,6 @@ def checkin_items(
             )
         )
     return items
-
-
-def checkin_moments(ids: Sequence[int], filters: TimelineFilters) -> Select:
-    return moments_of(CheckIn.recorded_at, filters, CheckIn.participant_id.in_(ids))
 
 
 @dataclass(frozen=True)
@@ -266,7 +262,7 @@ def seed_large_checkins(session: Session, context: LargeSeedContext) -> None:
 
 
 def register() -> None:
-    register_timeline_source("checkins", "Check-ins", checkin_items, checkin_moments)
+    register_timeline_source("checkins", "Check-ins", checkin_items)
     register_caseload_fact("wellbeing", "Wellbeing", wellbeing_columns, present_wellbeing)
     register_caseload_flag(
         "wellbeing", "Wellbeing dropped or asked for contact", wellbeing_columns, wellbeing_check

@@ -6,17 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue, register_caseload_fact
-from webapp.caseload.timeline import (
-    TimelineFilters,
-    TimelineItem,
-    newest_first,
-    register_timeline_source,
-)
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
 from webapp.models import Goal, Plan, PlanEvent, Step, User
 from webapp.plans.history import describe
 
@@ -32,16 +27,17 @@ class _StaffReader:
 def plan_event_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = newest_first(
+    query = (
         select(PlanEvent, _PARTICIPANT)
         .join(Plan, Plan.id == PlanEvent.plan_id)
         .join(_PARTICIPANT, _PARTICIPANT.id == Plan.participant_id)
         .options(joinedload(PlanEvent.actor), joinedload(_PARTICIPANT.profile))
-        .where(Plan.participant_id.in_(ids)),
-        PlanEvent.created_at,
-        filters,
-        PlanEvent.id.desc(),
+        .where(Plan.participant_id.in_(ids))
+        .order_by(PlanEvent.created_at.desc(), PlanEvent.id.desc())
+        .limit(filters.limit)
     )
+    if filters.before is not None:
+        query = query.where(PlanEvent.created_at < filters.before)
     items = []
     for event, participant in session.execute(query).unique():
         line = describe(event, viewer=_StaffReader(), participant=participant)
@@ -57,16 +53,6 @@ def plan_event_items(
             )
         )
     return items
-
-
-def plan_event_moments(ids: Sequence[int], filters: TimelineFilters) -> Select:
-    return newest_first(
-        select(PlanEvent.created_at.label("when"))
-        .join(Plan, Plan.id == PlanEvent.plan_id)
-        .where(Plan.participant_id.in_(ids)),
-        PlanEvent.created_at,
-        filters,
-    )
 
 
 def overdue_steps_columns() -> dict[str, ColumnElement]:
@@ -94,7 +80,7 @@ def present_overdue_steps(values: facts.Values) -> FactValue | None:
 
 
 def register() -> None:
-    register_timeline_source("plan", "Plan", plan_event_items, plan_event_moments)
+    register_timeline_source("plan", "Plan", plan_event_items)
     register_caseload_fact(
         "overdue_steps", "Overdue steps", overdue_steps_columns, present_overdue_steps
     )
