@@ -219,11 +219,12 @@ def routes(app):
 
 
 def row_counts() -> dict[str, int]:
-    return {
-        table.name: db.session.scalar(select(func.count()).select_from(table))
-        for table in Base.metadata.sorted_tables
-        if table.name not in WRITTEN_BY_LOOKING
-    }
+    """How many rows each table holds, in one query (the fuzz asks twice a post)."""
+    tables = [t for t in Base.metadata.sorted_tables if t.name not in WRITTEN_BY_LOOKING]
+    counts = db.session.execute(
+        select(*(select(func.count()).select_from(t).scalar_subquery() for t in tables))
+    ).one()
+    return dict(zip((t.name for t in tables), counts, strict=True))
 
 
 def in_scope(rule) -> set[str] | None:
