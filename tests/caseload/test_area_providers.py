@@ -305,6 +305,9 @@ def counts(session):
         session.scalar(select(func.count()).select_from(BookedSession)),
         session.scalars(select(CheckIn.swemwbs_raw).order_by(CheckIn.id).limit(50)).all(),
         session.scalars(select(BookedSession.starts_at).order_by(BookedSession.id).limit(50)).all(),
+        session.execute(
+            select(GroupAttendee.participant_id, GroupAttendee.status).order_by(GroupAttendee.id)
+        ).all(),
     )
 
 
@@ -320,6 +323,35 @@ def test_large_demo_adds_checkins_and_sessions_in_proportion_and_reproducibly(se
         select(func.count()).where(BookedSession.status == SessionStatus.ATTENDED)
     )
     assert held > 0
+
+    # A group session a week in each locality, with places for parents who are free then.
+    assert session.scalar(select(func.count()).select_from(GroupSession)) == 5 * 14
+    places = session.execute(
+        select(
+            GroupSession.id,
+            GroupSession.creche_places,
+            func.count(),
+            func.sum(GroupAttendee.creche_children),
+        )
+        .join(GroupAttendee, GroupAttendee.group_session_id == GroupSession.id)
+        .group_by(GroupSession.id, GroupSession.creche_places)
+    ).all()
+    assert len(places) == 5 * 14
+    assert all(0 < taken <= 8 and children <= creche for _, creche, taken, children in places)
+    clashes = session.scalar(
+        select(func.count())
+        .select_from(GroupAttendee)
+        .join(GroupSession, GroupSession.id == GroupAttendee.group_session_id)
+        .join(BookedSession, BookedSession.participant_id == GroupAttendee.participant_id)
+        .where(
+            BookedSession.status != SessionStatus.CANCELLED,
+            BookedSession.starts_at < GroupSession.ends_at,
+            BookedSession.ends_at > GroupSession.starts_at,
+        )
+    )
+    assert clashes == 0
+    statuses = set(session.scalars(select(GroupAttendee.status)))
+    assert {SessionStatus.ATTENDED, SessionStatus.BOOKED} <= statuses
     session.close()
     delete_all_rows()
     seed_large(session, seed=3, **sizes)

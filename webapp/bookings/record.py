@@ -1,12 +1,13 @@
 """What bookings add to the service record: one-to-one sessions and group places on the
 timeline, the next session on the caseload, attended sessions (one-to-one or group) as contact,
-the sessions report and engagement. The caseload's columns are subqueries in the
-caseload's one query; the other providers run one query each, whatever the number of people."""
+the sessions report and engagement, and the large demo's sessions and group sessions. The
+caseload's columns are subqueries in the caseload's one query; the other providers run one
+query each, whatever the number of people."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, case, func, select, type_coerce
@@ -15,7 +16,12 @@ from sqlalchemy.orm import Session
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue, register_caseload_fact
 from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
-from webapp.large_demo import AREA_LARGE_SEEDS, LargeSeedContext, bulk_insert
+from webapp.large_demo import (
+    AREA_LARGE_SEEDS,
+    LargeSeedContext,
+    bulk_insert,
+    insert_returning_ids,
+)
 from webapp.models import (
     BookedSession,
     GroupAttendee,
@@ -298,6 +304,80 @@ def seed_large_sessions(session: Session, context: LargeSeedContext) -> None:
     bulk_insert(session, BookedSession, rows())
 
 
+GROUP_TITLES = (
+    "Peer support",
+    "CV and interview workshop",
+    "Money and benefits drop-in",
+    "Confidence and wellbeing",
+)
+GROUP_CAPACITY = 12
+GROUP_CRECHE_PLACES = 6
+GROUP_PLACES_TAKEN = 8
+
+
+def seed_large_groups(session: Session, context: LargeSeedContext) -> None:
+    """A group session a week in each locality, led by its manager, over the same hundred days
+    as the one-to-ones (Wednesdays, 10:00 to 11:30), with places for parents of the locality
+    who have no one-to-one then. Runs after the one-to-ones, which it reads."""
+    rng = context.rng("groups")
+    parents: dict[int, list[int]] = {}
+    for pid, locality_id, _keyworker in context.participants:
+        parents.setdefault(locality_id, []).append(pid)
+    last = (context.now + timedelta(days=28)).astimezone(LONDON).date()
+    last -= timedelta(days=(last.weekday() - 2) % 7)
+    days = sorted(last - timedelta(weeks=w) for w in range(SPREAD_DAYS // 7))
+    groups = [
+        {
+            "locality_id": locality_id,
+            "led_by_id": context.manager_ids.get(locality_id),
+            "title": GROUP_TITLES[n % len(GROUP_TITLES)],
+            "starts_at": (starts := datetime.combine(day, time(10), LONDON).astimezone(UTC)),
+            "ends_at": starts + timedelta(minutes=90),
+            "capacity": GROUP_CAPACITY,
+            "creche_places": GROUP_CRECHE_PLACES,
+            "created_at": starts - timedelta(days=21),
+        }
+        for locality_id in context.locality_ids
+        if parents.get(locality_id)
+        for n, day in enumerate(days)
+    ]
+    group_ids = insert_returning_ids(session, GroupSession, groups)
+    past = [SessionStatus.ATTENDED] * 16 + [SessionStatus.DID_NOT_ATTEND] * 3
+    past.append(SessionStatus.CANCELLED)
+
+    def places():
+        for group_id, group in zip(group_ids, groups, strict=True):
+            starts, ends = group["starts_at"], group["ends_at"]
+            busy = set(
+                session.scalars(
+                    select(BookedSession.participant_id).where(
+                        BookedSession.starts_at < ends,
+                        BookedSession.ends_at > starts,
+                        BookedSession.status != SessionStatus.CANCELLED,
+                    )
+                )
+            )
+            free = [pid for pid in parents[group["locality_id"]] if pid not in busy]
+            creche_left = GROUP_CRECHE_PLACES
+            for pid in rng.sample(free, min(GROUP_PLACES_TAKEN, len(free))):
+                children = min(rng.choice([0, 0, 1, 1, 2]), creche_left)
+                creche_left -= children
+                booked = min(starts - timedelta(days=rng.randint(3, 14)), context.now)
+                status = rng.choice(past) if starts < context.now else SessionStatus.BOOKED
+                yield {
+                    "group_session_id": group_id,
+                    "participant_id": pid,
+                    "creche_children": children,
+                    "status": status,
+                    "booked_at": booked,
+                    "cancelled_at": (
+                        booked + timedelta(days=1) if status == SessionStatus.CANCELLED else None
+                    ),
+                }
+
+    bulk_insert(session, GroupAttendee, places())
+
+
 def register() -> None:
     register_timeline_source("sessions", "Sessions", session_items)
     register_timeline_source("groups", "Group sessions", group_place_items)
@@ -309,5 +389,6 @@ def register() -> None:
     figures.AREA_REPORTS["sessions"] = sessions_held_and_attended
     if sessions_engagement not in figures.ENGAGEMENT_QUERIES:
         figures.ENGAGEMENT_QUERIES.append(sessions_engagement)
-    if seed_large_sessions not in AREA_LARGE_SEEDS:
-        AREA_LARGE_SEEDS.append(seed_large_sessions)
+    for seed in (seed_large_sessions, seed_large_groups):
+        if seed not in AREA_LARGE_SEEDS:
+            AREA_LARGE_SEEDS.append(seed)
