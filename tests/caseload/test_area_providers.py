@@ -305,8 +305,11 @@ def counts(session):
         session.scalar(select(func.count()).select_from(BookedSession)),
         session.scalars(select(CheckIn.swemwbs_raw).order_by(CheckIn.id).limit(50)).all(),
         session.scalars(select(BookedSession.starts_at).order_by(BookedSession.id).limit(50)).all(),
+        # Ids differ between runs on PostgreSQL (its sequences go on), so compare what they hold.
         session.execute(
-            select(GroupAttendee.participant_id, GroupAttendee.status).order_by(GroupAttendee.id)
+            select(
+                GroupAttendee.status, GroupAttendee.creche_children, GroupAttendee.booked_at
+            ).order_by(GroupAttendee.id)
         ).all(),
     )
 

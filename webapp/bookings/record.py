@@ -320,6 +320,9 @@ def seed_large_groups(session: Session, context: LargeSeedContext) -> None:
     as the one-to-ones (Wednesdays, 10:00 to 11:30), with places for parents of the locality
     who have no one-to-one then. Runs after the one-to-ones, which it reads."""
     rng = context.rng("groups")
+    # Places for groups soon were booked by this morning: not by the second of the seeding, so
+    # that two seedings on one day are the same.
+    this_morning = context.now.replace(hour=0, minute=0, second=0)
     parents: dict[int, list[int]] = {}
     for pid, locality_id, _keyworker in context.participants:
         parents.setdefault(locality_id, []).append(pid)
@@ -362,7 +365,7 @@ def seed_large_groups(session: Session, context: LargeSeedContext) -> None:
             for pid in rng.sample(free, min(GROUP_PLACES_TAKEN, len(free))):
                 children = min(rng.choice([0, 0, 1, 1, 2]), creche_left)
                 creche_left -= children
-                booked = min(starts - timedelta(days=rng.randint(3, 14)), context.now)
+                booked = min(starts - timedelta(days=rng.randint(3, 14)), this_morning)
                 status = rng.choice(past) if starts < context.now else SessionStatus.BOOKED
                 yield {
                     "group_session_id": group_id,
