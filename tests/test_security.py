@@ -84,6 +84,18 @@ def test_a_background_fetch_is_not_staff_activity(app, client, pages, make):
     assert pages.get("caseload.index").response.headers.getlist("Set-Cookie")
 
 
+def test_pages_kept_for_no_signal_hold_no_message_and_leave_it_for_the_next_page(pages, make):
+    """A message can name someone ("Note saved. Amy can see it."): the offline pages the
+    service worker keeps on a shared phone never carry it, and the person still sees it."""
+    keyworker = make.keyworker(locality=make.locality())
+    pages.sign_in(keyworker)
+    with pages.client.session_transaction() as session:
+        session["_flashes"] = [("success", "Note saved. Amy can see it.")]
+    for url in ("/offline", "/checkin/offline-form"):
+        assert "Amy" not in pages.client.get(url).get_data(as_text=True), url
+    assert "Note saved. Amy can see it." in pages.get("caseload.index").text
+
+
 def test_signed_in_pages_are_not_stored(pages, make):
     pages.sign_in(make.participant(locality=make.locality()))
     assert pages.get("home.today").response.headers["Cache-Control"] == "no-store"
