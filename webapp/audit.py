@@ -71,8 +71,8 @@ def kept_with(session: Session, answer: Answer) -> Answer:
     """Commit the audit events of a page that is made, and hand the page on to be sent.
 
     A view commits its "looked at" events after rendering, not before: a commit expires
-    everything the view has loaded, and the template would load it all again (three more
-    queries on the record). A page that fails to render was not seen, and is not logged."""
+    everything the view has loaded, and the template would load it again (on the record, the
+    participant once more). A page that fails to render was not seen, and is not logged."""
     session.commit()
     return answer
 
