@@ -50,7 +50,7 @@ class SlotForm(BaseForm):
             moment = datetime.fromisoformat(field.data)
         except ValueError:
             raise ValidationError("Choose a time from the list.") from None
-        self.moment = as_utc(moment) if moment.tzinfo is not None else None
+        self.moment = as_utc(moment)
         if self.moment is None:
             raise ValidationError("Choose a time from the list.")
 

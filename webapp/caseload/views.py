@@ -183,7 +183,7 @@ def timeline_filters(include_staff_only: bool) -> TimelineFilters:
             before = datetime.fromisoformat(request.args["before"])
         except ValueError:
             abort(400)
-        if before.tzinfo is None or as_utc(before) is None:
+        if as_utc(before) is None:
             abort(400)
     return TimelineFilters(
         kinds=kinds or None,

@@ -47,8 +47,11 @@ def utcnow() -> datetime:
 
 
 def as_utc(moment: datetime) -> datetime | None:
-    """An aware moment in UTC, or None when that falls outside the years Python can hold (a
-    time typed as 0001-01-01 with a zone east of UTC)."""
+    """A typed moment in UTC, or None when it can't be one: it has no time zone (Python would
+    take the server's), or it falls outside the years Python can hold (0001-01-01 with a zone
+    east of UTC)."""
+    if moment.tzinfo is None:
+        return None
     try:
         return moment.astimezone(UTC)
     except OverflowError:
