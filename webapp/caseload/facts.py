@@ -3,7 +3,7 @@
 A *caseload fact* is one column (next session, last contact, wellbeing trend, overdue steps,
 stage). It gives SQL columns worked out for one person (correlated subqueries on ``User.id``)
 and a ``present`` function that turns that person's values into what the cell shows. A *flag*
-gives columns too, and a ``check`` that reads the values and the facts. Every column of every
+gives columns too, and a ``check`` that reads the person and their values. Every column of every
 fact and flag travels in the one query that lists the people, so the caseload costs the same
 number of queries for 10 people or 500, and each subquery reads a person's newest rows from an
 index rather than all their history. Areas add theirs with one line::
@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, bindparam, func, select, type_coerce
+from sqlalchemy import ColumnElement, Date, Select, bindparam, select, type_coerce
 from sqlalchemy.orm import Session
 
 from webapp.models import (
@@ -141,11 +141,7 @@ def staff_notes_contact() -> ColumnElement:
 
 
 def outcomes_contact() -> ColumnElement:
-    return (
-        select(func.max(Outcome.recorded_at))
-        .where(Outcome.participant_id == User.id)
-        .scalar_subquery()
-    )
+    return latest(Outcome.recorded_at, Outcome.participant_id == User.id)
 
 
 CONTACT_COLUMNS: list[ContactColumn] = [staff_notes_contact, outcomes_contact]

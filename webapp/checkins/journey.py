@@ -16,7 +16,6 @@ from webapp.models import CheckIn
 
 LONDON = ZoneInfo("Europe/London")
 JOURNEY_LIMIT = 200  # about four years of fortnightly check-ins
-# Latest and the one before, by participant id.
 
 
 def checkins_for(session: Session, participant_id: int, limit: int = JOURNEY_LIMIT):
