@@ -3,8 +3,9 @@
 A *caseload fact* is one column (next session, last contact, wellbeing trend, overdue steps,
 stage). It gives SQL columns worked out for one person (correlated subqueries on ``User.id``)
 and a ``present`` function that turns that person's values into what the cell shows. A *flag*
-gives columns too, and a ``check`` that reads the person and their values. Every column of every
-fact and flag travels in the one query that lists the people, so the caseload costs the same
+gives columns too, and a ``check`` that reads the person's values (their own columns, such as
+``status``, come with them). Every column of every fact and flag travels in the one query that
+lists the people, as plain values rather than loaded objects, so the caseload costs the same
 number of queries for 10 people or 500, and each subquery reads a person's newest rows from an
 index rather than all their history. Areas add theirs with one line::
 
@@ -22,15 +23,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Date, Select, bindparam, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from webapp.models import (
     PIPELINE_STAGES,
     Note,
     Outcome,
+    ParticipantProfile,
     ParticipantStatus,
     PipelineStageChange,
     User,
@@ -47,13 +49,13 @@ NOW = bindparam("caseload_now", type_=UTCDateTime())
 TODAY = bindparam("caseload_today", type_=Date())
 
 
-@dataclass(frozen=True)
-class FactValue:
-    """One cell of the caseload: what to show, what to sort by, and whether it needs a look."""
+class FactValue(NamedTuple):
+    """One cell of the caseload: what to show, what to sort by, and whether it needs a look.
+    (A tuple, not a frozen dataclass: the page makes a few hundred, and a frozen dataclass
+    costs several times as much to make.)"""
 
     text: str
     sort: Any = None
-    raw: Any = None
     attention: bool = False
 
 
@@ -75,7 +77,7 @@ class CaseloadFlag:
     key: str
     label: str
     columns: Columns = field(compare=False)
-    check: Callable[[User, Values], str | None] = field(compare=False)
+    check: Callable[[Values], str | None] = field(compare=False)
 
 
 # The columns in the order a keyworker reads them; facts of other keys come after.
@@ -95,7 +97,7 @@ def register_caseload_fact(
 
 
 def register_caseload_flag(
-    key: str, label: str, columns: Columns, check: Callable[[User, Values], str | None]
+    key: str, label: str, columns: Columns, check: Callable[[Values], str | None]
 ) -> None:
     CASELOAD_FLAGS[:] = [f for f in CASELOAD_FLAGS if f.key != key]
     CASELOAD_FLAGS.append(CaseloadFlag(key, label, columns, check))
@@ -154,7 +156,8 @@ def register_contact_column(column: ContactColumn) -> None:
 
 
 def last_contact_columns() -> dict[str, ColumnElement]:
-    return {f"contact_{n}": _as_moment(column()) for n, column in enumerate(CONTACT_COLUMNS)}
+    names = _contact_names(len(CONTACT_COLUMNS))
+    return {name: _as_moment(column()) for name, column in zip(names, CONTACT_COLUMNS, strict=True)}
 
 
 def _as_moment(expression) -> ColumnElement:
@@ -164,8 +167,13 @@ def _as_moment(expression) -> ColumnElement:
 
 
 def last_contact(values: Values) -> datetime | None:
-    moments = [values[f"contact_{n}"] for n in range(len(CONTACT_COLUMNS))]
+    moments = [values[name] for name in _contact_names(len(CONTACT_COLUMNS))]
     return max((m for m in moments if m is not None), default=None)
+
+
+@cache
+def _contact_names(count: int) -> tuple[str, ...]:
+    return tuple(f"contact_{n}" for n in range(count))
 
 
 def days_ago(moment: datetime, now: datetime) -> str:
@@ -187,7 +195,6 @@ def present_last_contact(values: Values) -> FactValue | None:
     return FactValue(
         text=days_ago(at, now),
         sort=at,
-        raw=at,
         attention=now - at > timedelta(days=NO_CONTACT_DAYS),
     )
 
@@ -206,14 +213,14 @@ def present_stage(values: Values) -> FactValue | None:
     stage = values["stage"]
     if stage is None:
         return None
-    return FactValue(text=f"{stage}. {PIPELINE_STAGES[stage]}", sort=stage, raw=stage)
+    return FactValue(text=f"{stage}. {PIPELINE_STAGES[stage]}", sort=stage)
 
 
-def no_contact_check(person: User, values: Values) -> str | None:
+def no_contact_check(values: Values) -> str | None:
     """Active people not in contact for three weeks. Paused people are on a break, not lost."""
-    if person.profile.status != ParticipantStatus.ACTIVE:
+    if values["status"] != ParticipantStatus.ACTIVE:
         return None
-    since = last_contact(values) or person.profile.consented_at or person.created_at
+    since = last_contact(values) or values["consented_at"] or values["joined_at"]
     if values["now"] - since > timedelta(days=NO_CONTACT_DAYS):
         return f"No contact for {NO_CONTACT_DAYS} days"
     return None
@@ -231,7 +238,7 @@ def contact_request_columns() -> dict[str, ColumnElement]:
     }
 
 
-def contact_request_check(person: User, values: Values) -> str | None:
+def contact_request_check(values: Values) -> str | None:
     """People who asked to be contacted and have not been since."""
     asked = values["contact_requested_at"]
     if asked is None:
@@ -260,7 +267,11 @@ register_caseload_flag(
 
 @dataclass
 class CaseloadRow:
-    person: User
+    participant_id: int
+    name: str
+    status: ParticipantStatus
+    keyworker_id: int | None
+    keyworker_name: str | None
     facts: dict[str, FactValue | None]
     flags: list[str]
 
@@ -272,25 +283,52 @@ SORTS = {
     "stage": "Pipeline stage",
 }
 
+_keyworker = aliased(User, name="keyworker")
 
-def caseload_rows(session: Session, people: Select[tuple[User]]) -> list[CaseloadRow]:
-    """Each person the query finds, with their facts and flags, in that one query."""
+# The person's own columns, beside the facts' (a flag may read them too).
+PERSON_COLUMNS = (
+    User.id.label("participant_id"),
+    User.name.label("name"),
+    User.created_at.label("joined_at"),
+    ParticipantProfile.status.label("status"),
+    ParticipantProfile.consented_at.label("consented_at"),
+    ParticipantProfile.keyworker_id.label("keyworker_id"),
+)
+
+
+def caseload_rows(
+    session: Session, people: Select[tuple[User]], *, with_keyworker: bool = False
+) -> list[CaseloadRow]:
+    """Each person the query finds (a query of users joined to their profiles), with their
+    facts and flags, in that one query; ``with_keyworker`` adds each one's keyworker's name."""
     now = utcnow()
+    columns = [*PERSON_COLUMNS, *fact_columns()]
+    if with_keyworker:
+        people = people.outerjoin(_keyworker, _keyworker.id == ParticipantProfile.keyworker_id)
+        columns.append(_keyworker.name.label("keyworker_name"))
+    # Plain rows, not loaded users: the page shows a few of each person's columns, and loading
+    # fifty users and profiles into the session cost more than working out their facts.
     rows = session.execute(
-        people.add_columns(*fact_columns()),
-        {NOW.key: now, TODAY.key: london_today()},
-    )
+        people.with_only_columns(*columns), {NOW.key: now, TODAY.key: london_today()}
+    ).mappings()
     result = []
     for row in rows:
-        person = row[0]
-        values = {**row._mapping, "now": now}
-        facts = {fact.key: fact.present(values) for fact in CASELOAD_FACTS}
-        flags = [
-            message
-            for flag in CASELOAD_FLAGS
-            if (message := flag.check(person, values)) is not None
-        ]
-        result.append(CaseloadRow(person=person, facts=facts, flags=flags))
+        values = {**row, "now": now}
+        result.append(
+            CaseloadRow(
+                participant_id=values["participant_id"],
+                name=values["name"],
+                status=values["status"],
+                keyworker_id=values["keyworker_id"],
+                keyworker_name=values.get("keyworker_name"),
+                facts={fact.key: fact.present(values) for fact in CASELOAD_FACTS},
+                flags=[
+                    message
+                    for flag in CASELOAD_FLAGS
+                    if (message := flag.check(values)) is not None
+                ],
+            )
+        )
     return result
 
 
@@ -300,7 +338,7 @@ def sort_rows(rows: list[CaseloadRow], sort: str) -> list[CaseloadRow]:
         return (value is None, value.sort if value is not None else 0)
 
     if sort == "name":
-        return sorted(rows, key=lambda r: r.person.name.lower())
+        return sorted(rows, key=lambda r: r.name.lower())
     if sort == "last_contact":
         # Never contacted first, then the longest ago.
         return sorted(
@@ -308,9 +346,9 @@ def sort_rows(rows: list[CaseloadRow], sort: str) -> list[CaseloadRow]:
             key=lambda r: (
                 r.facts.get("last_contact") is not None,
                 r.facts["last_contact"].sort if r.facts.get("last_contact") else 0,
-                r.person.name.lower(),
+                r.name.lower(),
             ),
         )
     if sort in {f.key for f in CASELOAD_FACTS}:
-        return sorted(rows, key=lambda r: (fact_sort(r, sort), r.person.name.lower()))
-    return sorted(rows, key=lambda r: (-len(r.flags), r.person.name.lower()))
+        return sorted(rows, key=lambda r: (fact_sort(r, sort), r.name.lower()))
+    return sorted(rows, key=lambda r: (-len(r.flags), r.name.lower()))

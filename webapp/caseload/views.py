@@ -18,7 +18,6 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
 from wtforms.fields.choices import SelectChoice
 
 from webapp import audit
@@ -78,16 +77,14 @@ def index():
     show = filters.show.data or ("mine" if current_user.role == Role.KEYWORKER else "all")
     filters.show.data = show
     # The scope query has joined the profile already; the keyworker is shown only for "all".
-    query = participants_in_scope(current_user).options(contains_eager(User.profile))
+    query = participants_in_scope(current_user)
     if show == "mine":
         query = query.where(ParticipantProfile.keyworker_id == current_user.id)
-    else:
-        query = query.options(contains_eager(User.profile).joinedload(ParticipantProfile.keyworker))
     if filters.status.data and not filters.status.errors:
         query = query.where(ParticipantProfile.status == ParticipantStatus(filters.status.data))
     if filters.q.data:
         query = query.where(User.name.ilike(f"%{filters.q.data}%"))
-    rows = caseload_rows(db.session, query.order_by(User.name))
+    rows = caseload_rows(db.session, query.order_by(User.name), with_keyworker=show == "all")
     if filters.attention.data:
         rows = [row for row in rows if row.flags]
     rows = sort_rows(rows, filters.sort.data if not filters.sort.errors else "attention")

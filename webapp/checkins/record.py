@@ -129,12 +129,11 @@ def present_wellbeing(values: facts.Values) -> FactValue | None:
     return FactValue(
         text=f"{score:g} ({trend})",
         sort=score,
-        raw={"score": score, "change": change},
         attention=change is not None and change <= -MEANINGFUL_CHANGE,
     )
 
 
-def wellbeing_check(person, values: facts.Values) -> str | None:
+def wellbeing_check(values: facts.Values) -> str | None:
     """A meaningful drop in wellbeing, or a check-in asking the keyworker to get in touch."""
     latest, before = _readings(values)
     found = flags_for(latest, before) if latest is not None else []

@@ -76,7 +76,7 @@ def present_overdue_steps(values: facts.Values) -> FactValue | None:
     count = values["overdue_steps"]
     if not count:
         return None
-    return FactValue(text=f"{count} overdue", sort=-count, raw=count, attention=True)
+    return FactValue(text=f"{count} overdue", sort=-count, attention=True)
 
 
 def register() -> None:
