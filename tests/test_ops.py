@@ -4,8 +4,10 @@ import json
 import logging
 
 import pytest
+from sqlalchemy import event
 
 from webapp.config import ProductionConfig, UnsafeConfiguration, check_production
+from webapp.extensions import db
 from webapp.logs import JsonLineFormatter
 
 
@@ -33,6 +35,32 @@ def test_request_id_is_returned_and_logged_without_personal_data(pages, make, ca
     assert line["endpoint"] == "home.today" and line["status"] == 200
     assert line["user_id"] == parent.id
     assert "Gemma" not in json.dumps(line) and parent.email not in json.dumps(line)
+
+
+def test_a_page_that_commits_logs_its_user_without_loading_them_again(app, pages, make, caplog):
+    # The record commits its audit rows after the page is made, which expires the keyworker.
+    locality = make.locality()
+    keyworker = make.keyworker(locality=locality)
+    parent = make.participant(locality=locality, keyworker=keyworker)
+    pages.sign_in(keyworker)
+    after_commit: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    listeners = [
+        ("commit", lambda connection: after_commit.clear()),
+        ("before_cursor_execute", lambda *args: after_commit.append(args[2])),
+    ]
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
+    try:
+        with caplog.at_level(logging.INFO, logger="coplan.requests"):
+            assert pages.client.get(f"/people/{parent.id}").status_code == 200
+    finally:
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
+    record = next(r for r in caplog.records if r.name == "coplan.requests")
+    assert json.loads(JsonLineFormatter().format(record))["user_id"] == keyworker.id
+    assert after_commit == []
 
 
 def test_an_unsafe_request_id_is_replaced(client):

@@ -14,6 +14,7 @@ import uuid
 
 from flask import Flask, g, request
 from flask_login import current_user
+from sqlalchemy import inspect
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -60,7 +61,11 @@ def _finish(response):
     if request_id is None:
         return response
     response.headers[REQUEST_ID_HEADER] = request_id
-    user_id = current_user.get_id().partition(":")[0] if current_user.is_authenticated else None
+    # The id from the identity map, not the attribute: a page that committed has expired the
+    # user, and reading .id would load them again only to write this line.
+    user = current_user._get_current_object()
+    identity = inspect(user).identity if user.is_authenticated else None
+    user_id = identity[0] if identity else None
     request_logger.info(
         "request",
         extra={
@@ -71,7 +76,7 @@ def _finish(response):
                 "endpoint": request.endpoint,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),
-                "user_id": int(user_id) if user_id else None,
+                "user_id": user_id,
             }
         },
     )

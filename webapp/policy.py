@@ -16,6 +16,7 @@ from typing import Any
 from flask import abort, current_app, request
 from flask_login import current_user
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db, login_manager
 from webapp.models import STAFF_ROLES, ParticipantProfile, Role, User
@@ -96,7 +97,8 @@ def participants_in_scope(viewer: User) -> Select[tuple[User]]:
 def participant_or_404(participant_id: int, viewer: User | None = None) -> User:
     """The participant with this id, if the viewer may see them; otherwise 404."""
     viewer = viewer or current_user
-    participant = db.session.get(User, participant_id)
+    # With the profile in the same query: nearly every page about a participant reads it.
+    participant = db.session.get(User, participant_id, options=[joinedload(User.profile)])
     if participant is None or not can_see_participant(viewer, participant):
         abort(404)
     return participant
