@@ -49,6 +49,9 @@ PAGES = [
     # The same page when no one matches the search: what any signed-in staff page costs
     # (session, policy, navigation, the filter form, one query), with no rows to work out.
     ("caseload_0", "keyworker@example.org", "caseload.index", {"q": "no one is called this"}),
+    # A manager's caseload: everyone in the locality (1,000 people), a page of 100 shown, but
+    # every person's flags worked out, since the page sorts those needing attention first.
+    ("caseload_all", "manager@example.org", "caseload.index", None),
     ("record", "keyworker@example.org", "caseload.record", "caseload_participant"),
     ("plan", "parent@example.org", "plans.my_plan", None),
     ("book", "parent@example.org", "bookings.find_time", None),

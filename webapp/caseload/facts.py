@@ -3,11 +3,13 @@
 A *caseload fact* is one column (next session, last contact, wellbeing trend, overdue steps,
 stage). It gives SQL columns worked out for one person (correlated subqueries on ``User.id``)
 and a ``present`` function that turns that person's values into what the cell shows. A *flag*
-gives columns too, and a ``check`` that reads the person's values (their own columns, such as
-``status``, come with them). Every column of every fact and flag travels in the one query that
-lists the people, as plain values rather than loaded objects, so the caseload costs the same
-number of queries for 10 people or 500, and each subquery reads a person's newest rows from an
-index rather than all their history. Areas add theirs with one line::
+gives columns too, and a ``check`` that reads the person's values. The values hold the person's
+own columns (such as ``status``), ``now``, and ``last_contact_at``, worked out once a row.
+
+Every column of every fact and flag travels in the one query that lists the people, as plain
+values rather than loaded objects, so the caseload costs the same number of queries for 10
+people or 500, and each subquery reads a person's newest rows from an index rather than all
+their history. Areas add theirs with one line::
 
     register_caseload_fact("next_session", "Next session", next_session_columns, present)
     register_caseload_flag("wellbeing", "Wellbeing dropped", wellbeing_columns, check)
@@ -188,7 +190,7 @@ def days_ago(moment: datetime, now: datetime) -> str:
 
 
 def present_last_contact(values: Values) -> FactValue | None:
-    at = last_contact(values)
+    at = values["last_contact_at"]
     if at is None:
         return None
     now = values["now"]
@@ -220,7 +222,7 @@ def no_contact_check(values: Values) -> str | None:
     """Active people not in contact for three weeks. Paused people are on a break, not lost."""
     if values["status"] != ParticipantStatus.ACTIVE:
         return None
-    since = last_contact(values) or values["consented_at"] or values["joined_at"]
+    since = values["last_contact_at"] or values["consented_at"] or values["joined_at"]
     if values["now"] - since > timedelta(days=NO_CONTACT_DAYS):
         return f"No contact for {NO_CONTACT_DAYS} days"
     return None
@@ -243,7 +245,7 @@ def contact_request_check(values: Values) -> str | None:
     asked = values["contact_requested_at"]
     if asked is None:
         return None
-    contact = last_contact(values)
+    contact = values["last_contact_at"]
     if contact is None or contact < asked:
         return "Asked to be contacted"
     return None
@@ -314,6 +316,7 @@ def caseload_rows(
     result = []
     for row in rows:
         values = {**row, "now": now}
+        values["last_contact_at"] = last_contact(values)
         result.append(
             CaseloadRow(
                 participant_id=values["participant_id"],
