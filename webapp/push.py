@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -83,6 +84,11 @@ def plausible_endpoint(endpoint) -> bool:
     return isinstance(endpoint, str) and len(endpoint) <= ENDPOINT_MAX and "\x00" not in endpoint
 
 
+def plausible_secret(secret) -> bool:
+    """A string that could be a subscription's auth secret (base64url of 16 bytes)."""
+    return isinstance(secret, str) and 0 < len(secret) <= 50
+
+
 def endpoint_allowed(endpoint: str) -> bool:
     """Whether the endpoint is an https address at one of the browsers' push services."""
     try:
@@ -131,6 +137,40 @@ def save_subscription(
     subscription.user_id = user.id
     subscription.p256dh_key = p256dh
     subscription.auth_secret = auth
+    session.flush()
+    return subscription
+
+
+def renew_subscription(
+    session: Session,
+    *,
+    old_endpoint: str,
+    old_auth: str,
+    endpoint: str,
+    p256dh: str,
+    auth: str,
+    now: datetime,
+) -> PushSubscription | None:
+    """Move a subscription the browser has replaced (its push service renewed it) to the new
+    endpoint and keys, for the same person. None if no subscription has that endpoint and
+    auth secret.
+
+    The service worker asks this on its own, perhaps long after the person last signed in, so
+    the proof is the old subscription's auth secret: only that browser and CoPlan know it."""
+    subscription = session.scalar(
+        select(PushSubscription).where(PushSubscription.endpoint == old_endpoint)
+    )
+    if subscription is None or not hmac.compare_digest(
+        subscription.auth_secret.encode(), old_auth.encode()
+    ):
+        return None
+    if endpoint != old_endpoint:
+        # The sessions page may have subscribed the new endpoint already.
+        session.execute(delete(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    subscription.endpoint = endpoint
+    subscription.p256dh_key = p256dh
+    subscription.auth_secret = auth
+    subscription.created_at = now
     session.flush()
     return subscription
 

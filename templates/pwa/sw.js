@@ -74,6 +74,37 @@ self.addEventListener("push", (event) => {
   );
 });
 
+// Now and then a browser's push service replaces a phone's subscription. Carry the reminders
+// over to the new one, with no visit needed: the old subscription's auth secret, which only
+// this browser and CoPlan know, proves the phone is the same. Without an old subscription
+// there is no proof, and the sessions page offers reminders again on the next visit.
+const RENEW_URL = {{ url_for('api.push_renew') | tojson }};
+
+function base64url(buffer) {
+  return btoa(String.fromCharCode(...new Uint8Array(buffer)))
+    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function renewSubscription(oldSubscription, newSubscription) {
+  if (!oldSubscription) return Promise.resolve(null);
+  const fresh = newSubscription
+    ? Promise.resolve(newSubscription)
+    : self.registration.pushManager.subscribe(oldSubscription.options);
+  return fresh.then((subscription) => fetch(RENEW_URL, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Accept": "application/json" },
+    body: JSON.stringify({
+      old_endpoint: oldSubscription.endpoint,
+      old_auth: base64url(oldSubscription.getKey("auth")),
+      subscription: subscription.toJSON(),
+    }),
+  }));
+}
+
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil(renewSubscription(event.oldSubscription, event.newSubscription));
+});
+
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const wanted = new URL((event.notification.data && event.notification.data.url) || SESSIONS_URL,

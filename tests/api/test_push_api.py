@@ -186,3 +186,57 @@ def test_signing_out_stops_reminders_on_that_phone_only(phone_api, make, session
     pages.sign_out()
 
     assert session.scalars(select(PushSubscription.endpoint)).all() == [other_phone]
+
+
+MOZILLA = "https://updates.push.services.mozilla.com/wpush/v2/renewed"
+NEW_KEYS = {"p256dh": b64url(b"\x04" + b"n" * 64), "auth": b64url(b"b" * 16)}
+
+
+def renewal(old_auth=KEYS["auth"], old_endpoint=FCM, endpoint=MOZILLA):
+    return {
+        "old_endpoint": old_endpoint,
+        "old_auth": old_auth,
+        "subscription": {"endpoint": endpoint, "keys": NEW_KEYS},
+    }
+
+
+def test_a_renewed_subscription_carries_on_without_a_sign_in_or_csrf_token(
+    app, phone_api, make, session, vapid
+):
+    # The browser's push service replaced the phone's subscription; the service worker says
+    # so on its own, perhaps weeks after the parent last signed in.
+    parent = make.participant(locality=phone_api.locality)
+    phone_api.post(phone_api.client_for(parent), "subscribe", subscription())
+    answer = app.test_client().post("/api/v1/push/renew", json=renewal())
+    assert answer.status_code == 200 and answer.json == {"renewed": True}
+    stored = session.scalars(select(PushSubscription)).one()
+    assert (stored.user_id, stored.endpoint) == (parent.id, MOZILLA)
+    assert (stored.p256dh_key, stored.auth_secret) == (NEW_KEYS["p256dh"], NEW_KEYS["auth"])
+    # The page had subscribed the new endpoint already: still one subscription.
+    phone_api.post(phone_api.client_for(parent), "subscribe", subscription())
+    phone_api.post(phone_api.client_for(parent), "subscribe", subscription(endpoint=MOZILLA))
+    assert app.test_client().post("/api/v1/push/renew", json=renewal()).status_code == 200
+    assert session.scalars(select(PushSubscription.endpoint)).all() == [MOZILLA]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        (renewal(old_auth=b64url(b"x" * 16)), 404),  # knows the endpoint, not the secret
+        (renewal(old_endpoint=FCM + "other"), 404),
+        (renewal(old_auth=""), 400),
+        (renewal(old_auth=None), 400),
+        (renewal(endpoint="https://169.254.169.254/latest/meta-data"), 400),
+        ({"old_endpoint": FCM, "old_auth": KEYS["auth"]}, 400),
+        (None, 400),
+    ],
+)
+def test_a_renewal_without_the_old_secret_or_with_an_unusable_subscription_changes_nothing(
+    app, phone_api, make, session, vapid, payload, status
+):
+    parent = make.participant(locality=phone_api.locality)
+    phone_api.post(phone_api.client_for(parent), "subscribe", subscription())
+    answer = app.test_client().post("/api/v1/push/renew", json=payload)
+    assert answer.status_code == status
+    stored = session.scalars(select(PushSubscription)).one()
+    assert (stored.endpoint, stored.auth_secret) == (FCM, KEYS["auth"])

@@ -3,12 +3,14 @@ and the service worker shows a pushed reminder with nothing on it but the time."
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.push_service import b64url
 
 SHOWN = """async () => {
     const registration = await navigator.serviceWorker.ready;
@@ -68,3 +70,51 @@ def test_the_phone_control_appears_and_a_pushed_reminder_is_shown(page, make, va
         {"origin": live_server, "registrationId": registration, "data": json.dumps(message)},
     )
     assert page.evaluate(SHOWN) == [message]
+
+
+RENEW = """async ([oldEndpoint, oldAuth, fresh]) => {
+    const old = {
+        endpoint: oldEndpoint,
+        getKey: () => Uint8Array.from(atob(oldAuth), (c) => c.charCodeAt(0)).buffer,
+    };
+    const answer = await renewSubscription(old, {toJSON: () => fresh});
+    return [answer.status, await answer.json()];
+}"""
+
+
+def test_the_service_worker_carries_reminders_over_to_a_renewed_subscription(
+    page, make, vapid, session
+):
+    # Chromium can't be made to renew a subscription, so the test calls the worker's
+    # pushsubscriptionchange handler with the old subscription and the new one.
+    from sqlalchemy import select
+
+    from webapp.models import PushSubscription
+
+    parent = make.participant(locality=make.locality())
+    # An auth secret whose base64 has "+" and "/", which base64url writes "-" and "_".
+    old_auth = bytes([0xFB, 0xEF, 0xBE, 0xFF, 0xFF, 0xFF] * 2 + [0xFB, 0xEF, 0xBE, 0xFF])
+    session.add(
+        PushSubscription(
+            user_id=parent.id,
+            endpoint="https://fcm.googleapis.com/fcm/send/old",
+            p256dh_key="BAAA",
+            auth_secret=b64url(old_auth),
+        )
+    )
+    session.commit()
+    page.goto("/sign-in")
+    page.evaluate("() => navigator.serviceWorker.ready")
+    worker = page.context.service_workers[0]
+    fresh = {
+        "endpoint": "https://fcm.googleapis.com/fcm/send/new",
+        "keys": {"p256dh": b64url(b"\x04" + b"n" * 64), "auth": b64url(b"b" * 16)},
+    }
+    status, answer = worker.evaluate(
+        RENEW,
+        ["https://fcm.googleapis.com/fcm/send/old", base64.b64encode(old_auth).decode(), fresh],
+    )
+    assert (status, answer) == (200, {"renewed": True})
+    session.expire_all()
+    stored = session.scalars(select(PushSubscription)).one()
+    assert (stored.user_id, stored.endpoint) == (parent.id, fresh["endpoint"])

@@ -14,7 +14,7 @@ from webapp import push
 from webapp.checkins.sync import MAX_BATCH, merge_checkins
 from webapp.extensions import csrf, db, limiter
 from webapp.models import Role, utcnow
-from webapp.policy import allow
+from webapp.policy import allow, public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -23,9 +23,14 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 
+# Views whose authority is a secret in the request itself, never the session cookie: a forged
+# request from another site can do nothing with them that it couldn't do without the cookie.
+NO_CSRF = {"api.push_renew"}
+
+
 @bp.before_request
 def check_csrf():
-    if current_app.config.get("WTF_CSRF_ENABLED", True):
+    if current_app.config.get("WTF_CSRF_ENABLED", True) and request.endpoint not in NO_CSRF:
         csrf.protect()
 
 
@@ -146,3 +151,46 @@ def push_check():
         return _push_off()
     mine = push.has_subscription(db.session, user=current_user, endpoint=endpoint)
     return jsonify(subscribed=mine)
+
+
+@bp.route("/push/renew", methods=["POST"])
+@public
+@limiter.limit(_api_limit)
+def push_renew():
+    """The service worker's answer when the browser's push service replaces a subscription
+    (``pushsubscriptionchange``): reminders carry on at the new one, with no visit needed.
+    Signed in or not: the old subscription's auth secret is the proof."""
+    if not push.push_enabled():
+        return _push_off()
+    payload = request.get_json(silent=True)
+    payload = payload if isinstance(payload, dict) else {}
+    old_endpoint, old_auth = payload.get("old_endpoint"), payload.get("old_auth")
+    if not push.plausible_endpoint(old_endpoint) or not push.plausible_secret(old_auth):
+        return problem(
+            400,
+            "bad_request",
+            'Send {"old_endpoint": "…", "old_auth": "…", "subscription": { … }}.',
+        )
+    try:
+        endpoint, p256dh, auth = push.parse_subscription(payload.get("subscription"))
+    except push.SubscriptionRefused as refused:
+        return problem(400, "bad_subscription", str(refused))
+    try:
+        renewed = push.renew_subscription(
+            db.session,
+            old_endpoint=old_endpoint,
+            old_auth=old_auth,
+            endpoint=endpoint,
+            p256dh=p256dh,
+            auth=auth,
+            now=utcnow(),
+        )
+        db.session.commit()
+    except IntegrityError:
+        # The same renewal sent twice at once: the other one has moved it.
+        db.session.rollback()
+        return problem(409, "conflict", "This subscription is being renewed already.")
+    if renewed is None:
+        message = "No subscription matches. Turn reminders on again on the sessions page."
+        return problem(404, "not_found", message)
+    return jsonify(renewed=True)
