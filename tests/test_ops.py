@@ -123,3 +123,29 @@ def test_forwarded_headers_are_trusted_only_when_configured(another_app):
     plain = another_app()
     response = plain.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in response.headers
+
+
+def test_postgresql_sessions_are_in_utc_whatever_the_servers_zone(app, another_app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("the session's zone is PostgreSQL's")
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select, text
+
+    from webapp.models import AuditEvent
+
+    # A server set to London time: moments still come back in UTC, as Python's own UTC.
+    london = another_app(
+        SQLALCHEMY_ENGINE_OPTIONS={
+            "pool_pre_ping": True,
+            "connect_args": {"options": "-c timezone=Europe/London"},
+        }
+    )
+    with london.app_context():
+        assert db.session.execute(text("SHOW TIME ZONE")).scalar() == "UTC"
+        moment = datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
+        db.session.add(AuditEvent(action="sign_in.failed", at=moment))
+        db.session.flush()
+        stored = db.session.execute(select(AuditEvent.at).order_by(AuditEvent.id.desc())).scalar()
+        assert stored == moment and stored.tzinfo is UTC
+        db.session.rollback()

@@ -78,6 +78,24 @@ def setup_database(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        elif db.engine.dialect.name == "postgresql":
+            configure_postgresql(db.engine)
+
+
+def configure_postgresql(engine) -> None:
+    """Talk to PostgreSQL in UTC, whatever zone the server is set to.
+
+    CoPlan stores and compares moments in UTC (UTCDateTime), and no query depends on the
+    session's zone. In a UTC session psycopg hands times back with Python's own UTC, which
+    needs no converting; in any other (even "Etc/UTC") each one is converted as it is read,
+    thousands for a manager's caseload."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True  # a SET inside a transaction could be rolled back
+        dbapi_connection.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.autocommit = autocommit
 
 
 def configure_sqlite(engine) -> None:
