@@ -131,6 +131,8 @@ def caseload_row(row: CaseloadRow, show_keyworker: bool) -> Markup:
 # link), so each is made once and kept, keyed by exactly those values: a changed fact or flag
 # is a new key, never a stale row. Most rows are the same from one look at the caseload to the
 # next, and making fifty of them cost more than working out their facts. About 1 KB a row.
+# A row of someone since erased is never shown again (its key no longer matches) and stays in
+# memory only until pushed out or the worker restarts (gunicorn recycles each one often).
 @lru_cache(maxsize=4096)
 def _rendered_row(
     script_root: str,
