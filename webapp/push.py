@@ -164,9 +164,13 @@ def renew_subscription(
         subscription.auth_secret.encode(), old_auth.encode()
     ):
         return None
-    if endpoint != old_endpoint:
-        # The sessions page may have subscribed the new endpoint already.
-        session.execute(delete(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    taken = session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    if taken is not None and taken is not subscription:
+        if taken.user_id != subscription.user_id:
+            return None  # someone else's phone: not this browser's to take
+        # The sessions page has subscribed the new endpoint already.
+        session.delete(taken)
+        session.flush()
     subscription.endpoint = endpoint
     subscription.p256dh_key = p256dh
     subscription.auth_secret = auth

@@ -240,3 +240,14 @@ def test_a_renewal_without_the_old_secret_or_with_an_unusable_subscription_chang
     assert answer.status_code == status
     stored = session.scalars(select(PushSubscription)).one()
     assert (stored.endpoint, stored.auth_secret) == (FCM, KEYS["auth"])
+
+
+def test_a_renewal_cannot_take_someone_elses_subscription(app, phone_api, make, session, vapid):
+    first = make.participant(locality=phone_api.locality)
+    second = make.participant(locality=phone_api.locality)
+    phone_api.post(phone_api.client_for(first), "subscribe", subscription())
+    phone_api.post(phone_api.client_for(second), "subscribe", subscription(endpoint=MOZILLA))
+    # The first parent's browser, renewing to the second parent's endpoint.
+    assert app.test_client().post("/api/v1/push/renew", json=renewal()).status_code == 404
+    kept = session.execute(select(PushSubscription.user_id, PushSubscription.endpoint)).all()
+    assert sorted(kept) == sorted([(first.id, FCM), (second.id, MOZILLA)])
