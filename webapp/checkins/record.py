@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -75,8 +75,8 @@ def checkin_items(
     return items
 
 
-@dataclass(frozen=True)
-class _Reading:
+class _Reading(NamedTuple):
+    # A tuple, not a frozen dataclass: a manager's caseload makes two for each of 1,000 people.
     swemwbs_metric: float
     recorded_at: datetime | None
     contact_me: bool
