@@ -139,3 +139,44 @@ def test_places_booked_before_group_reminders_get_theirs(fresh_database_url):
         columns = {c["name"] for c in db.inspect(db.engine).get_columns("reminders")}
         assert "group_attendee_id" not in columns
         db.engine.dispose()
+
+
+def test_authenticator_secrets_are_encrypted_by_the_migration_and_decrypted_back(
+    fresh_database_url,
+):
+    from flask_migrate import downgrade, upgrade
+
+    from tests.conftest import TestConfig
+    from webapp import create_app
+    from webapp.auth.operations import create_user
+    from webapp.models import Locality, Role, TwoFactorCredential
+
+    config = type("Fresh", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": fresh_database_url})
+    with create_app(config).app_context():
+        upgrade(revision="0009")
+        locality = Locality(name="Glasgow North East")
+        db.session.add(locality)
+        db.session.flush()
+        keyworker = create_user(db.session, role=Role.KEYWORKER, name="K", locality_id=locality.id)
+        db.session.commit()
+        keyworker_id = keyworker.id
+        # Before 0010 the secret was kept as it is.
+        db.session.execute(
+            text("INSERT INTO two_factor_credentials (user_id, secret) VALUES (:u, :s)"),
+            {"u": keyworker_id, "s": "JBSWY3DPEHPK3PXP"},
+        )
+        db.session.commit()
+        db.session.remove()
+
+        upgrade()
+        stored = db.session.scalar(text("SELECT secret FROM two_factor_credentials"))
+        assert "JBSWY3DPEHPK3PXP" not in stored
+        assert db.session.get(TwoFactorCredential, keyworker_id).secret == "JBSWY3DPEHPK3PXP"
+        db.session.remove()
+
+        downgrade(revision="0009")
+        stored = db.session.scalar(text("SELECT secret FROM two_factor_credentials"))
+        assert stored == "JBSWY3DPEHPK3PXP"
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -69,6 +69,9 @@ def test_an_unsafe_request_id_is_replaced(client):
     assert len(response.headers["X-Request-ID"]) == 32
 
 
+TWO_FACTOR_KEY = "kZmRy3sF1y0XkdTQ8gWQeMN0nE0iVd3NQnXqwrbu1q4="
+
+
 def safe_production_settings(**overrides):
     settings = {
         "SECRET_KEY": "x" * 48,
@@ -76,6 +79,7 @@ def safe_production_settings(**overrides):
         "DEBUG": False,
         "DEMO_DATA_ALLOWED": False,
         "BASE_URL": "https://coplan.example.org",
+        "TWO_FACTOR_KEYS": [TWO_FACTOR_KEY],
     }
     settings.update(overrides)
     return settings
@@ -90,6 +94,8 @@ def safe_production_settings(**overrides):
         ({"DEBUG": True}, "Debug mode must be off"),
         ({"DEMO_DATA_ALLOWED": True}, "Demo data must not be allowed"),
         ({"BASE_URL": None}, "BASE_URL must be set"),
+        ({"TWO_FACTOR_KEYS": [""]}, "TWO_FACTOR_KEYS must be set"),
+        ({"TWO_FACTOR_KEYS": [TWO_FACTOR_KEY, "not a key"]}, "TWO_FACTOR_KEYS must be set"),
         ({"VAPID_PRIVATE_KEY": "k", "VAPID_SUBJECT": "ops@example.org"}, "VAPID_SUBJECT must be"),
     ],
 )

@@ -15,6 +15,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(apply_retention_command)
     app.cli.add_command(generate_vapid_keys_command)
+    app.cli.add_command(generate_two_factor_key_command)
+    app.cli.add_command(rotate_two_factor_key_command)
 
 
 @click.command("generate-vapid-keys")
@@ -27,6 +29,25 @@ def generate_vapid_keys_command() -> None:
     click.echo("# Set VAPID_SUBJECT too: a mailto: address the push services can write to.")
     click.echo(f"VAPID_PUBLIC_KEY={public}")
     click.echo(f"VAPID_PRIVATE_KEY={private}")
+
+
+@click.command("generate-two-factor-key")
+def generate_two_factor_key_command() -> None:
+    """Print a fresh key for staff's authenticator secrets, as a line for the environment file."""
+    from webapp.crypto import generate_key
+
+    click.echo("# A new key goes first; keep the old one after it until rotate-two-factor-key ran.")
+    click.echo(f"TWO_FACTOR_KEYS={generate_key()}")
+
+
+@click.command("rotate-two-factor-key")
+def rotate_two_factor_key_command() -> None:
+    """Encrypt every authenticator secret again with the first of TWO_FACTOR_KEYS."""
+    from webapp.auth.two_factor import reencrypt_secrets
+
+    count = reencrypt_secrets(db.session)
+    db.session.commit()
+    click.echo(f"Encrypted {count} authenticator secrets with the first key.")
 
 
 @click.command("apply-retention")

@@ -2,7 +2,9 @@ import time
 
 import pyotp
 import pytest
+from sqlalchemy import text
 
+from webapp import crypto
 from webapp.models import TwoFactorCredential
 
 
@@ -88,3 +90,50 @@ def test_required_two_step_sends_staff_to_set_it_up(another_app, make):
 def test_participants_cannot_open_two_step_setup(pages, make):
     pages.sign_in(make.participant(locality=make.locality()))
     pages.get("auth.two_step_setup", _expected_status=403)
+
+
+def test_the_database_holds_no_authenticator_secret_in_the_clear(pages, keyworker, session):
+    pages.sign_in(keyworker)
+    secret, _ = enrol(pages, session, keyworker.id)
+    stored = session.execute(text("SELECT secret FROM two_factor_credentials")).scalar_one()
+    assert secret not in stored
+    assert session.get(TwoFactorCredential, keyworker.id).secret == secret
+
+
+def sign_in_with_code(pages, session, user, code, expected=302):
+    credential = session.get(TwoFactorCredential, user.id)
+    credential.last_used_step = None  # let the same 30-second step be used again
+    session.commit()
+    pages.sign_out()
+    pages.sign_in(user)
+    return pages.post("auth.second_step", {"code": code}, _expected_status=expected)
+
+
+def test_a_new_key_goes_first_and_rotating_lets_the_old_one_go(
+    app, pages, keyworker, session, monkeypatch
+):
+    pages.sign_in(keyworker)
+    secret, recovery = enrol(pages, session, keyworker.id)
+    with app.app_context():
+        (old_key,) = crypto._configured_keys()
+    new_key = crypto.generate_key()
+    asks_for_code = "/sign-in/code"
+
+    # The new key first, the old one after it: the secret made with the old one still works.
+    monkeypatch.setitem(app.config, "TWO_FACTOR_KEYS", [new_key, old_key])
+    page = sign_in_with_code(pages, session, keyworker, pyotp.TOTP(secret).now())
+    assert page.response.location != asks_for_code
+    result = app.test_cli_runner().invoke(args=["rotate-two-factor-key"])
+    assert "Encrypted 1 authenticator secrets" in result.output
+
+    # Rotated: the new key alone reads it.
+    monkeypatch.setitem(app.config, "TWO_FACTOR_KEYS", [new_key])
+    page = sign_in_with_code(pages, session, keyworker, pyotp.TOTP(secret).now())
+    assert page.response.location != asks_for_code
+
+    # Without the key, no code from the app can be checked; a recovery code still works.
+    monkeypatch.setitem(app.config, "TWO_FACTOR_KEYS", [crypto.generate_key()])
+    page = sign_in_with_code(pages, session, keyworker, pyotp.TOTP(secret).now(), expected=200)
+    assert "not right" in page.select_one("#code-error").text
+    pages.post("auth.second_step", {"code": recovery[0]})
+    pages.get("caseload.index")

@@ -4,6 +4,7 @@ recovery code when the phone is lost."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 
@@ -12,7 +13,10 @@ import segno
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from webapp import crypto
 from webapp.models import RecoveryCode, TwoFactorCredential, User, utcnow
+
+logger = logging.getLogger(__name__)
 
 ISSUER = "CoPlan"
 RECOVERY_CODE_COUNT = 10
@@ -46,7 +50,13 @@ def _verify_totp(credential: TwoFactorCredential, code: str, now: float | None =
     code = "".join(ch for ch in code if ch.isdigit())
     if len(code) != 6:
         return False
-    totp = pyotp.TOTP(credential.secret)
+    try:
+        totp = pyotp.TOTP(credential.secret)
+    except crypto.InvalidToken:
+        # TWO_FACTOR_KEYS lost the key this secret was made with: no code from the app can be
+        # checked, but a recovery code still works (only its hash is kept).
+        logger.error("An authenticator secret can't be read with TWO_FACTOR_KEYS")
+        return False
     now = time.time() if now is None else now
     current_step = int(now // totp.interval)
     for step in (current_step - 1, current_step, current_step + 1):
@@ -112,3 +122,12 @@ def verify_second_step(session: Session, user: User, code: str) -> bool:
         return False
     recovery.used_at = utcnow()
     return True
+
+
+def reencrypt_secrets(session: Session) -> int:
+    """Encrypt every authenticator secret again with the first of TWO_FACTOR_KEYS."""
+    credentials = session.scalars(select(TwoFactorCredential)).all()
+    for credential in credentials:
+        credential.encrypted_secret = crypto.reencrypt(credential.encrypted_secret)
+    session.flush()
+    return len(credentials)

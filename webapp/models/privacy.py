@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp import crypto
 from webapp.models.base import Base, utcnow
 from webapp.models.people import User, str_enum
 
@@ -42,10 +43,21 @@ class TwoFactorCredential(Base):
     __tablename__ = "two_factor_credentials"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    secret: Mapped[str] = mapped_column(String(64))
+    # Encrypted with TWO_FACTOR_KEYS (webapp/crypto.py): a copy of the database alone can't
+    # make anyone's codes. Read and set it as ``secret``.
+    encrypted_secret: Mapped[str] = mapped_column("secret", String(255))
     enabled_at: Mapped[datetime | None]
     # The last time step accepted, so a code seen over someone's shoulder can't be replayed.
     last_used_step: Mapped[int | None]
+
+    @property
+    def secret(self) -> str:
+        """The authenticator's secret; InvalidToken if no configured key can read it."""
+        return crypto.decrypt(self.encrypted_secret)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.encrypted_secret = crypto.encrypt(value)
 
 
 class RecoveryCode(Base):
