@@ -63,29 +63,44 @@ def fresh_database_url(database_url, tmp_path):
     admin.dispose()
 
 
-def test_places_booked_before_group_reminders_get_theirs(fresh_database_url):
-    """0009 gives places already booked their reminders, and taking it away drops them."""
-    from flask_migrate import downgrade, upgrade
+@pytest.fixture
+def migrated_to(fresh_database_url):
+    """``with migrated_to("0008") as locality:`` an app on the empty database, upgraded to that
+    revision, with one locality to put people in."""
+    from contextlib import contextmanager
+
+    from flask_migrate import upgrade
 
     from tests.conftest import TestConfig
     from webapp import create_app
-    from webapp.auth.operations import create_user
-    from webapp.models import (
-        GroupAttendee,
-        GroupSession,
-        Locality,
-        Reminder,
-        Role,
-        SessionStatus,
-        utcnow,
-    )
+    from webapp.models import Locality
 
     config = type("Fresh", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": fresh_database_url})
-    with create_app(config).app_context():
-        upgrade(revision="0008")
-        locality = Locality(name="Glasgow North East")
-        db.session.add(locality)
-        db.session.flush()
+
+    @contextmanager
+    def at(revision: str):
+        with create_app(config).app_context():
+            upgrade(revision=revision)
+            locality = Locality(name="Glasgow North East")
+            db.session.add(locality)
+            db.session.flush()
+            try:
+                yield locality
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    return at
+
+
+def test_places_booked_before_group_reminders_get_theirs(migrated_to):
+    """0009 gives places already booked their reminders, and taking it away drops them."""
+    from flask_migrate import downgrade, upgrade
+
+    from webapp.auth.operations import create_user
+    from webapp.models import GroupAttendee, GroupSession, Reminder, Role, SessionStatus, utcnow
+
+    with migrated_to("0008") as locality:
         parents = [
             create_user(db.session, role=Role.PARTICIPANT, name=f"P{n}", locality_id=locality.id)
             for n in range(3)
@@ -138,25 +153,15 @@ def test_places_booked_before_group_reminders_get_theirs(fresh_database_url):
         db.session.remove()
         columns = {c["name"] for c in db.inspect(db.engine).get_columns("reminders")}
         assert "group_attendee_id" not in columns
-        db.engine.dispose()
 
 
-def test_authenticator_secrets_are_encrypted_by_the_migration_and_decrypted_back(
-    fresh_database_url,
-):
+def test_authenticator_secrets_are_encrypted_by_the_migration_and_decrypted_back(migrated_to):
     from flask_migrate import downgrade, upgrade
 
-    from tests.conftest import TestConfig
-    from webapp import create_app
     from webapp.auth.operations import create_user
-    from webapp.models import Locality, Role, TwoFactorCredential
+    from webapp.models import Role, TwoFactorCredential
 
-    config = type("Fresh", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": fresh_database_url})
-    with create_app(config).app_context():
-        upgrade(revision="0009")
-        locality = Locality(name="Glasgow North East")
-        db.session.add(locality)
-        db.session.flush()
+    with migrated_to("0009") as locality:
         keyworker = create_user(db.session, role=Role.KEYWORKER, name="K", locality_id=locality.id)
         db.session.commit()
         keyworker_id = keyworker.id
@@ -177,6 +182,3 @@ def test_authenticator_secrets_are_encrypted_by_the_migration_and_decrypted_back
         downgrade(revision="0009")
         stored = db.session.scalar(text("SELECT secret FROM two_factor_credentials"))
         assert stored == "JBSWY3DPEHPK3PXP"
-        db.session.remove()
-        downgrade(revision="base")
-        db.engine.dispose()
