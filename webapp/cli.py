@@ -45,9 +45,15 @@ def rotate_two_factor_key_command() -> None:
     """Encrypt every authenticator secret again with the first of TWO_FACTOR_KEYS."""
     from webapp.auth.two_factor import reencrypt_secrets
 
-    count = reencrypt_secrets(db.session)
+    done, unreadable = reencrypt_secrets(db.session)
     db.session.commit()
-    click.echo(f"Encrypted {count} authenticator secrets with the first key.")
+    click.echo(f"Encrypted {done} authenticator secrets with the first key.")
+    if unreadable:
+        click.echo(
+            f"{unreadable} could not be read with any of TWO_FACTOR_KEYS and were left as they "
+            "are: those staff sign in with a recovery code until their two-step sign-in is "
+            "reset (docs/operations.md)."
+        )
 
 
 @click.command("apply-retention")

@@ -133,6 +133,8 @@ def test_a_new_key_goes_first_and_rotating_lets_the_old_one_go(
 
     # Without the key, no code from the app can be checked; a recovery code still works.
     monkeypatch.setitem(app.config, "TWO_FACTOR_KEYS", [crypto.generate_key()])
+    result = app.test_cli_runner().invoke(args=["rotate-two-factor-key"])
+    assert "1 could not be read" in result.output
     page = sign_in_with_code(pages, session, keyworker, pyotp.TOTP(secret).now(), expected=200)
     assert "not right" in page.select_one("#code-error").text
     pages.post("auth.second_step", {"code": recovery[0]})

@@ -124,10 +124,15 @@ def verify_second_step(session: Session, user: User, code: str) -> bool:
     return True
 
 
-def reencrypt_secrets(session: Session) -> int:
-    """Encrypt every authenticator secret again with the first of TWO_FACTOR_KEYS."""
-    credentials = session.scalars(select(TwoFactorCredential)).all()
-    for credential in credentials:
-        credential.encrypted_secret = crypto.reencrypt(credential.encrypted_secret)
+def reencrypt_secrets(session: Session) -> tuple[int, int]:
+    """Encrypt every authenticator secret again with the first of TWO_FACTOR_KEYS; returns how
+    many were, and how many no configured key could read (left as they are)."""
+    done = unreadable = 0
+    for credential in session.scalars(select(TwoFactorCredential)):
+        try:
+            credential.encrypted_secret = crypto.reencrypt(credential.encrypted_secret)
+            done += 1
+        except crypto.InvalidToken:
+            unreadable += 1
     session.flush()
-    return len(credentials)
+    return done, unreadable
