@@ -84,9 +84,9 @@ def plausible_endpoint(endpoint) -> bool:
     return isinstance(endpoint, str) and len(endpoint) <= ENDPOINT_MAX and "\x00" not in endpoint
 
 
-def plausible_secret(secret) -> bool:
-    """A string that could be a subscription's auth secret (base64url of 16 bytes)."""
-    return isinstance(secret, str) and 0 < len(secret) <= 50
+def is_auth_secret(secret) -> bool:
+    """Whether this is a subscription's auth secret: 16 bytes, base64url."""
+    return _key_bytes(secret, 16) is not None
 
 
 def endpoint_allowed(endpoint: str) -> bool:
@@ -113,7 +113,7 @@ def parse_subscription(data) -> tuple[str, str, str]:
     public = _key_bytes(keys.get("p256dh"), 65)
     if public is None or public[0] != 4:  # an uncompressed P-256 point
         raise SubscriptionRefused("The subscription's p256dh key is not a P-256 public key.")
-    if _key_bytes(keys.get("auth"), 16) is None:
+    if not is_auth_secret(keys.get("auth")):
         raise SubscriptionRefused("The subscription's auth secret is not 16 bytes.")
     return endpoint, keys["p256dh"], keys["auth"]
 

@@ -165,7 +165,7 @@ def push_renew():
     payload = request.get_json(silent=True)
     payload = payload if isinstance(payload, dict) else {}
     old_endpoint, old_auth = payload.get("old_endpoint"), payload.get("old_auth")
-    if not push.plausible_endpoint(old_endpoint) or not push.plausible_secret(old_auth):
+    if not push.plausible_endpoint(old_endpoint) or not push.is_auth_secret(old_auth):
         return problem(
             400,
             "bad_request",
