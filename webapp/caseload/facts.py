@@ -158,8 +158,7 @@ def register_contact_column(column: ContactColumn) -> None:
 
 
 def last_contact_columns() -> dict[str, ColumnElement]:
-    names = _contact_names(len(CONTACT_COLUMNS))
-    return {name: _as_moment(column()) for name, column in zip(names, CONTACT_COLUMNS, strict=True)}
+    return {f"contact_{n}": _as_moment(column()) for n, column in enumerate(CONTACT_COLUMNS)}
 
 
 def _as_moment(expression) -> ColumnElement:
@@ -169,13 +168,8 @@ def _as_moment(expression) -> ColumnElement:
 
 
 def last_contact(values: Values) -> datetime | None:
-    moments = [values[name] for name in _contact_names(len(CONTACT_COLUMNS))]
+    moments = [values[f"contact_{n}"] for n in range(len(CONTACT_COLUMNS))]
     return max((m for m in moments if m is not None), default=None)
-
-
-@cache
-def _contact_names(count: int) -> tuple[str, ...]:
-    return tuple(f"contact_{n}" for n in range(count))
 
 
 def days_ago(moment: datetime, now: datetime) -> str:
@@ -269,13 +263,30 @@ register_caseload_flag(
 
 @dataclass
 class CaseloadRow:
-    participant_id: int
-    name: str
-    status: ParticipantStatus
-    keyworker_id: int | None
-    keyworker_name: str | None
-    flags: list[str]
+    """One person on the caseload: their values (from the one query) and the flags raised."""
+
     values: Values = field(repr=False)
+    flags: list[str]
+
+    @property
+    def participant_id(self) -> int:
+        return self.values["participant_id"]
+
+    @property
+    def name(self) -> str:
+        return self.values["name"]
+
+    @property
+    def status(self) -> ParticipantStatus:
+        return self.values["status"]
+
+    @property
+    def keyworker_id(self) -> int | None:
+        return self.values["keyworker_id"]
+
+    @property
+    def keyworker_name(self) -> str | None:
+        return self.values.get("keyworker_name")
 
     @cached_property
     def facts(self) -> dict[str, FactValue | None]:
@@ -323,21 +334,8 @@ def caseload_rows(
     for row in rows:
         values = {**row, "now": now}
         values["last_contact_at"] = last_contact(values)
-        result.append(
-            CaseloadRow(
-                participant_id=values["participant_id"],
-                name=values["name"],
-                status=values["status"],
-                keyworker_id=values["keyworker_id"],
-                keyworker_name=values.get("keyworker_name"),
-                values=values,
-                flags=[
-                    message
-                    for flag in CASELOAD_FLAGS
-                    if (message := flag.check(values)) is not None
-                ],
-            )
-        )
+        flags = [m for flag in CASELOAD_FLAGS if (m := flag.check(values)) is not None]
+        result.append(CaseloadRow(values=values, flags=flags))
     return result
 
 
