@@ -10,6 +10,10 @@ from pathlib import Path
 from webapp import crypto
 
 
+def comma_separated(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 def normalise_database_url(url: str) -> str:
     """Use the psycopg 3 driver for plain postgresql:// URLs."""
     if url.startswith("postgres://"):
@@ -35,7 +39,7 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     # Keys for staff's authenticator secrets, newest first (webapp/crypto.py).
-    TWO_FACTOR_KEYS = os.environ.get("TWO_FACTOR_KEYS", "").replace(" ", "").split(",")
+    TWO_FACTOR_KEYS = comma_separated(os.environ.get("TWO_FACTOR_KEYS", ""))
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", "sqlite:///coplan.db")
     )
@@ -154,7 +158,7 @@ def check_production(config: dict) -> None:
     problems = []
     if not config.get("SECRET_KEY") or len(config["SECRET_KEY"]) < 32:
         problems.append("SECRET_KEY must be set to a random value of at least 32 characters.")
-    keys = [key for key in config.get("TWO_FACTOR_KEYS") or () if key]
+    keys = config.get("TWO_FACTOR_KEYS") or []
     if not keys or not all(crypto.valid_key(key) for key in keys):
         problems.append(
             "TWO_FACTOR_KEYS must be set to keys from `flask --app webapp generate-two-factor-key`."

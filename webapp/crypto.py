@@ -37,14 +37,17 @@ def valid_key(key: str) -> bool:
 
 def _configured_keys() -> tuple[str, ...]:
     config = current_app.config
-    keys = tuple(key for key in config.get("TWO_FACTOR_KEYS") or () if key)
-    if keys:
-        return keys
-    # Development and tests: a key of its own, derived from the app's secret.
+    keys = tuple(config.get("TWO_FACTOR_KEYS") or ())
+    return keys or (_derived_key(config["SECRET_KEY"]),)
+
+
+@lru_cache(maxsize=8)
+def _derived_key(secret_key: str) -> str:
+    """Development and tests: a key of its own, derived from the app's secret."""
     derived = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"coplan two-factor secrets"
-    ).derive(config["SECRET_KEY"].encode())
-    return (base64.urlsafe_b64encode(derived).decode(),)
+    ).derive(secret_key.encode())
+    return base64.urlsafe_b64encode(derived).decode()
 
 
 @lru_cache(maxsize=8)
