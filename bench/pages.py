@@ -12,7 +12,7 @@ Prints p50/p95 latency and requests per second per page; the last line is JSON:
 those runs and each page's share is of the two runs beside it.
 Targets: p95 under 100 ms, and the caseload at least 20% of the bare page's throughput.
 
-On SQLite every transaction starts with BEGIN IMMEDIATE (see webapp/app.py), so each request
+On SQLite every transaction starts with BEGIN IMMEDIATE (see webapp/web/app.py), so each request
 holds the database's write lock from its first query to its end and the workers queue behind
 one another: PostgreSQL, the production database, is the figure that counts. On a shared
 machine, read the load average printed with the results before comparing runs.
@@ -82,9 +82,9 @@ def prepare_database(env: dict) -> list[tuple[str, str, str]]:
 
     from webapp import create_app
     from webapp.config import normalise_database_url
-    from webapp.extensions import db
     from webapp.large_demo import seed_large, settle_after_bulk_load
     from webapp.models import ParticipantProfile, User
+    from webapp.web.extensions import db
 
     # The URL is passed in, not read by the config class: that was imported before env was set.
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(env["DATABASE_URL"])})

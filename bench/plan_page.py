@@ -20,10 +20,10 @@ from sqlalchemy import event
 from webapp import create_app
 from webapp.auth.operations import create_user
 from webapp.config import TestConfig
-from webapp.extensions import db
 from webapp.models import Area, Locality, ParticipantProfile, ParticipantStatus, Role, StepOwner
 from webapp.plans import operations as ops
 from webapp.plans.history import london_today
+from webapp.web.extensions import db
 
 PASSWORD = "bench password 1"
 RUNS = 30

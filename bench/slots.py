@@ -223,9 +223,9 @@ def main() -> None:
     from webapp import create_app
     from webapp.bookings.operations import search_slots
     from webapp.config import TestConfig
-    from webapp.extensions import db
     from webapp.large_demo import settle_after_bulk_load
     from webapp.models import User
+    from webapp.web.extensions import db
 
     url = database_url(workdir)
     app = create_app(type("BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))

@@ -25,7 +25,6 @@ from webapp import create_app  # noqa: E402
 from webapp.auth.operations import create_user  # noqa: E402
 from webapp.checkins.questions import CONFIDENCE_SCALES, SWEMWBS_ITEMS  # noqa: E402
 from webapp.config import TestConfig, normalise_database_url  # noqa: E402
-from webapp.extensions import db  # noqa: E402
 from webapp.models import (  # noqa: E402
     CheckIn,
     Locality,
@@ -34,6 +33,7 @@ from webapp.models import (  # noqa: E402
     Role,
     utcnow,
 )
+from webapp.web.extensions import db  # noqa: E402
 
 COUNT = 1000
 PASSWORD = "bench password please"

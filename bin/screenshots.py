@@ -24,7 +24,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from webapp import create_app  # noqa: E402
 from webapp.demo import DEMO_PASSWORD, seed_demo  # noqa: E402
-from webapp.extensions import db  # noqa: E402
+from webapp.web.extensions import db  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 DOCS = ROOT / "docs" / "screenshots"

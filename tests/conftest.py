@@ -16,7 +16,7 @@ from tests.factories import Factories
 from tests.pages import PageClient
 from webapp import create_app
 from webapp.config import TestConfig, normalise_database_url
-from webapp.extensions import db, limiter
+from webapp.web.extensions import db, limiter
 
 
 def choose_database_url(tmp_path_factory) -> str:
@@ -131,7 +131,7 @@ VAPID_SETTINGS = ("VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT")
 @pytest.fixture
 def vapid(app):
     """Web Push switched on for one test, with a fresh VAPID key pair. Gives the public key."""
-    from webapp.push import generate_vapid_keys
+    from webapp.services.push import generate_vapid_keys
 
     public, private = generate_vapid_keys()
     saved = {key: app.config.get(key) for key in VAPID_SETTINGS}

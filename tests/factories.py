@@ -13,8 +13,8 @@ from flask import has_app_context
 from sqlalchemy.orm import Session
 
 from webapp.auth.operations import create_user
-from webapp.extensions import db
 from webapp.models import Locality, ParticipantProfile, ParticipantStatus, Role, User, utcnow
+from webapp.web.extensions import db
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select, text
 
-from webapp import audit
 from webapp.models import AuditEvent, AuditLogIsAppendOnly
+from webapp.services import audit
 
 
 def actions(session):

@@ -2,7 +2,7 @@
 
 For each route in the app's URL map the test builds a URL about parent A (their id, or an id
 of something of theirs), asks for it as each person, and checks the answer against the route's
-declared policy and the scope rules in webapp/policy.py. A route this file cannot build a URL
+declared policy and the scope rules in webapp/web/policy.py. A route this file cannot build a URL
 for fails the test, so a new route is never left out."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from webapp.extensions import db
 from webapp.models import Base, ErasureRequest
-from webapp.policy import POLICY_ATTRIBUTE, PUBLIC
+from webapp.web.extensions import db
+from webapp.web.policy import POLICY_ATTRIBUTE, PUBLIC
 
 PEOPLE = [
     "anonymous",

@@ -26,7 +26,7 @@ from tests.test_authorization_matrix import (
     row_counts,
     url_values,
 )
-from webapp.policy import POLICY_ATTRIBUTE, PUBLIC
+from webapp.web.policy import POLICY_ATTRIBUTE, PUBLIC
 
 TOTAL_EXAMPLES = 2000
 # Pages that show a new secret once (an invitation, a calendar link, recovery codes) are a

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from webapp.extensions import db
+from webapp.web.extensions import db
 
 
 def test_one_head(app_context, app):

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import event
 
 from webapp.config import ProductionConfig, UnsafeConfiguration, check_production
-from webapp.extensions import db
-from webapp.logs import JsonLineFormatter
+from webapp.web.extensions import db
+from webapp.web.logs import JsonLineFormatter
 
 
 def test_healthz_and_readyz_need_no_sign_in_and_hold_no_personal_data(client):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from webapp.policy import POLICY_ATTRIBUTE
+from webapp.web.policy import POLICY_ATTRIBUTE
 
 
 def test_every_route_declares_a_policy(app):

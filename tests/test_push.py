@@ -1,4 +1,4 @@
-"""webapp/push.py: VAPID keys in the form the config wants, and which endpoints are accepted."""
+"""Push (webapp/services/push.py): VAPID keys as the config wants them, endpoints accepted."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import base64
 
 from py_vapid import Vapid02
 
-from webapp.push import endpoint_allowed, generate_vapid_keys
+from webapp.services.push import endpoint_allowed, generate_vapid_keys
 
 
 def decode(value: str) -> bytes:

@@ -1,6 +1,6 @@
 """CSRF, headers, cookies and error pages."""
 
-from webapp.security import CONTENT_SECURITY_POLICY
+from webapp.web.security import CONTENT_SECURITY_POLICY
 
 
 def test_form_without_csrf_token_is_refused(pages, make):

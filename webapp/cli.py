@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
-from webapp.extensions import db
+from webapp.web.extensions import db
 
 
 def init_app(app: Flask) -> None:
@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
 @click.command("generate-vapid-keys")
 def generate_vapid_keys_command() -> None:
     """Print a fresh VAPID key pair for Web Push, as lines for the environment file."""
-    from webapp.push import generate_vapid_keys
+    from webapp.services.push import generate_vapid_keys
 
     public, private = generate_vapid_keys()
     click.echo("# Web Push keys for CoPlan (keep the private one secret, like SECRET_KEY).")
@@ -34,7 +34,7 @@ def generate_vapid_keys_command() -> None:
 @click.command("generate-two-factor-key")
 def generate_two_factor_key_command() -> None:
     """Print a fresh key for staff's authenticator secrets, as a line for the environment file."""
-    from webapp.crypto import generate_key
+    from webapp.services.crypto import generate_key
 
     click.echo("# A new key goes first; keep the old one after it until rotate-two-factor-key ran.")
     click.echo(f"TWO_FACTOR_KEYS={generate_key()}")

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from webapp import crypto
+from webapp.services import crypto
 
 
 def comma_separated(value: str) -> list[str]:
@@ -38,7 +38,7 @@ class Config:
 
     ENV_NAME = "development"
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
-    # Keys for staff's authenticator secrets, newest first (webapp/crypto.py).
+    # Keys for staff's authenticator secrets, newest first (webapp/services/crypto.py).
     TWO_FACTOR_KEYS = comma_separated(os.environ.get("TWO_FACTOR_KEYS", ""))
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", "sqlite:///coplan.db")

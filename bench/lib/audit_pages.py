@@ -25,7 +25,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from tests.browser.network import NetworkLog  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.models import Role  # noqa: E402
-from webapp.navigation import NAVIGATION  # noqa: E402
+from webapp.web.navigation import NAVIGATION  # noqa: E402
 
 PARENT = "parent@example.org"
 PASSWORD = "coplan-demo"

@@ -8,7 +8,7 @@ Create Date: 2026-12-01
 from alembic import op
 import sqlalchemy as sa
 
-from webapp import crypto
+from webapp.services import crypto
 
 
 # revision identifiers, used by Alembic.

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from webapp.extensions import db
 from webapp.models import CheckIn
+from webapp.web.extensions import db
 
 EXAMPLES = 600
 

@@ -15,7 +15,7 @@ def test_eleventh_wrong_password_is_refused_with_a_plain_message(pages, make):
 
 
 def test_right_password_works_again_after_the_cool_off(pages, make, app):
-    from webapp.extensions import limiter
+    from webapp.web.extensions import limiter
 
     parent = make.participant(locality=make.locality())
     for _ in range(10):

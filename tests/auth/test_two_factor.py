@@ -4,8 +4,8 @@ import pyotp
 import pytest
 from sqlalchemy import text
 
-from webapp import crypto
 from webapp.models import TwoFactorCredential
+from webapp.services import crypto
 
 
 def enrol(pages, session, user_id):

@@ -15,7 +15,6 @@ from tests.bookings.conftest import NOW
 from webapp.bookings import groups, operations
 from webapp.bookings.groups import GroupFull, GroupProblem, PlaceClash
 from webapp.bookings.operations import SlotTaken
-from webapp.extensions import db
 from webapp.models import (
     BookedSession,
     GroupAttendee,
@@ -24,6 +23,7 @@ from webapp.models import (
     SessionStatus,
     User,
 )
+from webapp.web.extensions import db
 
 ATTEMPTS = 200
 # No more threads than the engine's pool holds (5 + 10 overflow), so that on a busy machine no

@@ -19,8 +19,8 @@ from tests.smtp_server import Collector, running_smtp
 from webapp.bookings import groups, operations
 from webapp.bookings.groups import GroupDetails
 from webapp.bookings.reminders import claim_due_reminders, send_claimed, send_due_reminders
-from webapp.extensions import db
 from webapp.models import GroupAttendee, GroupSession, Reminder, SessionMode
+from webapp.web.extensions import db
 
 # Tuesday 12 January 2027, 10:30 in London (GMT); the evening before, when it is due.
 TUESDAY_1030 = datetime(2027, 1, 12, 10, 30, tzinfo=UTC)

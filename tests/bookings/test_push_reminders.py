@@ -18,9 +18,9 @@ from tests.push_service import LocalPushService, Phone
 from tests.smtp_server import Collector, running_smtp
 from webapp.bookings import operations
 from webapp.bookings.reminders import send_due_reminders
-from webapp.extensions import db
 from webapp.models import PushSubscription, Reminder, SessionMode, User
-from webapp.push import save_subscription
+from webapp.services.push import save_subscription
+from webapp.web.extensions import db
 
 # The evening before Tuesday 12 January 2027, when Tuesday's sessions are due a reminder.
 EVENING = datetime(2027, 1, 11, 18, tzinfo=UTC)

@@ -14,8 +14,8 @@ from tests.bookings.conftest import NOW
 from tests.smtp_server import Collector, running_smtp
 from webapp.bookings import operations
 from webapp.bookings.reminders import MAX_ATTEMPTS, send_due_reminders
-from webapp.extensions import db
 from webapp.models import BookedSession, OutboxMail, Reminder, SessionMode, utcnow
+from webapp.web.extensions import db
 
 
 @pytest.fixture

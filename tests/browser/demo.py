@@ -8,9 +8,9 @@ import pytest
 from flask import url_for
 
 from webapp.demo import DEMO_PASSWORD, seed_demo
-from webapp.extensions import db
 from webapp.models import Role
-from webapp.navigation import NAVIGATION
+from webapp.web.extensions import db
+from webapp.web.navigation import NAVIGATION
 
 PARENT = "parent@example.org"
 KEYWORKER = "keyworker@example.org"

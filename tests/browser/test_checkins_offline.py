@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.browser.conftest import assert_accessible, controlled_by_service_worker, sign_in
-from webapp.extensions import db
 from webapp.models import CheckIn
+from webapp.web.extensions import db
 
 SAVED_OFFLINE = "Saved on this phone — will send when you're back online."
 

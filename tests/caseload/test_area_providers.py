@@ -202,7 +202,7 @@ def test_caseload_shows_next_session_wellbeing_overdue_steps_and_flags(
             session_row(
                 parent.id,
                 keyworker.id,
-                datetime(2026, 12, 2, 10, tzinfo=UTC),
+                datetime(2099, 12, 2, 10, tzinfo=UTC),
                 SessionStatus.BOOKED,
             ),
             session_row(parent.id, keyworker.id, now + timedelta(days=1), SessionStatus.CANCELLED),

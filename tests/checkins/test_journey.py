@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from tests.checkins.helpers import entry
 from webapp.checkins.journey import latest_checkin_and_flags, wellbeing_summary
 from webapp.checkins.sync import merge_checkins
-from webapp.extensions import db
 from webapp.models import AuditEvent
+from webapp.web.extensions import db
 
 MARCH = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from webapp import audit
 from webapp.models import (
     AccessToken,
     AvailabilityRule,
@@ -42,6 +41,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.plans import operations as plan_operations
+from webapp.services import audit
 
 SECRET_TEXT = "Aisha's very private words"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from webapp.assets import IMMUTABLE, asset_url
+from webapp.web.assets import IMMUTABLE, asset_url
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 TEXT_FILES = sorted(

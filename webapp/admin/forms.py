@@ -3,7 +3,7 @@ from __future__ import annotations
 from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from webapp.forms import BaseForm
+from webapp.web.forms import BaseForm
 
 
 class AuditSearchForm(BaseForm):

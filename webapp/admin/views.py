@@ -10,15 +10,15 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
-from webapp import audit
 from webapp.admin.forms import AuditSearchForm
-from webapp.extensions import db
-from webapp.forms import EmptyForm
 from webapp.models import AuditEvent, ErasureRequest, ErasureStatus, Role, User, utcnow
-from webapp.policy import allow, participant_or_404
 from webapp.privacy.downloads import export_response
 from webapp.privacy.erasure import anonymise
-from webapp.templating import LONDON
+from webapp.services import audit
+from webapp.web.extensions import db
+from webapp.web.forms import EmptyForm
+from webapp.web.policy import allow, participant_or_404
+from webapp.web.templating import LONDON
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 managers = allow(Role.MANAGER, Role.ADMIN)

@@ -10,11 +10,11 @@ from flask import Blueprint, current_app, jsonify, request, session
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from webapp import push
 from webapp.checkins.sync import MAX_BATCH, merge_checkins
-from webapp.extensions import csrf, db, limiter
 from webapp.models import Role, utcnow
-from webapp.policy import allow, public
+from webapp.services import push
+from webapp.web.extensions import csrf, db, limiter
+from webapp.web.policy import allow, public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

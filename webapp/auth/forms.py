@@ -4,7 +4,7 @@ from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from webapp.auth.passwords import password_problem
-from webapp.forms import BaseForm
+from webapp.web.forms import BaseForm
 
 
 class SignInForm(BaseForm):

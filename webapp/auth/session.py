@@ -7,9 +7,9 @@ import time
 from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
-from webapp.extensions import db, login_manager
 from webapp.models import User
-from webapp.security import is_fetched_by_the_browser
+from webapp.web.extensions import db, login_manager
+from webapp.web.security import is_fetched_by_the_browser
 
 
 def init_login(app: Flask) -> None:

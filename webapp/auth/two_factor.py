@@ -13,8 +13,8 @@ import segno
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from webapp import crypto
 from webapp.models import RecoveryCode, TwoFactorCredential, User, utcnow
+from webapp.services import crypto
 
 logger = logging.getLogger(__name__)
 

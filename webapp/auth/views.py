@@ -19,7 +19,6 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from webapp import audit, push
 from webapp.auth import operations, two_factor
 from webapp.auth.forms import (
     AcceptInvitationForm,
@@ -30,11 +29,12 @@ from webapp.auth.forms import (
 )
 from webapp.auth.session import load_user, start_session_clock
 from webapp.auth.tokens import TokenError, find_token
-from webapp.extensions import db, limiter, sign_in_key
-from webapp.forms import EmptyForm
-from webapp.mail import send_mail
 from webapp.models import TokenPurpose
-from webapp.policy import public, signed_in, staff_only
+from webapp.services import audit, push
+from webapp.services.mail import send_mail
+from webapp.web.extensions import db, limiter, sign_in_key
+from webapp.web.forms import EmptyForm
+from webapp.web.policy import public, signed_in, staff_only
 
 bp = Blueprint("auth", __name__)
 

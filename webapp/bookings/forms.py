@@ -25,8 +25,8 @@ from wtforms.validators import (
 )
 
 from webapp.bookings.slots import SESSION_GAPS, SESSION_LENGTHS
-from webapp.forms import BaseForm, PlainDateField, PlainTimeField, WholeNumberField
 from webapp.models import CalendarEntryKind, SessionMode, as_utc
+from webapp.web.forms import BaseForm, PlainDateField, PlainTimeField, WholeNumberField
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WEEKDAY_CHOICES = [SelectChoice(n, day) for n, day in enumerate(WEEKDAYS)]

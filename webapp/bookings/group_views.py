@@ -21,10 +21,10 @@ from webapp.bookings.forms import (
 from webapp.bookings.groups import GroupDetails, GroupProblem
 from webapp.bookings.operations import BookingProblem
 from webapp.bookings.slots import LONDON, local_moment
-from webapp.extensions import db
-from webapp.forms import EmptyForm
 from webapp.models import GroupSession, Role, SessionStatus, utcnow
-from webapp.policy import allow, can_see_participant, signed_in
+from webapp.web.extensions import db
+from webapp.web.forms import EmptyForm
+from webapp.web.policy import allow, can_see_participant, signed_in
 
 bp = Blueprint("groups", __name__)
 

@@ -32,7 +32,6 @@ from webapp.bookings.operations import (
     schedule_place_reminders,
 )
 from webapp.bookings.slots import LONDON
-from webapp.mail import send_mail
 from webapp.models import (
     STAFF_ROLES,
     BookedSession,
@@ -44,6 +43,7 @@ from webapp.models import (
     Venue,
     utcnow,
 )
+from webapp.services.mail import send_mail
 
 # Group sessions held this recently stay on the staff list, to mark who came.
 RECENT = timedelta(days=14)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, case, func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue, register_caseload_fact
 from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
+from webapp.clock import LONDON
 from webapp.large_demo import (
     AREA_LARGE_SEEDS,
     LargeSeedContext,
@@ -33,9 +33,6 @@ from webapp.models import (
 )
 from webapp.reports import figures
 from webapp.reports.figures import ReportTable, Scope
-
-LONDON = ZoneInfo("Europe/London")
-
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = (None, *(date(2000, month, 1).strftime("%B") for month in range(1, 13)))

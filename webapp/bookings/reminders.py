@@ -27,8 +27,6 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.bookings.slots import LONDON
-from webapp.extensions import db
-from webapp.mail import MailNotSent, send_mail
 from webapp.models import (
     BookedSession,
     GroupAttendee,
@@ -39,7 +37,9 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.push import Pusher, push_enabled
+from webapp.services.mail import MailNotSent, send_mail
+from webapp.services.push import Pusher, push_enabled
+from webapp.web.extensions import db
 
 STALE_CLAIM = timedelta(hours=1)
 MAX_ATTEMPTS = 5

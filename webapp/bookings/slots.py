@@ -19,11 +19,9 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from webapp.clock import LONDON
 from webapp.models.bookings import SessionMode
-
-LONDON = ZoneInfo("Europe/London")
 
 Interval = tuple[datetime, datetime]
 

@@ -42,8 +42,6 @@ from webapp.bookings.group_views import bp as groups_bp
 from webapp.bookings.operations import BookingProblem, SlotNotOffered, SlotTaken
 from webapp.bookings.school_calendar import parse_upload
 from webapp.bookings.slots import LONDON, SearchLimits, Slot, local_moment
-from webapp.extensions import db
-from webapp.forms import EmptyForm
 from webapp.models import (
     AvailabilityRule,
     BookedSession,
@@ -57,8 +55,10 @@ from webapp.models import (
     Venue,
     utcnow,
 )
-from webapp.policy import allow, participant_or_404, public, signed_in, staff_only
-from webapp.push import push_enabled
+from webapp.services.push import push_enabled
+from webapp.web.extensions import db
+from webapp.web.forms import EmptyForm
+from webapp.web.policy import allow, participant_or_404, public, signed_in, staff_only
 
 bp = Blueprint("bookings", __name__)
 bp.register_blueprint(groups_bp)

@@ -28,7 +28,6 @@ from wtforms.validators import (
 )
 
 from webapp.auth.operations import normalise_phone
-from webapp.forms import BaseForm
 from webapp.models import (
     OUTCOME_KIND_LABELS,
     PAUSE_REASON_LABELS,
@@ -39,6 +38,7 @@ from webapp.models import (
     OutcomeKind,
     ReferralStatus,
 )
+from webapp.web.forms import BaseForm
 
 UK_MOBILE = re.compile(r"^07\d{9}$")
 

@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp import audit
 from webapp.models import (
     PIPELINE_STAGES,
     ContractType,
@@ -26,6 +25,7 @@ from webapp.models import (
     User,
     utcnow,
 )
+from webapp.services import audit
 
 
 class NotAllowedNow(Exception):

@@ -22,7 +22,6 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from webapp import audit
 from webapp.auth.operations import DuplicateContact, invite_participant, reissue_invitation
 from webapp.auth.views import send_reset_link
 from webapp.caseload import operations
@@ -40,9 +39,6 @@ from webapp.caseload.forms import (
 )
 from webapp.caseload.operations import stage_history
 from webapp.caseload.timeline import TIMELINE_SOURCES, TimelineFilters, TimelineItem, build_timeline
-from webapp.extensions import db
-from webapp.forms import EmptyForm
-from webapp.mail import send_mail
 from webapp.models import (
     AccessToken,
     ContractType,
@@ -59,7 +55,11 @@ from webapp.models import (
     User,
     as_utc,
 )
-from webapp.policy import allow, participant_or_404, participants_in_scope, staff_only
+from webapp.services import audit
+from webapp.services.mail import send_mail
+from webapp.web.extensions import db
+from webapp.web.forms import EmptyForm
+from webapp.web.policy import allow, participant_or_404, participants_in_scope, staff_only
 
 bp = Blueprint("caseload", __name__, url_prefix="/people")
 

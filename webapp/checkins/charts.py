@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from webapp.clock import LONDON
 
 
 @dataclass

@@ -14,7 +14,7 @@ from webapp.checkins.questions import (
     SWEMWBS_ITEMS,
 )
 from webapp.checkins.scoring import check_answers
-from webapp.forms import BaseForm
+from webapp.web.forms import BaseForm
 
 
 def _whole_number_or_none(value):

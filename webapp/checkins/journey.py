@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.checkins.questions import CONFIDENCE_SCALES
 from webapp.checkins.scoring import MEANINGFUL_CHANGE
+from webapp.clock import LONDON
 from webapp.models import CheckIn
 
-LONDON = ZoneInfo("Europe/London")
 JOURNEY_LIMIT = 200  # about four years of fortnightly check-ins
 
 

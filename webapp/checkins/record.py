@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
@@ -20,13 +19,13 @@ from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_tim
 from webapp.checkins.journey import flags_for
 from webapp.checkins.questions import CONFIDENCE_SCALES
 from webapp.checkins.scoring import MEANINGFUL_CHANGE, metric_table
+from webapp.clock import LONDON
 from webapp.large_demo import AREA_LARGE_SEEDS, LargeSeedContext, bulk_insert
 from webapp.models import CheckIn, User
 from webapp.models.checkins import CONFIDENCE_COLUMNS, SWEMWBS_COLUMNS
 from webapp.reports import figures
 from webapp.reports.figures import ReportTable, Scope
 
-LONDON = ZoneInfo("Europe/London")
 # Fewer people than this measured twice are too few to compare groups (Warwick Medical School).
 GROUP_MINIMUM = 30
 

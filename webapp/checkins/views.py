@@ -7,7 +7,6 @@ import uuid
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from webapp import audit
 from webapp.checkins import journey as journeys
 from webapp.checkins import sync
 from webapp.checkins.charts import line_chart
@@ -18,10 +17,11 @@ from webapp.checkins.questions import (
     SWEMWBS_COPYRIGHT,
     SWEMWBS_NAME,
 )
-from webapp.extensions import db
 from webapp.models import Role, User
-from webapp.policy import allow, participant_or_404, public, staff_only
-from webapp.security import fetched_by_the_browser
+from webapp.services import audit
+from webapp.web.extensions import db
+from webapp.web.policy import allow, participant_or_404, public, staff_only
+from webapp.web.security import fetched_by_the_browser
 
 bp = Blueprint("checkins", __name__)
 

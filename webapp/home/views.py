@@ -7,9 +7,9 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from webapp.extensions import db
 from webapp.models import ParticipantProfile, ParticipantStatus, Role, User
-from webapp.policy import allow, participants_in_scope, public
+from webapp.web.extensions import db
+from webapp.web.policy import allow, participants_in_scope, public
 
 bp = Blueprint("home", __name__)
 

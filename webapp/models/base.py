@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, registry
+
+from webapp.clock import as_utc, london_today, utcnow  # noqa: F401  (kept where models are read)
 
 # Named constraints let Alembic alter and drop them on every database.
 NAMING_CONVENTION = {
@@ -39,28 +40,6 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    """The current moment in UTC."""
-    return datetime.now(UTC)
-
-
-def as_utc(moment: datetime) -> datetime | None:
-    """A typed moment in UTC, or None when it can't be one: it has no time zone (Python would
-    take the server's), or it falls outside the years Python can hold (0001-01-01 with a zone
-    east of UTC)."""
-    if moment.tzinfo is None:
-        return None
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        return None
-
-
-def london_today() -> date:
-    """Today's date in Scotland."""
-    return datetime.now(ZoneInfo("Europe/London")).date()
 
 
 class Base(DeclarativeBase):

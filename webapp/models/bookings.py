@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     CheckConstraint,
@@ -20,10 +19,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.clock import LONDON
 from webapp.models.base import Base, utcnow
 from webapp.models.people import Locality, User, str_enum
-
-LONDON = ZoneInfo("Europe/London")
 
 
 class SessionMode(enum.StrEnum):

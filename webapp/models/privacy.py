@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp import crypto
 from webapp.models.base import Base, utcnow
 from webapp.models.people import User, str_enum
+from webapp.services import crypto
 
 
 class ErasureStatus(enum.StrEnum):
@@ -43,7 +43,7 @@ class TwoFactorCredential(Base):
     __tablename__ = "two_factor_credentials"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    # Encrypted with TWO_FACTOR_KEYS (webapp/crypto.py): a copy of the database alone can't
+    # Encrypted with TWO_FACTOR_KEYS (webapp/services/crypto.py): a copy of the database alone can't
     # make anyone's codes. Read and set it as ``secret``.
     encrypted_secret: Mapped[str] = mapped_column("secret", String(255))
     enabled_at: Mapped[datetime | None]

@@ -7,8 +7,8 @@ from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from webapp.extensions import db
-from webapp.policy import public
+from webapp.web.extensions import db
+from webapp.web.policy import public
 
 bp = Blueprint("ops", __name__)
 

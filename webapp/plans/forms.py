@@ -7,7 +7,6 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from webapp.forms import BaseForm, PlainDateField
 from webapp.models import (
     AREA_LABELS,
     COMMENT_MAX,
@@ -19,6 +18,7 @@ from webapp.models import (
     StepOwner,
     User,
 )
+from webapp.web.forms import BaseForm, PlainDateField
 
 
 def posted_version(field) -> int | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from webapp.models import (
     AREA_LABELS,
@@ -19,8 +18,6 @@ from webapp.models import (
     london_today,
 )
 from webapp.plans.operations import Change
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def format_day(day: date | str | None, today: date | None = None) -> str:

@@ -22,10 +22,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from webapp import audit
-from webapp.errors import render_error
-from webapp.extensions import db
-from webapp.forms import EmptyForm
 from webapp.models import (
     Goal,
     GoalComment,
@@ -60,7 +56,11 @@ from webapp.plans.history import (
     london_today,
     owner_label,
 )
-from webapp.policy import (
+from webapp.services import audit
+from webapp.web.errors import render_error
+from webapp.web.extensions import db
+from webapp.web.forms import EmptyForm
+from webapp.web.policy import (
     allow,
     can_see_participant,
     participant_or_404,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Response, render_template
 from flask_login import current_user
 
-from webapp import audit
-from webapp.extensions import db
 from webapp.models import User, utcnow
 from webapp.privacy.export import as_csv_zip, as_json, collect, withhold_from_participant
+from webapp.services import audit
+from webapp.web.extensions import db
 
 TABLE_TITLES = {
     "users": "Your account",

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp import audit
 from webapp.models import ParticipantProfile, ParticipantStatus, User
 from webapp.privacy.erasure import anonymise
+from webapp.services import audit
 
 
 def due_for_retention(session: Session, *, now: datetime, retention_days: int, claim: bool):

@@ -6,12 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp import audit
-from webapp.extensions import db
-from webapp.forms import EmptyForm
 from webapp.models import AuditEvent, ErasureRequest, ErasureStatus, Role, User
-from webapp.policy import allow
 from webapp.privacy.downloads import export_response
+from webapp.services import audit
+from webapp.web.extensions import db
+from webapp.web.forms import EmptyForm
+from webapp.web.policy import allow
 
 bp = Blueprint("privacy", __name__, url_prefix="/my-data")
 

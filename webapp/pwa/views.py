@@ -9,9 +9,9 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, render_template, url_for
 
-from webapp.assets import asset_url
-from webapp.policy import public
-from webapp.security import fetched_by_the_browser
+from webapp.web.assets import asset_url
+from webapp.web.policy import public
+from webapp.web.security import fetched_by_the_browser
 
 bp = Blueprint("pwa", __name__)
 

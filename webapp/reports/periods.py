@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from webapp.clock import LONDON
+
 QUARTER_MONTHS = {1: 4, 2: 7, 3: 10, 4: 1}  # financial year from April
 
 

@@ -10,10 +10,7 @@ from sqlalchemy import select
 from wtforms import Form, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from webapp import audit
-from webapp.extensions import db
 from webapp.models import Locality, Role
-from webapp.policy import allow
 from webapp.reports.charts import bar_chart
 from webapp.reports.csv import csv_response
 from webapp.reports.figures import (
@@ -25,6 +22,9 @@ from webapp.reports.figures import (
     section_keys,
 )
 from webapp.reports.periods import Period, parse_quarter, quarter_label, recent_quarters
+from webapp.services import audit
+from webapp.web.extensions import db
+from webapp.web.policy import allow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

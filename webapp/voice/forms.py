@@ -4,8 +4,8 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from webapp.forms import BaseForm
 from webapp.models import IdeaStatus
+from webapp.web.forms import BaseForm
 
 
 class FeedbackForm(BaseForm):

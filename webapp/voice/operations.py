@@ -7,8 +7,8 @@ from collections.abc import Callable
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from webapp import audit
 from webapp.models import Idea, IdeaStatus, SessionFeedback, User, utcnow
+from webapp.services import audit
 
 # Bookings fills this in: (session, participant, booking_id) -> a label for the session
 # ("Peer support, Tue 2 Dec"), or None when the booking is not the participant's.

@@ -9,11 +9,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from webapp.extensions import db
 from webapp.models import Idea, IdeaStatus, Locality, Role, utcnow
-from webapp.policy import allow, signed_in
 from webapp.voice import operations
 from webapp.voice.forms import AnswerForm, FeedbackForm, IdeaForm
+from webapp.web.extensions import db
+from webapp.web.policy import allow, signed_in
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 

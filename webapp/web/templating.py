@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from webapp.clock import LONDON
 from webapp.models import utcnow
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def london(value: datetime | None, fmt: str = "%-d %B %Y, %H:%M") -> str:

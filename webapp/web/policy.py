@@ -18,8 +18,8 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from webapp.extensions import db, login_manager
 from webapp.models import STAFF_ROLES, ParticipantProfile, Role, User
+from webapp.web.extensions import db, login_manager
 
 PUBLIC = "public"
 POLICY_ATTRIBUTE = "coplan_policy"

@@ -9,16 +9,17 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import assets, cli, errors, logs, navigation, policy, security, templating
+from webapp import cli
 from webapp.config import (
     Config,
     ProductionConfig,
     check_production,
     instance_secret_key,
 )
-from webapp.extensions import compress, csrf, db, limiter, migrate
+from webapp.web import assets, errors, logs, navigation, policy, security, templating
+from webapp.web.extensions import compress, csrf, db, limiter, migrate
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:

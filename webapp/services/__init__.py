@@ -1,0 +1,1 @@
+"""Services the areas call: mail, push, encryption and the audit log."""

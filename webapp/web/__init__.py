@@ -1,0 +1,1 @@
+"""The web layer: the app factory, extensions, policy, errors, logs and template helpers."""
