@@ -153,6 +153,26 @@ class UnsafeConfiguration(RuntimeError):
     """Raised when a production configuration would put people's data at risk."""
 
 
+CONFIG_BY_NAME: dict[str, type[Config]] = {
+    "development": Config,
+    "production": ProductionConfig,
+}
+
+
+def config_for_environment(value: str | None) -> type[Config]:
+    """The config class COPLAN_ENV names, in any case; unset means development.
+
+    A value CoPlan doesn't know stops it starting: a typo such as "prod" must not quietly run a
+    live service on development settings, which allow demo data with a published password."""
+    name = (value or "").strip().lower() or "development"
+    if name not in CONFIG_BY_NAME:
+        known = " or ".join(CONFIG_BY_NAME)
+        raise UnsafeConfiguration(
+            f"COPLAN_ENV is {value.strip()!r}, which CoPlan doesn't know: set it to {known}."
+        )
+    return CONFIG_BY_NAME[name]
+
+
 def check_production(config: dict) -> None:
     """Refuse settings that must never reach a live service."""
     problems = []

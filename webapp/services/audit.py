@@ -41,6 +41,7 @@ ACTIONS = {
     "sign_in.succeeded": "Signed in",
     "sign_in.failed": "Failed to sign in",
     "two_factor.enrolled": "Set up two-step sign-in",
+    "staff.admin_set_up_link": "Made an admin's set-up link from the command line",
 }
 
 

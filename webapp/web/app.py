@@ -12,8 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webapp import cli
 from webapp.config import (
     Config,
-    ProductionConfig,
     check_production,
+    config_for_environment,
     instance_secret_key,
 )
 from webapp.web import assets, errors, logs, navigation, policy, security, templating
@@ -52,8 +52,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 def load_config(app: Flask, config: type[Config] | dict | None) -> None:
     if config is None:
-        production = os.environ.get("COPLAN_ENV") == "production"
-        config = ProductionConfig if production else Config
+        config = config_for_environment(os.environ.get("COPLAN_ENV"))
     if isinstance(config, dict):
         app.config.from_object(Config)
         app.config.update(config)
