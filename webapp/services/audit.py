@@ -41,6 +41,10 @@ ACTIONS = {
     "sign_in.succeeded": "Signed in",
     "sign_in.failed": "Failed to sign in",
     "two_factor.enrolled": "Set up two-step sign-in",
+    "staff.invited": "Invited a member of staff",
+    "staff.deactivated": "Deactivated a member of staff",
+    "staff.reactivated": "Reactivated a member of staff",
+    "staff.two_step_reset": "Reset a member of staff's two-step sign-in",
     "staff.admin_set_up_link": "Made an admin's set-up link from the command line",
 }
 

@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.privacy.views import bp as privacy_bp
     from webapp.pwa.views import bp as pwa_bp
     from webapp.reports.views import bp as reports_bp
+    from webapp.staff.views import bp as staff_bp
     from webapp.voice.views import bp as voice_bp
 
     app.register_blueprint(auth_bp)
@@ -155,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bookings_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(voice_bp)
+    app.register_blueprint(staff_bp)
     register_record_providers()
 
 
