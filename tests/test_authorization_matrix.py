@@ -186,6 +186,21 @@ def staff_member(session, people):
     return {"staff_id": colleague.id}
 
 
+def join_request(session, people):
+    """A request to join parent A's locality, waiting in its staff's queue."""
+    from webapp.models import JoinRequest, utcnow
+
+    waiting = JoinRequest(
+        locality_id=people["keyworker"].locality_id,
+        name="Nadia Asking",
+        phone="07700900999",
+        consented_at=utcnow(),
+    )
+    session.add(waiting)
+    session.flush()
+    return {"join_request_id": waiting.id}
+
+
 # Functions (session, people) -> {url parameter: value belonging to parent A}, one per area.
 URL_VALUE_BUILDERS: list = [
     erasure_request,
@@ -193,6 +208,7 @@ URL_VALUE_BUILDERS: list = [
     bookings,
     service_record,
     staff_member,
+    join_request,
 ]
 
 # Who may reach a thing named by a URL parameter, beyond admins: by default parent A's own
@@ -208,6 +224,8 @@ PARAMETER_SCOPE = {
     "idea_id": {"parent_a", "parent_b", "keyworker", "manager"},
     # staff of parent A's locality: their manager's to manage
     "staff_id": {"manager"},
+    # a request to join the locality: its keyworkers and manager act on it
+    "join_request_id": {"keyworker", "manager"},
 }
 
 # URL parameters that do not identify anyone's data, and the value to use.

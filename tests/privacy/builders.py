@@ -20,6 +20,8 @@ from webapp.models import (
     GroupAttendee,
     GroupSession,
     Idea,
+    JoinRequest,
+    JoinRequestStatus,
     KeyworkerSettings,
     Note,
     OutboxMail,
@@ -31,6 +33,7 @@ from webapp.models import (
     RecoveryCode,
     Referral,
     ReferralKind,
+    ReferredBy,
     Reminder,
     SessionFeedback,
     SessionMode,
@@ -290,7 +293,25 @@ def ideas(session, participant, staff):
     )
 
 
+def join_requests(session, participant, staff):
+    session.add(
+        JoinRequest(
+            locality_id=participant.locality_id,
+            name=participant.name,
+            phone="07700900123",
+            best_times=SECRET_TEXT,
+            referred_by=ReferredBy.HEALTH_VISITOR,
+            referrer_name="Health visitor",
+            referrer_contact="hv@example.org",
+            consented_at=utcnow(),
+            status=JoinRequestStatus.ACCEPTED,
+            participant_id=participant.id,
+        )
+    )
+
+
 BUILDERS = {
+    "join_requests": join_requests,
     "notes": notes,
     "referrals": referrals,
     "outcomes": outcomes,

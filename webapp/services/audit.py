@@ -41,6 +41,8 @@ ACTIONS = {
     "sign_in.succeeded": "Signed in",
     "sign_in.failed": "Failed to sign in",
     "two_factor.enrolled": "Set up two-step sign-in",
+    "join_request.accepted": "Accepted a request to join",
+    "join_request.declined": "Declined a request to join",
     "staff.invited": "Invited a member of staff",
     "staff.deactivated": "Deactivated a member of staff",
     "staff.reactivated": "Reactivated a member of staff",

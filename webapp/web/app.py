@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.caseload.views import bp as caseload_bp
     from webapp.checkins.views import bp as checkins_bp
     from webapp.home.views import bp as home_bp
+    from webapp.joining.views import bp as joining_bp
     from webapp.ops.views import bp as ops_bp
     from webapp.plans.views import bp as plans_bp
     from webapp.privacy.views import bp as privacy_bp
@@ -157,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(voice_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(joining_bp)
     register_record_providers()
 
 

@@ -24,10 +24,12 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
         ("plans.due_this_week", "Steps due"),
         ("bookings.diary", "Diary"),
         ("caseload.invite", "Invite a parent"),
+        ("joining.queue", "Requests to join"),
     ],
     Role.MANAGER: [
         ("home.manager", "Locality"),
         ("caseload.index", "Participants"),
+        ("joining.queue", "Requests to join"),
         ("reports.index", "Reports"),
         ("bookings.venues", "Venues"),
         ("voice.overview", "Parents' voice"),
