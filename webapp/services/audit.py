@@ -41,6 +41,7 @@ ACTIONS = {
     "sign_in.succeeded": "Signed in",
     "sign_in.failed": "Failed to sign in",
     "two_factor.enrolled": "Set up two-step sign-in",
+    "caseload.imported": "Imported a caseload from a spreadsheet",
     "join_request.accepted": "Accepted a request to join",
     "join_request.declined": "Declined a request to join",
     "staff.invited": "Invited a member of staff",

@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.caseload.views import bp as caseload_bp
     from webapp.checkins.views import bp as checkins_bp
     from webapp.home.views import bp as home_bp
+    from webapp.imports.views import bp as imports_bp
     from webapp.joining.views import bp as joining_bp
     from webapp.ops.views import bp as ops_bp
     from webapp.plans.views import bp as plans_bp
@@ -159,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(voice_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(joining_bp)
+    app.register_blueprint(imports_bp)
     register_record_providers()
 
 
