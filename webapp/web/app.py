@@ -12,9 +12,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webapp import cli
 from webapp.config import (
     Config,
+    UnsafeConfiguration,
     check_production,
     config_for_environment,
     instance_secret_key,
+    text_message_problems,
 )
 from webapp.web import assets, errors, logs, navigation, policy, security, templating
 from webapp.web.extensions import compress, csrf, db, limiter, migrate
@@ -58,6 +60,8 @@ def load_config(app: Flask, config: type[Config] | dict | None) -> None:
         app.config.update(config)
     else:
         app.config.from_object(config)
+    if problems := text_message_problems(app.config):
+        raise UnsafeConfiguration("CoPlan will not start: " + " ".join(problems))
     if app.config.get("ENV_NAME") == "production":
         check_production(app.config)
     elif not app.config.get("SECRET_KEY"):
