@@ -20,6 +20,7 @@ ACTIONS = {
     "checkins.viewed": "Looked at check-ins",
     "journey.viewed": "Looked at the journey",
     "notes.viewed": "Looked at notes",
+    "messages.viewed": "Looked at messages",
     "note.staff_only_created": "Wrote a staff-only note",
     "note.staff_only_viewed": "Read a staff-only note",
     "note.created": "Wrote a note shared with the participant",

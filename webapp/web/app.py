@@ -141,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.home.views import bp as home_bp
     from webapp.imports.views import bp as imports_bp
     from webapp.joining.views import bp as joining_bp
+    from webapp.messages.views import bp as messages_bp
     from webapp.ops.views import bp as ops_bp
     from webapp.plans.views import bp as plans_bp
     from webapp.privacy.views import bp as privacy_bp
@@ -165,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(joining_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(messages_bp)
     register_record_providers()
 
 

@@ -15,6 +15,7 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
         ("bookings.my_sessions", "Sessions"),
         ("checkins.new", "Check in"),
         ("checkins.journey", "My journey"),
+        ("messages.conversation", "Messages"),
         ("caseload.my_notes", "Notes"),
         ("voice.ideas", "Ideas"),
         ("privacy.index", "My information"),
