@@ -131,3 +131,46 @@ def test_a_message_notice_follows_the_parents_choice(app, pages, family, session
             participant_id=parent.id,
         )
     assert mail.messages == []
+
+
+def received(pages, number: str, words: str, token: str = "callback-secret"):
+    return pages.client.post(
+        "/callbacks/text/received",
+        json={"source_number": number, "destination_number": "07700900000", "content": words},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+@pytest.fixture
+def callback_token(app):
+    app.config["NOTIFY_CALLBACK_TOKEN"] = "callback-secret"
+    yield "callback-secret"
+    app.config["NOTIFY_CALLBACK_TOKEN"] = None
+
+
+def test_a_stop_reply_stops_texts_at_once(pages, family, session, notify, callback_token):
+    parent = family["mobile_only"]
+    assert channels_for(session, parent, "reminders") == ["text"]
+
+    answer = received(pages, "447700900124", "Stop")
+
+    assert answer.status_code == 200
+    session.expire_all()
+    assert channels_for(session, parent, "reminders") == []
+
+
+@pytest.mark.parametrize("words", ["Running late", "stop by at 10?", "STOPPED"])
+def test_other_replies_change_nothing(pages, family, session, notify, callback_token, words):
+    assert received(pages, "447700900124", words).status_code == 200
+    assert channels_for(session, family["mobile_only"], "reminders") == ["text"]
+
+
+def test_a_callback_without_the_token_is_refused_and_changes_nothing(
+    pages, family, session, notify, callback_token
+):
+    assert received(pages, "447700900124", "STOP", token="guess").status_code == 401
+    assert channels_for(session, family["mobile_only"], "reminders") == ["text"]
+
+
+def test_an_unknown_number_gets_the_same_answer(pages, notify, callback_token):
+    assert received(pages, "447700900999", "STOP").json == {"status": "received"}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.auth.operations import normalise_phone
 from webapp.clock import LONDON, utcnow
 from webapp.models import ContactChoice, User
 from webapp.models.contact import CHANNELS, PURPOSES
@@ -91,3 +93,12 @@ def stop_texts(session: Session, user: User) -> None:
         session.add(choice)
     choice.texts_stopped_at = utcnow()
     session.flush()
+
+
+def stop_texts_to(session: Session, number: str) -> bool:
+    """A STOP from this number: the parent who has it gets no more texts. Whether anyone did."""
+    parent = session.scalar(select(User).where(User.phone == normalise_phone(number)))
+    if parent is None:
+        return False
+    stop_texts(session, parent)
+    return True

@@ -138,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.bookings.views import bp as bookings_bp
     from webapp.caseload.views import bp as caseload_bp
     from webapp.checkins.views import bp as checkins_bp
+    from webapp.contact.callbacks import bp as text_callbacks_bp
     from webapp.contact.views import bp as contact_bp
     from webapp.home.views import bp as home_bp
     from webapp.imports.views import bp as imports_bp
@@ -169,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(contact_bp)
+    app.register_blueprint(text_callbacks_bp)
     register_record_providers()
 
 
