@@ -84,6 +84,7 @@ class CaseloadFlag:
 # The columns in the order a keyworker reads them; facts of other keys come after.
 COLUMN_ORDER = ["next_session", "last_contact", "wellbeing", "overdue_steps", "stage"]
 
+
 def caseload_facts() -> tuple[CaseloadFact, ...]:
     """The areas' caseload columns, in the order a keyworker reads them."""
     return _in_column_order(areas.current().caseload_facts)

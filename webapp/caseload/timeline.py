@@ -271,4 +271,3 @@ def pause_items(
                 )
             )
     return items
-

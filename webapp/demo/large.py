@@ -64,6 +64,7 @@ KEYWORKERS_PER_LOCALITY = 20
 PARTICIPANTS_PER_KEYWORKER = 50
 CHUNK = 5000
 
+
 @dataclass
 class LargeSeedContext:
     """What the people part built, for the other areas' bulk seeds."""
