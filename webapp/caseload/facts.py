@@ -87,12 +87,8 @@ COLUMN_ORDER = ["next_session", "last_contact", "wellbeing", "overdue_steps", "s
 
 def caseload_facts() -> tuple[CaseloadFact, ...]:
     """The areas' caseload columns, in the order a keyworker reads them."""
-    return _in_column_order(areas.current().caseload_facts)
-
-
-@cache
-def _in_column_order(found: tuple[CaseloadFact, ...]) -> tuple[CaseloadFact, ...]:
     order = {key: i for i, key in enumerate(COLUMN_ORDER)}
+    found = areas.current().caseload_facts
     return tuple(sorted(found, key=lambda f: order.get(f.key, len(order))))
 
 
@@ -240,10 +236,12 @@ def contact_request_check(values: Values) -> str | None:
 
 @dataclass
 class CaseloadRow:
-    """One person on the caseload: their values (from the one query) and the flags raised."""
+    """One person on the caseload: their values (from the one query), the flags raised, and
+    the columns the caseload shows."""
 
     values: Values = field(repr=False)
     flags: list[str]
+    columns: tuple[CaseloadFact, ...] = field(repr=False, default=())
 
     @property
     def participant_id(self) -> int:
@@ -269,7 +267,7 @@ class CaseloadRow:
     def facts(self) -> dict[str, FactValue | None]:
         # Worked out when asked for: a manager's caseload sorts a locality's 1,000 people by
         # their flags but shows the facts of only the 100 on the page.
-        return {fact.key: fact.present(self.values) for fact in caseload_facts()}
+        return {fact.key: fact.present(self.values) for fact in self.columns}
 
 
 SORTS = {
@@ -309,11 +307,12 @@ def caseload_rows(
     ).mappings()
     result = []
     checks = [flag.check for flag in caseload_flags()]
+    columns = caseload_facts()
     for row in rows:
         values = {**row, "now": now}
         values["last_contact_at"] = last_contact(values)
         flags = [m for check in checks if (m := check(values)) is not None]
-        result.append(CaseloadRow(values=values, flags=flags))
+        result.append(CaseloadRow(values=values, flags=flags, columns=columns))
     return result
 
 

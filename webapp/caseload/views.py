@@ -115,7 +115,7 @@ def caseload_row(row: CaseloadRow, show_keyworker: bool) -> Markup:
         (fact.key, fact.label, value.text, value.attention)
         if (value := row.facts[fact.key]) is not None
         else (fact.key, fact.label, None, False)
-        for fact in caseload_facts()
+        for fact in row.columns
     )
     return _rendered_row(
         request.script_root,
