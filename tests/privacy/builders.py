@@ -23,6 +23,7 @@ from webapp.models import (
     JoinRequest,
     JoinRequestStatus,
     KeyworkerSettings,
+    Message,
     Note,
     OutboxMail,
     Outcome,
@@ -310,7 +311,24 @@ def join_requests(session, participant, staff):
     )
 
 
+def messages(session, participant, staff):
+    now = utcnow()
+    session.add_all(
+        [
+            Message(
+                uuid=f"00000000-0000-4000-8000-00000000000{n}",
+                participant_id=participant.id,
+                author_id=author.id,
+                body=SECRET_TEXT,
+                sent_at=now,
+            )
+            for n, author in enumerate((participant, staff))
+        ]
+    )
+
+
 BUILDERS = {
+    "messages": messages,
     "join_requests": join_requests,
     "notes": notes,
     "referrals": referrals,

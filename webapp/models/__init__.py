@@ -28,6 +28,7 @@ from webapp.models.joining import (
     JoinRequestStatus,
     ReferredBy,
 )
+from webapp.models.messages import Message
 from webapp.models.people import (
     SCHOOL_STAGE_LABELS,
     STAFF_ROLES,
@@ -135,6 +136,7 @@ __all__ = [
     "Base",
     "CheckIn",
     "JoinRequest",
+    "Message",
     "JoinRequestStatus",
     "REFERRED_BY_LABELS",
     "ReferredBy",

@@ -13,9 +13,11 @@ from webapp import areas, cli
 from webapp.areas import Area
 from webapp.config import (
     Config,
+    UnsafeConfiguration,
     check_production,
     config_for_environment,
     instance_secret_key,
+    text_message_problems,
 )
 from webapp.web import assets, errors, logs, navigation, policy, security, templating
 from webapp.web.extensions import compress, csrf, db, limiter, migrate
@@ -59,6 +61,8 @@ def load_config(app: Flask, config: type[Config] | dict | None) -> None:
         app.config.update(config)
     else:
         app.config.from_object(config)
+    if problems := text_message_problems(app.config):
+        raise UnsafeConfiguration("CoPlan will not start: " + " ".join(problems))
     if app.config.get("ENV_NAME") == "production":
         check_production(app.config)
     elif not app.config.get("SECRET_KEY"):
@@ -138,7 +142,9 @@ def all_areas() -> tuple[Area, ...]:
     from webapp.caseload.area import AREA as caseload
     from webapp.checkins.area import AREA as checkins
     from webapp.home.area import AREA as home
+    from webapp.imports.area import AREA as imports
     from webapp.joining.area import AREA as joining
+    from webapp.messages.area import AREA as messages
     from webapp.ops.area import AREA as ops
     from webapp.plans.area import AREA as plans
     from webapp.privacy.area import AREA as privacy
@@ -154,12 +160,14 @@ def all_areas() -> tuple[Area, ...]:
         plans,
         checkins,
         bookings,
+        messages,
         reports,
         voice,
         privacy,
         admin,
         staff,
         joining,
+        imports,
         pwa,
         api,
         ops,
