@@ -223,7 +223,7 @@ def main() -> None:
     from webapp import create_app
     from webapp.bookings.operations import search_slots
     from webapp.config import TestConfig
-    from webapp.large_demo import settle_after_bulk_load
+    from webapp.demo.large import settle_after_bulk_load
     from webapp.models import User
     from webapp.web.extensions import db
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 from tests.caseload.conftest import add_plans, checkin_row, session_row
 from tests.conftest import delete_all_rows
 from webapp.checkins.scoring import metric_table
-from webapp.large_demo import seed_large
+from webapp.demo.large import seed_large
 from webapp.models import (
     BookedSession,
     CheckIn,

@@ -862,28 +862,3 @@ def remove_calendar_entry(entry_id: int):
         db.session.delete(entry)
         db.session.commit()
     return redirect(url_for("bookings.school_calendar"))
-
-
-def next_session_for(user: User) -> BookedSession | None:
-    """The parent's next booked session, for the Today panel."""
-    return db.session.scalar(
-        select(BookedSession)
-        .where(
-            BookedSession.participant_id == user.id,
-            BookedSession.status == SessionStatus.BOOKED,
-            BookedSession.ends_at >= utcnow(),
-        )
-        .options(selectinload(BookedSession.venue), selectinload(BookedSession.keyworker))
-        .order_by(BookedSession.starts_at)
-        .limit(1)
-    )
-
-
-def next_group_for(user: User):
-    """The parent's next group session with a place, for the Today panel."""
-    return groups.next_group_place(db.session, user)
-
-
-@bp.app_context_processor
-def bookings_helpers():
-    return {"next_session_for": next_session_for, "next_group_for": next_group_for}

@@ -22,10 +22,11 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from webapp import areas
 from webapp.auth.operations import DuplicateContact, invite_participant, reissue_invitation
 from webapp.auth.views import send_reset_link
 from webapp.caseload import operations
-from webapp.caseload.facts import CASELOAD_FACTS, SORTS, CaseloadRow, caseload_rows, sort_rows
+from webapp.caseload.facts import SORTS, CaseloadRow, caseload_facts, caseload_rows, sort_rows
 from webapp.caseload.forms import (
     CaseloadFilterForm,
     ContactRequestForm,
@@ -38,7 +39,7 @@ from webapp.caseload.forms import (
     StageForm,
 )
 from webapp.caseload.operations import stage_history
-from webapp.caseload.timeline import TIMELINE_SOURCES, TimelineFilters, TimelineItem, build_timeline
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, build_timeline, timeline_kinds
 from webapp.models import (
     AccessToken,
     ContractType,
@@ -73,7 +74,7 @@ def index():
     filters = CaseloadFilterForm(request.args)
     filters.sort.choices = [
         *(SelectChoice(key, label) for key, label in SORTS.items()),
-        *(SelectChoice(f.key, f.label) for f in CASELOAD_FACTS if f.key not in SORTS),
+        *(SelectChoice(f.key, f.label) for f in caseload_facts() if f.key not in SORTS),
     ]
     filters.validate()
     show = filters.show.data or ("mine" if current_user.role == Role.KEYWORKER else "all")
@@ -99,7 +100,7 @@ def index():
         total=len(rows),
         page=page,
         pages=max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        facts=CASELOAD_FACTS,
+        facts=caseload_facts(),
         show=show,
         caseload_row=caseload_row,
     )
@@ -114,7 +115,7 @@ def caseload_row(row: CaseloadRow, show_keyworker: bool) -> Markup:
         (fact.key, fact.label, value.text, value.attention)
         if (value := row.facts[fact.key]) is not None
         else (fact.key, fact.label, None, False)
-        for fact in CASELOAD_FACTS
+        for fact in row.columns
     )
     return _rendered_row(
         request.script_root,
@@ -216,17 +217,8 @@ def send_invitation(participant: User, token: str) -> str:
     return link
 
 
-# Panels other areas show beside the timeline (the plan, the journey charts): a list of
-# (endpoint the panel needs, partial template). The partial gets ``participant`` in its context.
-RECORD_PANELS: list[tuple[str, str]] = []
-
-
-def record_panels() -> list[str]:
-    return [t for endpoint, t in RECORD_PANELS if endpoint in current_app.view_functions]
-
-
 def timeline_filters(include_staff_only: bool) -> TimelineFilters:
-    known = {source.kind for source in TIMELINE_SOURCES}
+    known = {source.kind for source in timeline_kinds()}
     kinds = frozenset(k for k in request.args.getlist("kind") if k in known)
     before = None
     if request.args.get("before"):
@@ -291,7 +283,7 @@ def record(participant_id: int, forms: dict | None = None, status: int = 200):
     timeline_context = {
         "participant": participant,
         "items": items,
-        "sources": TIMELINE_SOURCES,
+        "sources": timeline_kinds(),
         "filters": filters,
         "older": older,
     }
@@ -341,7 +333,7 @@ def record(participant_id: int, forms: dict | None = None, status: int = 200):
             note_form=forms.get("note") or NoteForm(formdata=None),
             stage_form=stage_form,
             status_choices=REFERRAL_STATUS_CHOICES,
-            panels=record_panels(),
+            panels=areas.render_panels(areas.current().record_panels, db.session, participant),
         ),
         status,
     )

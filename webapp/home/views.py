@@ -3,10 +3,11 @@ for a manager."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from webapp import areas
 from webapp.models import ParticipantProfile, ParticipantStatus, Role, User
 from webapp.web.extensions import db
 from webapp.web.policy import allow, participants_in_scope, public
@@ -33,24 +34,10 @@ def index():
 @allow(Role.PARTICIPANT)
 def today():
     profile = current_user.profile
+    panels = areas.render_panels(areas.current().today_panels, db.session, current_user)
     return render_template(
-        "home/today.html", keyworker=profile.keyworker if profile else None, panels=today_panels()
+        "home/today.html", keyworker=profile.keyworker if profile else None, panels=panels
     )
-
-
-def today_panels() -> list[str]:
-    """Partials that areas contribute to a parent's Today page, in order."""
-    return [
-        template for endpoint, template in TODAY_PANELS if endpoint in current_app.view_functions
-    ]
-
-
-# (endpoint the panel depends on, partial template). An area adds its panel here.
-TODAY_PANELS: list[tuple[str, str]] = [
-    ("plans.my_plan", "partials/plan_today.html"),
-    ("checkins.new", "checkins/_today_panel.html"),
-    ("bookings.my_sessions", "partials/next_session.html"),
-]
 
 
 @bp.route("/locality")

@@ -26,7 +26,6 @@ from webapp.models import (
     Goal,
     GoalComment,
     GoalStatus,
-    Notification,
     ParticipantProfile,
     Plan,
     PlanEvent,
@@ -56,6 +55,7 @@ from webapp.plans.history import (
     london_today,
     owner_label,
 )
+from webapp.plans.queries import next_steps, plan_notices
 from webapp.services import audit
 from webapp.web.errors import render_error
 from webapp.web.extensions import db
@@ -89,29 +89,6 @@ def vary_on_htmx(response):
 @bp.app_template_global()
 def step_owner(step: Step, participant: User) -> str:
     return owner_label(step.owner, step.partner_name, viewer=current_user, participant=participant)
-
-
-@bp.app_template_global()
-def next_plan_steps(limit: int = 3) -> list[tuple[Step, Goal]]:
-    """The parent's next steps, for the Today page."""
-    plan = db.session.scalar(
-        select(Plan)
-        .where(Plan.participant_id == current_user.id)
-        .options(selectinload(Plan.goals).selectinload(Goal.steps))
-    )
-    return next_steps(plan.goals if plan else [])[:limit]
-
-
-@bp.app_template_global()
-def plan_notices() -> list[Notification]:
-    """The signed-in person's unread notices about plans, newest first."""
-    return db.session.scalars(
-        select(Notification)
-        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-        .options(joinedload(Notification.plan).joinedload(Plan.participant))
-        .order_by(Notification.updated_at.desc())
-        .limit(20)
-    ).all()
 
 
 bp.add_app_template_filter(format_day, "day")
@@ -171,21 +148,6 @@ def fragment(template: str, status: int = 200, retarget: str | None = None, **co
 
 
 # --- reading the plan ---------------------------------------------------------------------
-
-
-def next_steps(goals: list[Goal]) -> list[tuple[Step, Goal]]:
-    """Steps not yet done on goals being worked on: dated ones first, soonest first."""
-    pending = [
-        (step, goal)
-        for goal in goals
-        if goal.status == GoalStatus.ACTIVE
-        for step in goal.steps
-        if not step.done
-    ]
-    return sorted(
-        pending,
-        key=lambda pair: (pair[0].due_on is None, pair[0].due_on or 0, pair[1].position),
-    )
 
 
 def load_plan(participant: User) -> Plan | None:
@@ -893,4 +855,5 @@ def due_this_week():
         this_week=this_week,
         today=today,
         week_end=week_end,
+        notices=plan_notices(db.session, current_user.id),
     )

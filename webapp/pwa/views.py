@@ -32,7 +32,7 @@ SCREENSHOTS = [
     ("screenshots/check-in.png", "A check-in takes under a minute, even with no signal"),
 ]
 
-# Long-press shortcuts on the home-screen icon, for the pages the app has.
+# Long-press shortcuts on the home-screen icon.
 SHORTCUTS = [
     ("checkins.new", "Check in", "Say how you're doing"),
     ("bookings.my_sessions", "Sessions", "Book or change a session"),
@@ -66,7 +66,6 @@ def manifest_shortcuts() -> list[dict]:
     return [
         {"name": name, "description": description, "url": url_for(endpoint), "icons": icon}
         for endpoint, name, description in SHORTCUTS
-        if endpoint in current_app.view_functions
     ]
 
 
@@ -81,9 +80,8 @@ def offline_stand_ins() -> dict[str, str]:
     """{path of a page: path of the shell page served in its place with no signal}."""
     stand_ins = {}
     for endpoint, shell in OFFLINE_STAND_INS.items():
-        if endpoint in current_app.view_functions and shell in current_app.view_functions:
-            stand_ins[url_for(endpoint)] = url_for(shell)
-            stand_ins[url_for(shell)] = url_for(shell)
+        stand_ins[url_for(endpoint)] = url_for(shell)
+        stand_ins[url_for(shell)] = url_for(shell)
     return stand_ins
 
 

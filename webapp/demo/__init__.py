@@ -1,4 +1,8 @@
-"""Believable demo data for trying CoPlan out. Never for a live service."""
+"""Believable demo data for trying CoPlan out. Never for a live service.
+
+The people are made here; each area's own demo data is in this package too (``plans.py``,
+``bookings.py`` ...), declared in the area's ``area.py`` (``demo_seed``), and ``large.py``
+builds the large dataset at DESIGN.md's scale."""
 
 from __future__ import annotations
 
@@ -7,10 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp import areas
 from webapp.auth.operations import create_user
-from webapp.bookings.demo import seed_bookings
-from webapp.caseload.demo import seed_service_record
-from webapp.checkins.demo import seed_checkins
 from webapp.models import (
     Locality,
     ParticipantProfile,
@@ -20,7 +22,6 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.plans.demo import seed_demo_plan
 
 DEMO_PASSWORD = "coplan-demo"
 
@@ -93,10 +94,6 @@ def seed_demo(session: Session) -> Locality:
             consented_at=now if signed_up else None,
         )
     session.flush()
-    for seed_area in AREA_SEEDS:
+    for seed_area in areas.current().demo_seeds:
         seed_area(session, locality)
     return locality
-
-
-# Each area adds a function (session, locality) -> None that adds its demo data.
-AREA_SEEDS: list = [seed_demo_plan, seed_bookings, seed_checkins, seed_service_record]

@@ -2,14 +2,10 @@
 from a seed, for trying CoPlan at size and for the benchmarks.
 
 People and the service record (notes, referrals, outcomes, stages, breaks, ideas, feedback)
-are built here. Other areas add their bulk data with one line each::
-
-    AREA_LARGE_SEEDS.append(seed_large_checkins)   # 250,000 check-ins
-    AREA_LARGE_SEEDS.append(seed_large_sessions)   # 60,000 sessions
-    AREA_LARGE_SEEDS.append(seed_large_plans)      # 20,000 goals
-
-Each takes ``(session, context: LargeSeedContext)`` and should draw its randomness from
-``context.rng("area-name")`` so that the same seed always gives the same data.
+are built here. Other areas declare their bulk data in their ``area.py``
+(``large_demo_seeds``; the seeds themselves are in this package, e.g. ``demo/checkins.py``'s
+250,000 check-ins). Each takes ``(session, context: LargeSeedContext)`` and draws its randomness
+from ``context.rng("area-name")``, so that the same seed always gives the same data.
 """
 
 from __future__ import annotations
@@ -23,8 +19,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, text, update
 from sqlalchemy.orm import Session
 
+from webapp import areas
 from webapp.auth.operations import new_session_token
 from webapp.auth.passwords import hash_password
+from webapp.demo.words import (
+    FIRST_NAMES,
+    IDEA_TEXTS,
+    NOTE_TEXTS,
+    ORGANISATIONS,
+    STAFF_ONLY_TEXTS,
+    SURNAMES,
+)
 from webapp.models import (
     ContractType,
     EngagementPause,
@@ -59,137 +64,6 @@ KEYWORKERS_PER_LOCALITY = 20
 PARTICIPANTS_PER_KEYWORKER = 50
 CHUNK = 5000
 
-FIRST_NAMES = [
-    "Aisha",
-    "Kirsty",
-    "Shannon",
-    "Gemma",
-    "Jodie",
-    "Laura",
-    "Nicola",
-    "Lisa",
-    "Claire",
-    "Amy",
-    "Rachel",
-    "Emma",
-    "Sarah",
-    "Leanne",
-    "Chloe",
-    "Megan",
-    "Fiona",
-    "Morag",
-    "Eilidh",
-    "Catriona",
-    "Zainab",
-    "Agnieszka",
-    "Priya",
-    "Joanne",
-    "Donna",
-    "Stacey",
-    "Hannah",
-    "Lauren",
-    "Natalie",
-    "Ashleigh",
-    "Kayleigh",
-    "Siobhan",
-    "Mhairi",
-    "Caitlin",
-    "Rebecca",
-    "Jade",
-    "Kelly",
-    "Nadia",
-    "Paula",
-    "Tracy",
-    "Aoife",
-    "Marta",
-    "Fatima",
-    "Jamie",
-    "Liam",
-    "Craig",
-    "Stuart",
-    "Darren",
-]
-SURNAMES = [
-    "Rahman",
-    "Donnelly",
-    "McBride",
-    "Robertson",
-    "Fraser",
-    "Reid",
-    "Campbell",
-    "MacLeod",
-    "Stewart",
-    "Wilson",
-    "Thomson",
-    "Anderson",
-    "Scott",
-    "Murray",
-    "Taylor",
-    "Clark",
-    "Ross",
-    "Young",
-    "Mitchell",
-    "Watson",
-    "Paterson",
-    "Morrison",
-    "Kerr",
-    "Hamilton",
-    "Graham",
-    "Johnston",
-    "Ferguson",
-    "Gray",
-    "Kowalska",
-    "Ahmed",
-    "Khan",
-    "Sharma",
-    "Boyle",
-    "Quinn",
-    "Docherty",
-    "Gallacher",
-    "McLaughlin",
-    "Hughes",
-    "Kelly",
-    "O'Neill",
-    "Cunningham",
-    "Duncan",
-    "Brown",
-    "Smith",
-]
-NOTE_TEXTS = [
-    "Met at the community centre. Talked about what she'd like to do once the youngest "
-    "starts school.",
-    "Phoned: childcare for the summer is sorted with her mum.",
-    "Went through the CV together. Next: two applications before the next session.",
-    "She's feeling more confident after the peer support group.",
-    "Helped with the Universal Credit journal; the work allowance was explained.",
-    "Looked at the college prospectus together; interested in the SVQ in childcare.",
-    "Home visit. Kids were off sick, so we kept it short.",
-    "Practised interview questions. Much more relaxed this time.",
-    "Text check-in: all fine, see you Tuesday.",
-    "Talked through the Best Start Grant and the school clothing grant.",
-]
-STAFF_ONLY_TEXTS = [
-    "Mentioned worries about debt: referred to money advice.",
-    "Disclosed stress at home; agreed to check in weekly.",
-    "Housing officer involved; keep an eye on the move date.",
-]
-ORGANISATIONS = {
-    ReferralKind.MONEY_ADVICE: "Citizens Advice",
-    ReferralKind.CHILDCARE: "Family Information Service",
-    ReferralKind.TRAINING: "City College",
-    ReferralKind.HEALTH: "Community Links Practitioner",
-    ReferralKind.HOUSING: "Housing Options",
-    ReferralKind.EMPLOYER: "Local employer recruitment day",
-    ReferralKind.OTHER: "One Parent Families Scotland",
-}
-IDEA_TEXTS = [
-    "Sessions after the school drop-off, not before.",
-    "A crèche at the Thursday group, please.",
-    "Reminders by text the day before.",
-    "More evening sessions for parents working part-time.",
-    "A WhatsApp group for parents who've done the course.",
-]
-
 
 @dataclass
 class LargeSeedContext:
@@ -209,9 +83,6 @@ class LargeSeedContext:
 
 
 LargeSeed = Callable[[Session, LargeSeedContext], None]
-
-# Other areas append their bulk seeds here (see the module docstring).
-AREA_LARGE_SEEDS: list[LargeSeed] = []
 
 
 def chunks(rows: Iterable[dict], size: int = CHUNK) -> Iterator[list[dict]]:
@@ -265,7 +136,7 @@ def seed_large(
         + ", ".join(f"{n:,} {name}" for name, n in counts.items())
         + f" ({time.perf_counter() - started:.1f}s)"
     )
-    for area_seed in AREA_LARGE_SEEDS:
+    for area_seed in areas.current().large_demo_seeds:
         area_seed(session, context)
         echo(f"  {area_seed.__name__} ({time.perf_counter() - started:.1f}s)")
     return context
