@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from webapp.clock import london_today
 from webapp.models import (
     Goal,
     GoalComment,
@@ -53,7 +54,6 @@ from webapp.plans.history import (
     describe,
     describe_change,
     format_day,
-    london_today,
     owner_label,
 )
 from webapp.services import audit
@@ -114,7 +114,6 @@ def plan_notices() -> list[Notification]:
     ).all()
 
 
-bp.add_app_template_filter(format_day, "day")
 bp.add_app_template_global(london_today, "london_today")
 
 
