@@ -13,13 +13,13 @@ from typing import NamedTuple
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from webapp import clock
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue, register_caseload_fact, register_caseload_flag
 from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
 from webapp.checkins.journey import flags_for
 from webapp.checkins.questions import CONFIDENCE_SCALES
 from webapp.checkins.scoring import MEANINGFUL_CHANGE, metric_table
-from webapp.clock import LONDON
 from webapp.large_demo import AREA_LARGE_SEEDS, LargeSeedContext, bulk_insert
 from webapp.models import CheckIn, User
 from webapp.models.checkins import CONFIDENCE_COLUMNS, SWEMWBS_COLUMNS
@@ -52,7 +52,6 @@ def checkin_items(
         query = query.where(CheckIn.recorded_at < filters.before)
     items = []
     for checkin in session.execute(query):
-        local = checkin.recorded_at.astimezone(LONDON)
         parts = []
         if checkin.contact_me:
             parts.append("Asked to be contacted.")
@@ -63,7 +62,7 @@ def checkin_items(
                 when=checkin.recorded_at,
                 kind="checkins",
                 title=(
-                    f"Check-in on {local:%a} {local.day} {local:%B}: "
+                    f"Check-in on {clock.show(checkin.recorded_at, 'day')}: "
                     f"wellbeing {checkin.swemwbs_metric:g}"
                 ),
                 detail=" ".join(parts) or None,
