@@ -291,6 +291,21 @@ class GroupAttendee(Base):
     group_session: Mapped[GroupSession] = relationship()
     participant: Mapped[User] = relationship()
 
+    @property
+    def is_booked(self) -> bool:
+        """Still held: neither given up nor marked after the session."""
+        return self.status == SessionStatus.BOOKED
+
+    @property
+    def is_cancelled(self) -> bool:
+        """The parent gave the place up."""
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def is_marked(self) -> bool:
+        """Staff have marked whether the parent came."""
+        return self.status in (SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND)
+
 
 class CalendarFeedToken(Base):
     """The secret in a person's private calendar feed address. Only its hash is kept."""
