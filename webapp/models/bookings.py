@@ -212,6 +212,7 @@ class BookedSession(Base):
         _no_overlap("participant_id"),
     )
 
+    is_group = False  # what templates ask to tell one from a group session
     id: Mapped[int] = mapped_column(primary_key=True)
     keyworker_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -249,6 +250,7 @@ class GroupSession(Base):
         CheckConstraint("capacity > 0 AND creche_places >= 0", name="places"),
     )
 
+    is_group = True
     id: Mapped[int] = mapped_column(primary_key=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id"), index=True)
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"))
