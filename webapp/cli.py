@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 
 from webapp.web.extensions import db
 
@@ -11,12 +11,46 @@ from webapp.web.extensions import db
 def init_app(app: Flask) -> None:
     from webapp.bookings.reminders import send_reminders_command
 
+    app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(apply_retention_command)
     app.cli.add_command(generate_vapid_keys_command)
     app.cli.add_command(generate_two_factor_key_command)
     app.cli.add_command(rotate_two_factor_key_command)
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="CoPlan admin", show_default=True, help="The admin's name.")
+def create_admin_command(email: str, name: str) -> None:
+    """Make the first admin account and print a one-time set-up link (valid 24 hours).
+
+    Works on an empty install under production settings; safe to run again."""
+    from webapp.staff.operations import AdminRefused, create_admin
+
+    try:
+        done = create_admin(db.session, email=email, name=name)
+    except AdminRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    db.session.commit()
+    if done.token is None:
+        click.echo(
+            f"{done.admin.email} is already set up as an admin: no link made. If they have "
+            "lost their password, they can ask for a reset link on the sign-in page."
+        )
+        return
+    what = "Made an admin account for" if done.created else "A new set-up link for"
+    click.echo(f"{what} {done.admin.email}.")
+    click.echo("Open this link within 24 hours to choose a password (it works once):")
+    click.echo(f"  {external_url('auth.accept_invitation', token=done.token)}")
+
+
+def external_url(endpoint: str, **values) -> str:
+    """A full link for a command's output, at BASE_URL when set (as mail from jobs uses)."""
+    base_url = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base_url):
+        return url_for(endpoint, _external=True, **values)
 
 
 @click.command("generate-vapid-keys")
