@@ -48,6 +48,7 @@ FORMATS = {
     "month_year": "%B %Y",  # December 2026
     "short_month_year": "%b %Y",  # Dec 2026
     "time": "%H:%M",  # 10:00
+    "short_time": "%-H:%M",  # 9:00
 }
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
