@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from webapp.admin.forms import AuditSearchForm
+from webapp.clock import LONDON
 from webapp.models import AuditEvent, ErasureRequest, ErasureStatus, Role, User, utcnow
 from webapp.privacy.downloads import export_response
 from webapp.privacy.erasure import anonymise
@@ -18,7 +19,6 @@ from webapp.services import audit
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
 from webapp.web.policy import allow, participant_or_404
-from webapp.web.templating import LONDON
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 managers = allow(Role.MANAGER, Role.ADMIN)

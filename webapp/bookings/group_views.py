@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from webapp import clock
 from webapp.bookings import groups
 from webapp.bookings.calendars import group_ics
 from webapp.bookings.forms import (
@@ -32,7 +33,7 @@ STAFF = (Role.KEYWORKER, Role.MANAGER)
 
 
 def when(group: GroupSession) -> str:
-    return group.starts_at.astimezone(LONDON).strftime("%A %-d %B at %H:%M")
+    return clock.day_and_time(group.starts_at, "long_day", " at ")
 
 
 def managed_group_or_404(group_id: int) -> GroupSession:

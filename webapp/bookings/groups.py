@@ -22,6 +22,7 @@ from flask import render_template, url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from webapp import clock
 from webapp.bookings.operations import (
     ACTIVE_STATUSES,
     BookingProblem,
@@ -31,7 +32,6 @@ from webapp.bookings.operations import (
     queue_for_people,
     schedule_place_reminders,
 )
-from webapp.bookings.slots import LONDON
 from webapp.models import (
     STAFF_ROLES,
     BookedSession,
@@ -151,7 +151,7 @@ def _locked(session: Session, group_id: int) -> GroupSession | None:
 
 
 def _at(moment: datetime) -> str:
-    return f"{moment.astimezone(LONDON):%H:%M}"
+    return clock.clock_time(moment)
 
 
 def _booked_places(group_id: int):

@@ -22,6 +22,7 @@ from sqlalchemy import Integer, and_, bindparam, cast, func, null, or_, select, 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
+from webapp import clock
 from webapp.bookings.slots import (
     DEFAULT_LIMITS,
     LONDON,
@@ -386,7 +387,7 @@ def overlapping(model, starts_at: datetime, ends_at: datetime, gap=timedelta(0))
 
 def hours(start: datetime, end: datetime) -> str:
     """'10:00 to 11:00', in Scotland's time."""
-    return f"{start.astimezone(LONDON):%H:%M} to {end.astimezone(LONDON):%H:%M}"
+    return clock.hours(start, end)
 
 
 def _clashes(

@@ -7,15 +7,14 @@ query each, whatever the number of people."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from sqlalchemy import ColumnElement, Select, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from webapp import clock
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue
 from webapp.caseload.timeline import TimelineFilters, TimelineItem
-from webapp.clock import LONDON
 from webapp.models import (
     BookedSession,
     GroupAttendee,
@@ -26,21 +25,9 @@ from webapp.models import (
 )
 from webapp.reports.figures import ReportTable, Scope
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = (None, *(date(2000, month, 1).strftime("%B") for month in range(1, 13)))
-
-
-def _when(moment) -> str:
-    """A moment as "Tue 1 December, 15:48", London time."""
-    local = moment.astimezone(LONDON)
-    # By hand, not with strftime: the caseload asks for fifty of these, and three strftime
-    # calls cost seven times as much.
-    month = _MONTHS[local.month]
-    return f"{_DAYS[local.weekday()]} {local.day} {month}, {local.hour:02}:{local.minute:02}"
-
 
 def _title(session: BookedSession) -> str:
-    when = _when(session.starts_at)
+    when = clock.day_and_time(session.starts_at)
     match session.status:
         case SessionStatus.ATTENDED:
             return f"Attended a session on {when}"
@@ -103,7 +90,7 @@ def session_items(
 
 
 def _group_title(place: GroupAttendee, group: GroupSession) -> str:
-    when = _when(group.starts_at)
+    when = clock.day_and_time(group.starts_at)
     if group.is_cancelled:
         return f"Group session {group.title} on {when} cancelled"
     match place.status:
@@ -187,7 +174,7 @@ def next_session_columns() -> dict[str, ColumnElement]:
 
 def present_next_session(values: facts.Values) -> FactValue | None:
     at = values["next_session_at"]
-    return None if at is None else FactValue(text=_when(at), sort=at)
+    return None if at is None else FactValue(text=clock.day_and_time(at), sort=at)
 
 
 def attended_sessions_contact() -> ColumnElement:

@@ -26,6 +26,7 @@ from flask import current_app, render_template, url_for
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from webapp import clock
 from webapp.bookings.slots import LONDON
 from webapp.models import (
     BookedSession,
@@ -104,8 +105,8 @@ def when_words(starts_at: datetime, now: datetime) -> str:
     """ "today at 10:30", "tomorrow at 10:30" or "on Friday at 10:30", in London time."""
     local, today = starts_at.astimezone(LONDON), now.astimezone(LONDON).date()
     days = (local.date() - today).days
-    day = {0: "today", 1: "tomorrow"}.get(days, local.strftime("on %A"))
-    return f"{day} at {local:%H:%M}"
+    day = {0: "today", 1: "tomorrow"}.get(days, f"on {clock.show(local, 'weekday')}")
+    return f"{day} at {clock.clock_time(local)}"
 
 
 def reminded_of(reminder: Reminder) -> BookedSession | GroupSession:
@@ -154,9 +155,8 @@ def _email(reminder: Reminder, sessions_link: str) -> tuple[str, str]:
     if reminder.session is not None:
         booking = reminder.session
         return (
-            booking.starts_at.astimezone(LONDON).strftime(
-                "Reminder: your CoPlan session on %A at %H:%M"
-            ),
+            "Reminder: your CoPlan session on "
+            + clock.day_and_time(booking.starts_at, "weekday", " at "),
             render_template(
                 "mail/session_reminder.txt", booking=booking, sessions_link=sessions_link
             ),
@@ -164,9 +164,8 @@ def _email(reminder: Reminder, sessions_link: str) -> tuple[str, str]:
     place = reminder.group_attendee
     group = place.group_session
     return (
-        group.starts_at.astimezone(LONDON).strftime(
-            "Reminder: your CoPlan group session on %A at %H:%M"
-        ),
+        "Reminder: your CoPlan group session on "
+        + clock.day_and_time(group.starts_at, "weekday", " at "),
         render_template(
             "mail/group_reminder.txt",
             parent=place.participant,

@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from webapp import clock
 from webapp.bookings import groups, operations
 from webapp.bookings.calendars import feed_ics, session_ics
 from webapp.bookings.forms import (
@@ -248,7 +249,7 @@ def book():
 
 
 def when(booking: BookedSession) -> str:
-    return booking.starts_at.astimezone(LONDON).strftime("%A %-d %B at %H:%M")
+    return clock.day_and_time(booking.starts_at, "long_day", " at ")
 
 
 @bp.route("/sessions/<int:session_id>/move", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from webapp import areas
+from webapp import areas, clock
 from webapp.models import (
     PIPELINE_STAGES,
     EngagementPause,
@@ -173,7 +173,7 @@ def outcome_items(
         query = query.where(Outcome.recorded_at < filters.before)
     items = []
     for outcome, by in session.execute(query):
-        parts = [f"On {outcome.achieved_on:%-d %B %Y}"]
+        parts = [f"On {clock.show(outcome.achieved_on, 'date')}"]
         if outcome.hours_per_week:
             parts.append(f"{outcome.hours_per_week} hours a week")
         if outcome.contract_type:

@@ -12,13 +12,13 @@ from typing import NamedTuple
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from webapp import clock
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue
 from webapp.caseload.timeline import TimelineFilters, TimelineItem
 from webapp.checkins.journey import flags_for
 from webapp.checkins.questions import CONFIDENCE_SCALES
 from webapp.checkins.scoring import MEANINGFUL_CHANGE
-from webapp.clock import LONDON
 from webapp.models import CheckIn, User
 from webapp.reports.figures import ReportTable, Scope
 
@@ -48,7 +48,6 @@ def checkin_items(
         query = query.where(CheckIn.recorded_at < filters.before)
     items = []
     for checkin in session.execute(query):
-        local = checkin.recorded_at.astimezone(LONDON)
         parts = []
         if checkin.contact_me:
             parts.append("Asked to be contacted.")
@@ -59,7 +58,7 @@ def checkin_items(
                 when=checkin.recorded_at,
                 kind="checkins",
                 title=(
-                    f"Check-in on {local:%a} {local.day} {local:%B}: "
+                    f"Check-in on {clock.show(checkin.recorded_at, 'day')}: "
                     f"wellbeing {checkin.swemwbs_metric:g}"
                 ),
                 detail=" ".join(parts) or None,

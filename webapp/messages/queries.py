@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from webapp import clock
 from webapp.models import AvailabilityRule, Message, User
 
 PAGE_SIZE = 50
@@ -72,7 +73,9 @@ def reply_days(session: Session, keyworker: User | None) -> str | None:
     )
     if not days or row[0] is None:
         return None
-    return f"{day_span(days)}, {row[0]:%-H:%M}–{row[1]:%-H:%M}"
+    return (
+        f"{day_span(days)}, {clock.show(row[0], 'short_time')}–{clock.show(row[1], 'short_time')}"
+    )
 
 
 def day_span(days: list[int]) -> str:

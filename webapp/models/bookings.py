@@ -212,6 +212,7 @@ class BookedSession(Base):
         _no_overlap("participant_id"),
     )
 
+    is_group = False  # what templates ask to tell one from a group session
     id: Mapped[int] = mapped_column(primary_key=True)
     keyworker_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -249,6 +250,7 @@ class GroupSession(Base):
         CheckConstraint("capacity > 0 AND creche_places >= 0", name="places"),
     )
 
+    is_group = True
     id: Mapped[int] = mapped_column(primary_key=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id"), index=True)
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"))
@@ -290,6 +292,21 @@ class GroupAttendee(Base):
 
     group_session: Mapped[GroupSession] = relationship()
     participant: Mapped[User] = relationship()
+
+    @property
+    def is_booked(self) -> bool:
+        """Still held: neither given up nor marked after the session."""
+        return self.status == SessionStatus.BOOKED
+
+    @property
+    def is_cancelled(self) -> bool:
+        """The parent gave the place up."""
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def is_marked(self) -> bool:
+        """Staff have marked whether the parent came."""
+        return self.status in (SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND)
 
 
 class CalendarFeedToken(Base):

@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from webapp.clock import london_today
 from webapp.models import (
     Goal,
     GoalComment,
@@ -52,7 +53,6 @@ from webapp.plans.history import (
     describe,
     describe_change,
     format_day,
-    london_today,
     owner_label,
 )
 from webapp.plans.queries import next_steps, plan_notices
@@ -91,7 +91,6 @@ def step_owner(step: Step, participant: User) -> str:
     return owner_label(step.owner, step.partner_name, viewer=current_user, participant=participant)
 
 
-bp.add_app_template_filter(format_day, "day")
 bp.add_app_template_global(london_today, "london_today")
 
 
