@@ -56,7 +56,7 @@ def test_skip_link_takes_the_focus_past_the_nav(page, demo_data):
 
 
 def test_parent_books_a_session_with_the_keyboard_alone(app, page, demo_data):
-    require(app, "bookings.my_sessions", "bookings.find_time")
+    require(app, "sessions.my_sessions", "sessions.find_time")
     sign_in_by_keyboard(page)
     tab_to(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Sessions"))
     page.keyboard.press("Enter")

@@ -8,7 +8,6 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.bookings import operations
 from webapp.models import (
     AvailabilityRule,
     CalendarEntryKind,
@@ -22,6 +21,7 @@ from webapp.models import (
     Venue,
     utcnow,
 )
+from webapp.sessions import operations
 
 TERM, HOLIDAY, IN_SERVICE = (
     CalendarEntryKind.TERM,

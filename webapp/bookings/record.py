@@ -24,13 +24,13 @@ from webapp.large_demo import (
 )
 from webapp.models import (
     BookedSession,
-    GroupAttendee,
     GroupSession,
     SessionMode,
     SessionStatus,
     User,
     UTCDateTime,
 )
+from webapp.models import GroupPlace as GroupAttendee
 from webapp.reports import figures
 from webapp.reports.figures import ReportTable, Scope
 

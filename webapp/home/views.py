@@ -49,7 +49,7 @@ def today_panels() -> list[str]:
 TODAY_PANELS: list[tuple[str, str]] = [
     ("plans.my_plan", "partials/plan_today.html"),
     ("checkins.new", "checkins/_today_panel.html"),
-    ("bookings.my_sessions", "partials/next_session.html"),
+    ("sessions.my_sessions", "partials/next_session.html"),
 ]
 
 

@@ -3,25 +3,9 @@ so that Alembic and the app see one complete metadata."""
 
 from webapp.models.audit import AuditEvent, AuditLogIsAppendOnly
 from webapp.models.base import Base, UTCDateTime, as_utc, london_today, utcnow
-from webapp.models.bookings import (
-    AvailabilityRule,
-    BookedSession,
-    CalendarEntryKind,
-    CalendarFeedToken,
-    FreeWindow,
-    GroupAttendee,
-    GroupSession,
-    KeyworkerSettings,
-    Reminder,
-    ReminderChannel,
-    SchoolCalendar,
-    SchoolCalendarEntry,
-    SessionMode,
-    SessionStatus,
-    TimeOff,
-    Venue,
-)
 from webapp.models.checkins import CheckIn
+from webapp.models.groups import GroupPlace, GroupSession
+from webapp.models.locality import CalendarEntryKind, SchoolCalendar, SchoolCalendarEntry, Venue
 from webapp.models.people import (
     SCHOOL_STAGE_LABELS,
     STAFF_ROLES,
@@ -82,6 +66,18 @@ from webapp.models.record import (
     ReferralStatus,
     SessionFeedback,
 )
+from webapp.models.sessions import (
+    AvailabilityRule,
+    BookedSession,
+    CalendarFeedToken,
+    FreeWindow,
+    KeyworkerSettings,
+    Reminder,
+    ReminderChannel,
+    SessionMode,
+    SessionStatus,
+    TimeOff,
+)
 
 __all__ = [
     "AREA_LABELS",
@@ -134,7 +130,7 @@ __all__ = [
     "ErasureRequest",
     "ErasureStatus",
     "FreeWindow",
-    "GroupAttendee",
+    "GroupPlace",
     "GroupSession",
     "KeyworkerSettings",
     "Locality",

@@ -131,15 +131,18 @@ def register_blueprints(app: Flask) -> None:
     from webapp.admin.views import bp as admin_bp
     from webapp.api.views import bp as api_bp
     from webapp.auth.views import bp as auth_bp
-    from webapp.bookings.views import bp as bookings_bp
     from webapp.caseload.views import bp as caseload_bp
     from webapp.checkins.views import bp as checkins_bp
+    from webapp.groups.views import bp as groups_bp
     from webapp.home.views import bp as home_bp
+    from webapp.locality.views import bp as locality_bp
     from webapp.ops.views import bp as ops_bp
     from webapp.plans.views import bp as plans_bp
     from webapp.privacy.views import bp as privacy_bp
     from webapp.pwa.views import bp as pwa_bp
     from webapp.reports.views import bp as reports_bp
+    from webapp.sessions import diary_views  # noqa: F401 -- the keyworker's routes join the sessions blueprint
+    from webapp.sessions.views import bp as sessions_bp
     from webapp.voice.views import bp as voice_bp
 
     app.register_blueprint(auth_bp)
@@ -152,7 +155,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ops_bp)
     app.register_blueprint(checkins_bp)
     app.register_blueprint(api_bp)
-    app.register_blueprint(bookings_bp)
+    app.register_blueprint(sessions_bp)
+    app.register_blueprint(groups_bp)
+    app.register_blueprint(locality_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(voice_bp)
     register_record_providers()

@@ -12,7 +12,7 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
     Role.PARTICIPANT: [
         ("home.today", "Today"),
         ("plans.my_plan", "My plan"),
-        ("bookings.my_sessions", "Sessions"),
+        ("sessions.my_sessions", "Sessions"),
         ("checkins.new", "Check in"),
         ("checkins.journey", "My journey"),
         ("caseload.my_notes", "Notes"),
@@ -22,14 +22,14 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
     Role.KEYWORKER: [
         ("caseload.index", "Caseload"),
         ("plans.due_this_week", "Steps due"),
-        ("bookings.diary", "Diary"),
+        ("sessions.diary", "Diary"),
         ("caseload.invite", "Invite a parent"),
     ],
     Role.MANAGER: [
         ("home.manager", "Locality"),
         ("caseload.index", "Participants"),
         ("reports.index", "Reports"),
-        ("bookings.venues", "Venues"),
+        ("locality.venues", "Venues"),
         ("voice.overview", "Parents' voice"),
         ("admin.audit_log", "Audit log"),
         ("admin.erasure_requests", "Deletion requests"),

@@ -1,0 +1,188 @@
+"""What the sessions pages read: a parent's sessions, a keyworker's diary and availability,
+calendar feeds. Plain functions of a database session and plain values."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from webapp.groups import queries as group_queries
+from webapp.models import (
+    AvailabilityRule,
+    BookedSession,
+    CalendarFeedToken,
+    FreeWindow,
+    KeyworkerSettings,
+    Role,
+    SessionStatus,
+    TimeOff,
+    User,
+)
+from webapp.sessions.slots import Timing
+
+
+def keyworker_timing(session: Session, keyworker_id: int) -> Timing:
+    settings = session.get(KeyworkerSettings, keyworker_id)
+    return Timing(settings.session_minutes, settings.buffer_minutes) if settings else Timing()
+
+
+def keyworker_settings_or_default(session: Session, keyworker_id: int) -> KeyworkerSettings:
+    """The keyworker's session length and gap, or unsaved defaults (60 and 15 minutes)."""
+    settings = session.get(KeyworkerSettings, keyworker_id)
+    if settings is None:
+        default = Timing()
+        settings = KeyworkerSettings(
+            keyworker_id=keyworker_id,
+            session_minutes=default.session_minutes,
+            buffer_minutes=default.buffer_minutes,
+        )
+    return settings
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_for_feed_token(session: Session, token: str) -> User | None:
+    feed = session.scalar(
+        select(CalendarFeedToken).where(
+            CalendarFeedToken.token_hash == hash_token(token),
+            CalendarFeedToken.revoked_at.is_(None),
+        )
+    )
+    return feed.user if feed else None
+
+
+def booked_session(session: Session, booking_id: int) -> BookedSession | None:
+    """One booked session by id (whose it is, the caller checks)."""
+    return session.get(BookedSession, booking_id)
+
+
+def parent_sessions(session: Session, participant: User, now: datetime):
+    """A parent's sessions page: (what's coming up, what went before, groups they could book).
+
+    One-to-one sessions and group places are listed together in time order, each as
+    ("session", booked) or ("group", place); what went before is latest first, ten at most."""
+    appointments = session.scalars(
+        select(BookedSession)
+        .where(BookedSession.participant_id == participant.id)
+        .options(selectinload(BookedSession.venue), selectinload(BookedSession.keyworker))
+        .order_by(BookedSession.starts_at)
+    ).all()
+    upcoming = [b for b in appointments if b.ends_at >= now and b.status == SessionStatus.BOOKED]
+    past = [b for b in appointments if b not in upcoming][-10:]
+    going, others = group_queries.groups_for_parent(session, participant, now)
+    coming_up = sorted(
+        [("session", b.starts_at, b) for b in upcoming]
+        + [("group", g.group.starts_at, g) for g in going],
+        key=lambda item: item[1],
+    )
+    before = sorted(
+        [("session", b.starts_at, b) for b in past]
+        + [
+            ("group", p.group_session.starts_at, p)
+            for p in group_queries.past_group_places(session, participant, now)
+        ],
+        key=lambda item: item[1],
+        reverse=True,
+    )[:10]
+    return (
+        [(kind, item) for kind, _, item in coming_up],
+        [(kind, item) for kind, _, item in before],
+        others,
+    )
+
+
+def diary(session: Session, keyworker_id: int, now: datetime):
+    """A keyworker's diary: (sessions started and not yet marked, sessions to come)."""
+    appointments = session.scalars(
+        select(BookedSession)
+        .where(
+            BookedSession.keyworker_id == keyworker_id,
+            BookedSession.starts_at >= now - timedelta(days=14),
+            BookedSession.status != SessionStatus.CANCELLED,
+        )
+        .options(selectinload(BookedSession.participant), selectinload(BookedSession.venue))
+        .order_by(BookedSession.starts_at)
+    ).all()
+    to_mark = [b for b in appointments if b.starts_at <= now and b.status == SessionStatus.BOOKED]
+    return to_mark, [b for b in appointments if b.starts_at > now]
+
+
+def feed_sessions(session: Session, user: User, since: datetime) -> list[BookedSession]:
+    """A calendar feed's one-to-one sessions: a parent's own, or a keyworker's."""
+    column = (
+        BookedSession.participant_id
+        if user.role == Role.PARTICIPANT
+        else BookedSession.keyworker_id
+    )
+    return list(
+        session.scalars(
+            select(BookedSession)
+            .where(column == user.id, BookedSession.starts_at >= since)
+            .options(
+                selectinload(BookedSession.venue),
+                selectinload(BookedSession.keyworker),
+                selectinload(BookedSession.participant),
+            )
+            .order_by(BookedSession.starts_at)
+        )
+    )
+
+
+def free_windows(session: Session, participant_id: int) -> list[FreeWindow]:
+    """The weekly times a parent said they are free."""
+    return list(
+        session.scalars(
+            select(FreeWindow)
+            .where(FreeWindow.participant_id == participant_id)
+            .order_by(FreeWindow.weekday, FreeWindow.starts_at)
+        )
+    )
+
+
+def availability_rules(session: Session, keyworker_id: int) -> list[AvailabilityRule]:
+    """A keyworker's weekly availability, with its venues."""
+    return list(
+        session.scalars(
+            select(AvailabilityRule)
+            .where(AvailabilityRule.keyworker_id == keyworker_id)
+            .options(selectinload(AvailabilityRule.venue))
+            .order_by(AvailabilityRule.weekday, AvailabilityRule.starts_at)
+        )
+    )
+
+
+def time_off_ahead(session: Session, keyworker_id: int, now: datetime) -> list[TimeOff]:
+    """A keyworker's time off not yet over."""
+    return list(
+        session.scalars(
+            select(TimeOff)
+            .where(TimeOff.keyworker_id == keyworker_id, TimeOff.ends_at >= now)
+            .order_by(TimeOff.starts_at)
+        )
+    )
+
+
+def own_row(session: Session, model, row_id: int, owner: str, user_id: int):
+    """A free window, availability rule or time off of this person's, or None."""
+    row = session.get(model, row_id)
+    return row if row is not None and getattr(row, owner) == user_id else None
+
+
+def next_session(session: Session, participant_id: int, now: datetime) -> BookedSession | None:
+    """The parent's next booked session."""
+    return session.scalar(
+        select(BookedSession)
+        .where(
+            BookedSession.participant_id == participant_id,
+            BookedSession.status == SessionStatus.BOOKED,
+            BookedSession.ends_at >= now,
+        )
+        .options(selectinload(BookedSession.venue), selectinload(BookedSession.keyworker))
+        .order_by(BookedSession.starts_at)
+        .limit(1)
+    )

@@ -1,0 +1,396 @@
+"""Pages for one-to-one sessions booked around school hours: the parent's sessions and free
+times, the keyworker's diary and availability, booking for a parent, and calendar files."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from webapp.groups import queries as group_queries
+from webapp.locality import queries as locality_queries
+from webapp.models import (
+    BookedSession,
+    FreeWindow,
+    Role,
+    SessionMode,
+    SessionStatus,
+    User,
+    utcnow,
+)
+from webapp.services.push import push_enabled
+from webapp.sessions import operations, queries
+from webapp.sessions.calendars import feed_ics, session_ics
+from webapp.sessions.forms import (
+    WEEKDAYS,
+    CancelForm,
+    FreeWindowForm,
+    SlotForm,
+)
+from webapp.sessions.guard import BookingProblem, SlotNotOffered, SlotTaken
+from webapp.sessions.search import search_slots
+from webapp.sessions.slots import LONDON, SearchLimits, Slot
+from webapp.web.extensions import db
+from webapp.web.forms import EmptyForm
+from webapp.web.htmx import committed
+from webapp.web.policy import allow, participant_or_404, public, signed_in
+
+bp = Blueprint("sessions", __name__)
+
+FEED_PAST = timedelta(days=30)  # how far back a calendar feed reaches
+
+
+def search_limits() -> SearchLimits:
+    """The notice, horizon and travel buffer, configurable per service."""
+    config = current_app.config
+    return SearchLimits(
+        min_notice=timedelta(hours=config.get("BOOKING_MIN_NOTICE_HOURS", 24)),
+        horizon=timedelta(days=config.get("BOOKING_HORIZON_DAYS", 42)),
+        travel=timedelta(minutes=config.get("BOOKING_TRAVEL_MINUTES", 30)),
+    )
+
+
+def booking_or_404(booking_id: int, *, booked_only: bool = False) -> BookedSession:
+    """A session the current person may see: their own, or one in a staff member's scope."""
+    booked = queries.booked_session(db.session, booking_id)
+    if booked is None or (booked_only and booked.status != SessionStatus.BOOKED):
+        abort(404)
+    if current_user.role == Role.PARTICIPANT:
+        if booked.participant_id != current_user.id:
+            abort(404)
+    else:
+        participant_or_404(booked.participant_id)
+    return booked
+
+
+def slots_by_day(slots: list[Slot]) -> list[tuple[date, list[Slot]]]:
+    days: dict[date, list[Slot]] = {}
+    for slot in slots:
+        days.setdefault(slot.starts_at.astimezone(LONDON).date(), []).append(slot)
+    return sorted(days.items())
+
+
+def week_slots(participant: User, keyworker_id: int, week: int, ignore: int | None = None):
+    """One week of offered slots (week 0 starts now) and whether later weeks exist."""
+    now = utcnow()
+    limits = search_limits()
+    start = now + timedelta(weeks=week)
+    weeks = max(1, -(-limits.horizon.days // 7))
+    slots = search_slots(
+        db.session,
+        participant=participant,
+        keyworker_ids=[keyworker_id],
+        now=now,
+        limits=limits,
+        on_or_after=start,
+        before=start + timedelta(weeks=1),
+        ignore_session_id=ignore,
+    )
+    return slots, week + 1 < weeks
+
+
+def render_slots(
+    participant: User,
+    keyworker_id: int | None,
+    *,
+    action: str,
+    title: str,
+    moving: BookedSession | None = None,
+    **action_values,
+):
+    week = max(0, min(request.args.get("week", 0, type=int), 6))
+    slots, more = (
+        week_slots(participant, keyworker_id, week, moving.id if moving else None)
+        if keyworker_id
+        else ([], False)
+    )
+    return render_template(
+        "sessions/find_time.html",
+        title=title,
+        participant=participant,
+        days=slots_by_day(slots),
+        venues=locality_queries.venues_by_id(db.session, slots),
+        week=week,
+        more=more,
+        action=url_for(action, **action_values),
+        moving=moving,
+        has_keyworker=keyworker_id is not None,
+    )
+
+
+def answer_problem(problem: BookingProblem, participant: User, *, action: str, **action_values):
+    """A refused booking: 409 with the nearest free times, or 422 when the time isn't offered."""
+    alternatives = problem.alternatives if isinstance(problem, SlotTaken) else []
+    status = 409 if isinstance(problem, SlotTaken) else 422
+    return render_template(
+        "sessions/problem.html",
+        message=problem.message,
+        participant=participant,
+        alternatives=alternatives,
+        venues=locality_queries.venues_by_id(db.session, alternatives),
+        action=url_for(action, **action_values),
+        back=request.referrer if request.referrer else url_for("home.index"),
+    ), status
+
+
+NOT_OFFERED = "Choose a time from the list."
+
+
+def book_slot(form: SlotForm, participant: User, keyworker: User | None, *, action: str, **values):
+    """Book the slot the form names for the parent with the keyworker; None when booked,
+    otherwise the refusal's answer (the session is in ``form.booked``)."""
+    if not form.validate_on_submit() or keyworker is None:
+        return answer_problem(SlotNotOffered(NOT_OFFERED), participant, action=action, **values)
+    with committed(BookingProblem) as saved:
+        form.booked = operations.book_session(
+            db.session,
+            participant=participant,
+            keyworker=keyworker,
+            starts_at=form.moment,
+            mode=SessionMode(form.mode.data),
+            venue_id=form.venue,
+            booked_by=current_user,
+            limits=search_limits(),
+        )
+    if saved.refusal:
+        return answer_problem(saved.refusal, participant, action=action, **values)
+    return None
+
+
+def when(booked: BookedSession) -> str:
+    return booked.starts_at.astimezone(LONDON).strftime("%A %-d %B at %H:%M")
+
+
+def after_change() -> str:
+    if current_user.role == Role.PARTICIPANT:
+        return url_for("sessions.my_sessions")
+    return url_for("sessions.diary")
+
+
+# The parent's pages -----------------------------------------------------------------------
+
+
+@bp.route("/sessions")
+@allow(Role.PARTICIPANT)
+def my_sessions():
+    now = utcnow()
+    coming_up, past, others = queries.parent_sessions(db.session, current_user, now)
+    return render_template(
+        "sessions/my_sessions.html",
+        coming_up=coming_up,
+        past=past,
+        groups=others,
+        now=now,
+        form=EmptyForm(),
+        push_key=current_app.config["VAPID_PUBLIC_KEY"] if push_enabled() else None,
+    )
+
+
+@bp.route("/sessions/find")
+@allow(Role.PARTICIPANT)
+def find_time():
+    profile = current_user.profile
+    return render_slots(
+        current_user,
+        profile.keyworker_id if profile else None,
+        action="sessions.book",
+        title="Find a time",
+    )
+
+
+@bp.route("/sessions/book", methods=["POST"])
+@allow(Role.PARTICIPANT)
+def book():
+    form = SlotForm()
+    profile = current_user.profile
+    keyworker = profile.keyworker if profile else None
+    refused = book_slot(form, current_user, keyworker, action="sessions.book")
+    if refused:
+        return refused
+    flash(f"Booked: {when(form.booked)}.", "success")
+    return redirect(url_for("sessions.my_sessions"))
+
+
+@bp.route("/sessions/<int:session_id>/move", methods=["GET", "POST"])
+@signed_in
+def reschedule(session_id: int):
+    booked = booking_or_404(session_id, booked_only=True)
+    participant, here = booked.participant, {"session_id": booked.id}
+    if request.method == "GET":
+        title = "Move your session" if current_user.id == participant.id else "Move session"
+        return render_slots(
+            participant,
+            booked.keyworker_id,
+            action="sessions.reschedule",
+            title=title,
+            moving=booked,
+            **here,
+        )
+    form = SlotForm()
+    problem: BookingProblem | None = SlotNotOffered(NOT_OFFERED)
+    if form.validate_on_submit():
+        with committed(BookingProblem) as saved:
+            operations.reschedule_session(
+                db.session,
+                booking=booked,
+                starts_at=form.moment,
+                mode=SessionMode(form.mode.data),
+                venue_id=form.venue,
+                limits=search_limits(),
+            )
+        problem = saved.refusal
+    if problem:
+        return answer_problem(problem, participant, action="sessions.reschedule", **here)
+    flash(f"Moved to {when(booked)}.", "success")
+    return redirect(after_change())
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@signed_in
+def cancel(session_id: int):
+    booked = booking_or_404(session_id, booked_only=True)
+    form = CancelForm()
+    if form.validate_on_submit():
+        with committed():
+            operations.cancel_session(db.session, booking=booked, reason=form.reason.data)
+        whose = "your" if current_user.id == booked.participant_id else "the"
+        flash(f"Cancelled {whose} session on {when(booked)}.", "success")
+        return redirect(after_change())
+    status = 422 if form.is_submitted() else 200
+    return render_template("sessions/cancel.html", booking=booked, form=form), status
+
+
+@bp.route("/sessions/<int:session_id>/calendar.ics")
+@signed_in
+def session_calendar(session_id: int):
+    booked = booking_or_404(session_id)
+    body = session_ics(booked, for_staff=current_user.is_staff, stamp=utcnow())
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="coplan-session-{booked.id}.ics"'},
+    )
+
+
+@bp.route("/sessions/calendar-feed", methods=["POST"])
+@signed_in
+def calendar_feed():
+    action = request.form.get("action")
+    if not EmptyForm().validate_on_submit() or action not in ("new", "stop"):
+        abort(400)
+    if action == "stop":
+        with committed():
+            operations.revoke_feed_tokens(db.session, current_user)
+        flash("Your calendar link no longer works. Make a new one whenever you like.", "success")
+        return redirect(request.referrer or url_for("home.index"))
+    with committed():
+        token = operations.issue_feed_token(db.session, current_user)
+    return render_template(
+        "sessions/feed_link.html", url=url_for("sessions.feed", token=token, _external=True)
+    )
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def feed(token: str):
+    user = queries.user_for_feed_token(db.session, token)
+    if user is None or not user.is_active:
+        abort(404)
+    since = utcnow() - FEED_PAST
+    body = feed_ics(
+        queries.feed_sessions(db.session, user, since),
+        for_staff=user.is_staff,
+        stamp=utcnow(),
+        name="CoPlan sessions",
+        groups=group_queries.feed_groups(db.session, user, since=since),
+    )
+    return Response(
+        body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"}
+    )
+
+
+@bp.route("/sessions/when-im-free", methods=["GET", "POST"])
+@allow(Role.PARTICIPANT)
+def free_windows():
+    form = FreeWindowForm()
+    if form.validate_on_submit():
+        with committed():
+            operations.add_free_window(
+                db.session,
+                participant=current_user,
+                weekday=form.weekday.data,
+                starts_at=form.starts_at.data,
+                ends_at=form.ends_at.data,
+            )
+        flash("Added. We'll only offer times that fit.", "success")
+        return redirect(url_for("sessions.free_windows"))
+    status = 422 if form.is_submitted() else 200
+    return render_free_windows(form), status
+
+
+def render_free_windows(form: FreeWindowForm):
+    return render_template(
+        "sessions/free_windows.html",
+        form=form,
+        windows=queries.free_windows(db.session, current_user.id),
+        terms=locality_queries.school_terms(db.session, current_user.locality_id),
+        weekdays=WEEKDAYS,
+        remove_form=EmptyForm(),
+    )
+
+
+@bp.route("/sessions/when-im-free/<int:window_id>/remove", methods=["POST"])
+@allow(Role.PARTICIPANT)
+def remove_window(window_id: int):
+    return remove_own(FreeWindow, window_id, "participant_id", "Removed.", "sessions.free_windows")
+
+
+def remove_own(model, row_id: int, owner: str, done: str | None, back: str):
+    """Delete one of the signed-in person's own rows (someone else's answers 404), then go back."""
+    row = queries.own_row(db.session, model, row_id, owner, current_user.id)
+    if row is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        with committed():
+            operations.remove_set_up(db.session, row)
+        if done:
+            flash(done, "success")
+    return redirect(url_for(back))
+
+
+def next_session_for(user: User) -> BookedSession | None:
+    """The parent's next booked session, for the Today panel."""
+    return db.session.scalar(
+        select(BookedSession)
+        .where(
+            BookedSession.participant_id == user.id,
+            BookedSession.status == SessionStatus.BOOKED,
+            BookedSession.ends_at >= utcnow(),
+        )
+        .options(selectinload(BookedSession.venue), selectinload(BookedSession.keyworker))
+        .order_by(BookedSession.starts_at)
+        .limit(1)
+    )
+
+
+def next_group_for(user: User):
+    """The parent's next group session with a place, for the Today panel."""
+    return group_queries.next_group_place(db.session, user)
+
+
+@bp.app_context_processor
+def bookings_helpers():
+    return {"next_session_for": next_session_for, "next_group_for": next_group_for}
