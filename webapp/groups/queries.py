@@ -266,3 +266,8 @@ def feed_groups(session: Session, user: User, since: datetime) -> list[tuple[Gro
         .order_by(GroupSession.starts_at)
     ).all()
     return [(group, group.is_cancelled) for group in groups]
+
+
+def group_session(session: Session, group_id: int) -> GroupSession | None:
+    """One group session by id (who may see it, the caller checks)."""
+    return session.get(GroupSession, group_id)

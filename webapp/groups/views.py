@@ -23,6 +23,7 @@ from webapp.sessions.guard import BookingProblem
 from webapp.sessions.slots import LONDON, local_moment
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
+from webapp.web.htmx import committed
 from webapp.web.policy import allow, can_see_participant, signed_in
 
 bp = Blueprint("groups", __name__)
@@ -36,7 +37,7 @@ def when(group: GroupSession) -> str:
 
 def managed_group_or_404(group_id: int) -> GroupSession:
     """A group session of the signed-in member of staff's own locality; any other is 404."""
-    group = db.session.get(GroupSession, group_id)
+    group = queries.group_session(db.session, group_id)
     if group is None or not queries.can_manage(current_user, group):
         abort(404)
     return group
@@ -99,7 +100,6 @@ def details_from(form: GroupSessionForm) -> GroupDetails:
 
 def show_problem(form: GroupSessionForm, problem: GroupProblem) -> None:
     """A refusal from the domain, shown by the field it is about (or at the top)."""
-    db.session.rollback()
     if problem.field:
         form[problem.field].errors.append(problem.message)
     else:
@@ -113,16 +113,14 @@ def new():
         abort(404)
     form = group_form(None)
     if form.validate_on_submit():
-        try:
+        with committed(GroupProblem) as saved:
             group = operations.create_group(
                 db.session, locality_id=current_user.locality_id, details=details_from(form)
             )
-        except GroupProblem as problem:
-            show_problem(form, problem)
-        else:
-            db.session.commit()
+        if not saved.refusal:
             flash(f"Added {group.title} on {when(group)}.", "success")
             return redirect(url_for(".detail", group_id=group.id))
+        show_problem(form, saved.refusal)
     status = 422 if form.is_submitted() else 200
     return render_template("groups/group_form.html", form=form, group=None), status
 
@@ -137,29 +135,30 @@ def edit(group_id: int):
     form = group_form(group)
     if form.validate_on_submit():
         was = when(group)
-        try:
+        # Committed before mailing: sending must not hold the group's lock.
+        with committed(GroupProblem) as saved:
             moved = operations.update_group(db.session, group=group, details=details_from(form))
-        except GroupProblem as problem:
-            show_problem(form, problem)
-        else:
-            # Commit the change before mailing: sending must not hold the group's lock.
-            db.session.commit()
-            message = f"Saved {group.title}."
-            if moved:
-                not_told = operations.tell_attendees(
-                    db.session,
-                    queries.booked_attendees(db.session, group.id),
-                    group=group,
-                    subject=f"New time: {group.title} is now on {when(group)}",
-                    template="mail/group_moved.txt",
-                    was=was,
-                )
-                db.session.commit()
-                message += told(not_told, "the new time")
-            flash(message, "success")
+        if not saved.refusal:
+            told_them = tell_moved(group, was) if moved else ""
+            flash(f"Saved {group.title}.{told_them}", "success")
             return redirect(url_for(".detail", group_id=group.id))
+        show_problem(form, saved.refusal)
     status = 422 if form.is_submitted() else 200
     return render_template("groups/group_form.html", form=form, group=group), status
+
+
+def tell_moved(group: GroupSession, was: str) -> str:
+    """Email the parents with a place the new time; the end of the flash message."""
+    with committed():
+        not_told = operations.tell_attendees(
+            db.session,
+            queries.booked_attendees(db.session, group.id),
+            group=group,
+            subject=f"New time: {group.title} is now on {when(group)}",
+            template="mail/group_moved.txt",
+            was=was,
+        )
+    return told(not_told, "the new time")
 
 
 def told(not_emailed, what: str) -> str:
@@ -204,24 +203,27 @@ def attendance(group_id: int):
     form = attendance_form(attendees)
     if not form.validate_on_submit():
         return render_group(group, attendees, form), 422
+    with committed(GroupProblem) as saved:
+        marked = operations.mark_group_attendance(
+            db.session, group=group, marks=attendance_marks(form, attendees)
+        )
+    if saved.refusal:
+        flash(saved.refusal.message, "error")
+    elif marked:
+        flash(f"Attendance saved for {marked} of {len(attendees)} parents.", "success")
+    else:
+        flash("Nothing saved: choose attended or did not attend for each parent.", "error")
+    return redirect(url_for(".detail", group_id=group.id))
+
+
+def attendance_marks(form, attendees) -> dict[int, bool]:
+    """{place id: attended} for each parent answered; the unanswered are left as they are."""
     answers = {a.id: form[f"attendee_{a.id}"].data for a in attendees}
-    marks = {
-        attendee_id: answer == ATTENDED
-        for attendee_id, answer in answers.items()
+    return {
+        place_id: answer == ATTENDED
+        for place_id, answer in answers.items()
         if answer in (ATTENDED, DID_NOT_ATTEND)
     }
-    try:
-        marked = operations.mark_group_attendance(db.session, group=group, marks=marks)
-    except GroupProblem as problem:
-        db.session.rollback()
-        flash(problem.message, "error")
-    else:
-        db.session.commit()
-        if marked:
-            flash(f"Attendance saved for {marked} of {len(attendees)} parents.", "success")
-        else:
-            flash("Nothing saved: choose attended or did not attend for each parent.", "error")
-    return redirect(url_for(".detail", group_id=group.id))
 
 
 @bp.route("/groups/<int:group_id>/cancel", methods=["GET", "POST"])
@@ -234,36 +236,38 @@ def cancel(group_id: int):
         return redirect(url_for(".detail", group_id=group.id))
     form = GroupCancelForm()
     if form.validate_on_submit():
-        try:
+        # Committed before mailing: sending must not hold the group's lock.
+        with committed(GroupProblem) as saved:
             operations.cancel_group(db.session, group=group, reason=form.reason.data)
-        except GroupProblem as problem:
-            db.session.rollback()
-            flash(problem.message, "error")
+        if saved.refusal:
+            flash(saved.refusal.message, "error")
             return redirect(url_for(".detail", group_id=group.id))
-        # Commit the cancellation before mailing: sending must not hold the group's lock.
-        db.session.commit()
-        attendees = queries.booked_attendees(db.session, group.id)
-        not_told = operations.tell_attendees(
-            db.session,
-            attendees,
-            group=group,
-            subject=f"Cancelled: {group.title} on {when(group)}",
-            template="mail/group_cancelled.txt",
-            reason=form.reason.data,
-        )
-        db.session.commit()
-        emailed = len(attendees) - len(not_told)
-        flash(
-            f"Cancelled {group.title} on {when(group)}. We emailed {emailed} of "
-            f"{len(attendees)} parents with a place." + told(not_told, "it's cancelled"),
-            "success",
-        )
+        flash(tell_cancelled(group, form.reason.data), "success")
         return redirect(url_for(".index"))
     status = 422 if form.is_submitted() else 200
     places = len(queries.booked_attendees(db.session, group.id))
     return render_template(
         "groups/group_cancel.html", group=group, form=form, places=places
     ), status
+
+
+def tell_cancelled(group: GroupSession, reason: str) -> str:
+    """Email the parents with a place that it's cancelled; the flash message saying so."""
+    attendees = queries.booked_attendees(db.session, group.id)
+    with committed():
+        not_told = operations.tell_attendees(
+            db.session,
+            attendees,
+            group=group,
+            subject=f"Cancelled: {group.title} on {when(group)}",
+            template="mail/group_cancelled.txt",
+            reason=reason,
+        )
+    emailed = len(attendees) - len(not_told)
+    return (
+        f"Cancelled {group.title} on {when(group)}. We emailed {emailed} of "
+        f"{len(attendees)} parents with a place." + told(not_told, "it's cancelled")
+    )
 
 
 # Parents: a place at a group session ----------------------------------------------------------
@@ -274,23 +278,20 @@ def cancel(group_id: int):
 def book(group_id: int):
     form = GroupPlaceForm()
     if not form.validate_on_submit():
-        flash(
-            form.creche_children.errors[0] if form.creche_children.errors else "Try again.", "error"
-        )
+        errors = form.creche_children.errors
+        flash(errors[0] if errors else "Try again.", "error")
         return redirect(url_for("sessions.my_sessions"))
-    try:
+    with committed(BookingProblem) as saved:
         operations.book_group_place(
             db.session,
             group_id=group_id,
             participant=current_user,
             creche_children=form.creche_children.data,
         )
-    except BookingProblem as problem:
-        db.session.rollback()
-        flash(problem.message, "error")
-        return redirect(url_for("sessions.my_sessions"))
-    db.session.commit()
-    flash("Your place is booked.", "success")
+    if saved.refusal:
+        flash(saved.refusal.message, "error")
+    else:
+        flash("Your place is booked.", "success")
     return redirect(url_for("sessions.my_sessions"))
 
 
@@ -303,13 +304,11 @@ def cancel_place(group_id: int):
     group = place.group_session
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with committed(BookingProblem) as saved:
             operations.cancel_group_place(db.session, attendee=place)
-        except BookingProblem as problem:
-            db.session.rollback()
-            flash(problem.message, "error")
+        if saved.refusal:
+            flash(saved.refusal.message, "error")
         else:
-            db.session.commit()
             flash(f"You've given up your place at {group.title}. Thanks for telling us.", "success")
         return redirect(url_for("sessions.my_sessions"))
     return render_template("groups/group_place_cancel.html", place=place, group=group, form=form)
@@ -319,19 +318,25 @@ def cancel_place(group_id: int):
 @signed_in
 def calendar(group_id: int):
     """The group session as a calendar file: a parent's own place, or for staff running it."""
-    group = db.session.get(GroupSession, group_id)
+    group = queries.group_session(db.session, group_id)
     if group is None:
         abort(404)
-    cancelled = group.is_cancelled
-    if current_user.role == Role.PARTICIPANT:
-        place = queries.place_for(db.session, group_id=group.id, participant_id=current_user.id)
-        if place is None:
-            abort(404)
-        cancelled = cancelled or place.status == SessionStatus.CANCELLED
-    elif current_user.role != Role.ADMIN and not queries.can_manage(current_user, group):
-        abort(404)
+    cancelled = cancelled_for_viewer(group)
     return Response(
         group_ics(group, cancelled=cancelled, stamp=utcnow()),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="coplan-group-{group.id}.ics"'},
     )
+
+
+def cancelled_for_viewer(group: GroupSession) -> bool:
+    """Whether the group is off for whoever asks: a parent's own place (given up or not), or
+    staff who run it or an admin; anyone else answers 404."""
+    if current_user.role == Role.PARTICIPANT:
+        place = queries.place_for(db.session, group_id=group.id, participant_id=current_user.id)
+        if place is None:
+            abort(404)
+        return group.is_cancelled or place.status == SessionStatus.CANCELLED
+    if current_user.role != Role.ADMIN and not queries.can_manage(current_user, group):
+        abort(404)
+    return group.is_cancelled

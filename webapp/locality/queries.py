@@ -123,3 +123,35 @@ def venues_in_use(session: Session, locality_id: int | None) -> list[Venue]:
             .order_by(Venue.name)
         )
     )
+
+
+def venues_of(session: Session, locality_id: int | None) -> list[Venue]:
+    """Every venue of the locality, in use or not, by name."""
+    return list(
+        session.scalars(select(Venue).where(Venue.locality_id == locality_id).order_by(Venue.name))
+    )
+
+
+def venue_in(session: Session, venue_id: int, locality_id: int | None) -> Venue | None:
+    """A venue of this locality, or None (another locality's too)."""
+    venue = session.get(Venue, venue_id)
+    return venue if venue is not None and venue.locality_id == locality_id else None
+
+
+def calendar_entries(session: Session, locality_id: int | None) -> list[SchoolCalendarEntry]:
+    """The locality's terms, holidays and in-service days, in date order."""
+    return list(
+        session.scalars(
+            select(SchoolCalendarEntry)
+            .where(SchoolCalendarEntry.locality_id == locality_id)
+            .order_by(SchoolCalendarEntry.starts_on)
+        )
+    )
+
+
+def calendar_entry_in(
+    session: Session, entry_id: int, locality_id: int | None
+) -> SchoolCalendarEntry | None:
+    """A term, holiday or in-service day of this locality, or None."""
+    entry = session.get(SchoolCalendarEntry, entry_id)
+    return entry if entry is not None and entry.locality_id == locality_id else None

@@ -71,6 +71,10 @@ class SessionStatus(enum.StrEnum):
         }[self]
 
 
+# The statuses of a session that holds its time (a cancelled one frees it).
+ACTIVE_STATUSES = (SessionStatus.BOOKED, SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND)
+
+
 class AvailabilityRule(Base):
     """A weekly stretch when a keyworker can meet people, somewhere, in some way."""
 

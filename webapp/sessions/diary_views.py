@@ -21,7 +21,15 @@ from webapp.sessions.forms import (
 )
 from webapp.sessions.guard import BookingProblem
 from webapp.sessions.slots import LONDON
-from webapp.sessions.views import book_slot, booking_or_404, bp, remove_own, render_slots, when
+from webapp.sessions.views import (
+    book_slot,
+    booking_or_404,
+    bp,
+    data_of,
+    remove_own,
+    render_slots,
+    when,
+)
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
 from webapp.web.htmx import committed
@@ -82,13 +90,9 @@ def availability():
             operations.add_availability_rule(
                 db.session,
                 keyworker=current_user,
-                weekday=form.weekday.data,
-                starts_at=form.starts_at.data,
-                ends_at=form.ends_at.data,
                 mode=SessionMode(form.mode.data),
                 venue_id=form.venue_id.data or None,
-                valid_from=form.valid_from.data,
-                valid_until=form.valid_until.data,
+                **data_of(form, "weekday", "starts_at", "ends_at", "valid_from", "valid_until"),
             )
         flash("Availability added.", "success")
         return redirect(url_for("sessions.availability"))
@@ -156,10 +160,15 @@ def time_off():
             )
         flash("Time off added. No new sessions will be offered then.", "success")
         return redirect(url_for("sessions.availability"))
+    flash_errors(form)
+    return redirect(url_for("sessions.availability"))
+
+
+def flash_errors(form) -> None:
+    """The form's errors as messages on the page it goes back to."""
     for field in form:
         for error in field.errors:
             flash(error, "error")
-    return redirect(url_for("sessions.availability"))
 
 
 @bp.route("/diary/time-off/<int:time_off_id>/remove", methods=["POST"])

@@ -11,20 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from webapp.models import (
-    SessionStatus,
-    User,
-)
+from webapp.models import BookedSession, GroupPlace, GroupSession, SessionStatus, User
+from webapp.models.sessions import ACTIVE_STATUSES
+from webapp.sessions.queries import keyworker_timing
 from webapp.sessions.slots import (
     LONDON,
     Slot,
 )
-
-ACTIVE_STATUSES = (SessionStatus.BOOKED, SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND)
 
 
 class BookingProblem(Exception):
@@ -113,3 +110,60 @@ def guarded_change(session: Session, change) -> bool:
             continue
         return True
     return False
+
+
+def clashes(
+    session: Session, *, slot: Slot, participant_id: int, ignore_session_id: int | None
+) -> bool:
+    """Whether the keyworker (with their gap) or the parent has a session then."""
+    gap = timedelta(minutes=keyworker_timing(session, slot.keyworker_id).buffer_minutes)
+    query = select(BookedSession.id).where(
+        BookedSession.status.in_(ACTIVE_STATUSES),
+        or_(
+            (BookedSession.keyworker_id == slot.keyworker_id)
+            & overlapping(BookedSession, slot.starts_at, slot.ends_at, gap),
+            (BookedSession.participant_id == participant_id)
+            & overlapping(BookedSession, slot.starts_at, slot.ends_at),
+        ),
+    )
+    if ignore_session_id is not None:
+        query = query.where(BookedSession.id != ignore_session_id)
+    return session.execute(query.limit(1)).first() is not None
+
+
+def group_clash(
+    session: Session, *, slot: Slot, participant_id: int, keyworker: User
+) -> str | None:
+    """Why the slot can't be booked because of a group session, or None: the parent has a
+    place at one then, or the keyworker leads one then (or within their gap)."""
+    gap = timedelta(minutes=keyworker_timing(session, keyworker.id).buffer_minutes)
+    row = session.execute(
+        select(GroupSession.title, GroupSession.starts_at, GroupSession.ends_at, GroupPlace.id)
+        .outerjoin(
+            GroupPlace,
+            (GroupPlace.group_session_id == GroupSession.id)
+            & (GroupPlace.participant_id == participant_id)
+            & (GroupPlace.status != SessionStatus.CANCELLED),
+        )
+        .where(
+            GroupSession.is_cancelled.is_(False),
+            or_(
+                (GroupSession.led_by_id == keyworker.id)
+                & overlapping(GroupSession, slot.starts_at, slot.ends_at, gap),
+                GroupPlace.id.is_not(None)
+                & overlapping(GroupSession, slot.starts_at, slot.ends_at),
+            ),
+        )
+        # The parent's own place first: it is the clash they can do something about.
+        .order_by(GroupPlace.id.is_(None), GroupSession.starts_at)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    title, starts_at, ends_at, place_id = row
+    if place_id is not None:
+        return (
+            f"That time clashes with {title}, a group session from {hours(starts_at, ends_at)}. "
+            "Here are the nearest free times."
+        )
+    return f"{keyworker.name} is leading a group session then. Here are the nearest free times."

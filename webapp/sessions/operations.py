@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.models import (
@@ -20,8 +20,6 @@ from webapp.models import (
     BookedSession,
     CalendarFeedToken,
     FreeWindow,
-    GroupPlace,
-    GroupSession,
     KeyworkerSettings,
     Role,
     SessionMode,
@@ -31,16 +29,15 @@ from webapp.models import (
     utcnow,
 )
 from webapp.sessions.guard import (
-    ACTIVE_STATUSES,
     BookingProblem,
     SlotNotOffered,
     SlotTaken,
+    clashes,
+    group_clash,
     guarded_change,
-    hours,
-    overlapping,
     queue_for_people,
 )
-from webapp.sessions.queries import hash_token, keyworker_settings_or_default, keyworker_timing
+from webapp.sessions.queries import hash_token, keyworker_settings_or_default
 from webapp.sessions.reminders import schedule_reminder
 from webapp.sessions.search import search_slots
 from webapp.sessions.slots import (
@@ -119,62 +116,6 @@ def _check_offered(
     )
 
 
-def _clashes(
-    session: Session, *, slot: Slot, participant_id: int, ignore_session_id: int | None
-) -> bool:
-    gap = timedelta(minutes=keyworker_timing(session, slot.keyworker_id).buffer_minutes)
-    query = select(BookedSession.id).where(
-        BookedSession.status.in_(ACTIVE_STATUSES),
-        or_(
-            (BookedSession.keyworker_id == slot.keyworker_id)
-            & overlapping(BookedSession, slot.starts_at, slot.ends_at, gap),
-            (BookedSession.participant_id == participant_id)
-            & overlapping(BookedSession, slot.starts_at, slot.ends_at),
-        ),
-    )
-    if ignore_session_id is not None:
-        query = query.where(BookedSession.id != ignore_session_id)
-    return session.execute(query.limit(1)).first() is not None
-
-
-def _group_clash(
-    session: Session, *, slot: Slot, participant_id: int, keyworker: User
-) -> str | None:
-    """Why the slot can't be booked because of a group session, or None: the parent has a
-    place at one then, or the keyworker leads one then (or within their gap)."""
-    gap = timedelta(minutes=keyworker_timing(session, keyworker.id).buffer_minutes)
-    row = session.execute(
-        select(GroupSession.title, GroupSession.starts_at, GroupSession.ends_at, GroupPlace.id)
-        .outerjoin(
-            GroupPlace,
-            (GroupPlace.group_session_id == GroupSession.id)
-            & (GroupPlace.participant_id == participant_id)
-            & (GroupPlace.status != SessionStatus.CANCELLED),
-        )
-        .where(
-            GroupSession.is_cancelled.is_(False),
-            or_(
-                (GroupSession.led_by_id == keyworker.id)
-                & overlapping(GroupSession, slot.starts_at, slot.ends_at, gap),
-                GroupPlace.id.is_not(None)
-                & overlapping(GroupSession, slot.starts_at, slot.ends_at),
-            ),
-        )
-        # The parent's own place first: it is the clash they can do something about.
-        .order_by(GroupPlace.id.is_(None), GroupSession.starts_at)
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    title, starts_at, ends_at, place_id = row
-    if place_id is not None:
-        return (
-            f"That time clashes with {title}, a group session from {hours(starts_at, ends_at)}. "
-            "Here are the nearest free times."
-        )
-    return f"{keyworker.name} is leading a group session then. Here are the nearest free times."
-
-
 def _taken(
     session: Session,
     *,
@@ -215,10 +156,10 @@ def book_session(
         limits=limits,
     )
     queue_for_people(session, participant.id, keyworker.id)
-    if _clashes(session, slot=slot, participant_id=participant.id, ignore_session_id=None):
+    if clashes(session, slot=slot, participant_id=participant.id, ignore_session_id=None):
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
     # Checked inside the people's locks: a group place for this parent takes the same lock.
-    clash = _group_clash(session, slot=slot, participant_id=participant.id, keyworker=keyworker)
+    clash = group_clash(session, slot=slot, participant_id=participant.id, keyworker=keyworker)
     if clash:
         raise _taken(
             session, participant=participant, slot=slot, now=now, limits=limits, message=clash
@@ -268,9 +209,9 @@ def reschedule_session(
         ignore_session_id=booking.id,
     )
     queue_for_people(session, participant.id, keyworker.id)
-    if _clashes(session, slot=slot, participant_id=participant.id, ignore_session_id=booking.id):
+    if clashes(session, slot=slot, participant_id=participant.id, ignore_session_id=booking.id):
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
-    clash = _group_clash(session, slot=slot, participant_id=participant.id, keyworker=keyworker)
+    clash = group_clash(session, slot=slot, participant_id=participant.id, keyworker=keyworker)
     if clash:
         raise _taken(
             session, participant=participant, slot=slot, now=now, limits=limits, message=clash

@@ -4,11 +4,12 @@ calendar feeds. Plain functions of a database session and plain values."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from webapp.clock import utcnow
 from webapp.groups import queries as group_queries
 from webapp.models import (
     AvailabilityRule,
@@ -21,7 +22,8 @@ from webapp.models import (
     TimeOff,
     User,
 )
-from webapp.sessions.slots import Timing
+from webapp.sessions.search import search_slots
+from webapp.sessions.slots import LONDON, SearchLimits, Slot, Timing
 
 
 def keyworker_timing(session: Session, keyworker_id: int) -> Timing:
@@ -186,3 +188,36 @@ def next_session(session: Session, participant_id: int, now: datetime) -> Booked
         .order_by(BookedSession.starts_at)
         .limit(1)
     )
+
+
+def week_of_slots(
+    session: Session,
+    participant: User,
+    keyworker_id: int,
+    week: int,
+    limits: SearchLimits,
+    ignore: int | None = None,
+):
+    """One week of offered slots (week 0 starts now) and whether later weeks exist."""
+    now = utcnow()
+    start = now + timedelta(weeks=week)
+    weeks = max(1, -(-limits.horizon.days // 7))
+    slots = search_slots(
+        session,
+        participant=participant,
+        keyworker_ids=[keyworker_id],
+        now=now,
+        limits=limits,
+        on_or_after=start,
+        before=start + timedelta(weeks=1),
+        ignore_session_id=ignore,
+    )
+    return slots, week + 1 < weeks
+
+
+def slots_by_day(slots: list[Slot]) -> list[tuple[date, list[Slot]]]:
+    """Slots by the day (in Scotland) they fall on, in date order."""
+    days: dict[date, list[Slot]] = {}
+    for slot in slots:
+        days.setdefault(slot.starts_at.astimezone(LONDON).date(), []).append(slot)
+    return sorted(days.items())

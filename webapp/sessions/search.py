@@ -23,7 +23,7 @@ from webapp.models import (
     Venue,
     utcnow,
 )
-from webapp.sessions.guard import ACTIVE_STATUSES
+from webapp.models.sessions import ACTIVE_STATUSES
 from webapp.sessions.slots import (
     DEFAULT_LIMITS,
     Rule,

@@ -3,7 +3,7 @@ times, the keyworker's diary and availability, booking for a parent, and calenda
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -41,8 +41,7 @@ from webapp.sessions.forms import (
     SlotForm,
 )
 from webapp.sessions.guard import BookingProblem, SlotNotOffered, SlotTaken
-from webapp.sessions.search import search_slots
-from webapp.sessions.slots import LONDON, SearchLimits, Slot
+from webapp.sessions.slots import LONDON, SearchLimits
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
 from webapp.web.htmx import committed
@@ -76,32 +75,6 @@ def booking_or_404(booking_id: int, *, booked_only: bool = False) -> BookedSessi
     return booked
 
 
-def slots_by_day(slots: list[Slot]) -> list[tuple[date, list[Slot]]]:
-    days: dict[date, list[Slot]] = {}
-    for slot in slots:
-        days.setdefault(slot.starts_at.astimezone(LONDON).date(), []).append(slot)
-    return sorted(days.items())
-
-
-def week_slots(participant: User, keyworker_id: int, week: int, ignore: int | None = None):
-    """One week of offered slots (week 0 starts now) and whether later weeks exist."""
-    now = utcnow()
-    limits = search_limits()
-    start = now + timedelta(weeks=week)
-    weeks = max(1, -(-limits.horizon.days // 7))
-    slots = search_slots(
-        db.session,
-        participant=participant,
-        keyworker_ids=[keyworker_id],
-        now=now,
-        limits=limits,
-        on_or_after=start,
-        before=start + timedelta(weeks=1),
-        ignore_session_id=ignore,
-    )
-    return slots, week + 1 < weeks
-
-
 def render_slots(
     participant: User,
     keyworker_id: int | None,
@@ -113,7 +86,14 @@ def render_slots(
 ):
     week = max(0, min(request.args.get("week", 0, type=int), 6))
     slots, more = (
-        week_slots(participant, keyworker_id, week, moving.id if moving else None)
+        queries.week_of_slots(
+            db.session,
+            participant,
+            keyworker_id,
+            week,
+            search_limits(),
+            moving.id if moving else None,
+        )
         if keyworker_id
         else ([], False)
     )
@@ -121,7 +101,7 @@ def render_slots(
         "sessions/find_time.html",
         title=title,
         participant=participant,
-        days=slots_by_day(slots),
+        days=queries.slots_by_day(slots),
         venues=locality_queries.venues_by_id(db.session, slots),
         week=week,
         more=more,
@@ -168,6 +148,11 @@ def book_slot(form: SlotForm, participant: User, keyworker: User | None, *, acti
     if saved.refusal:
         return answer_problem(saved.refusal, participant, action=action, **values)
     return None
+
+
+def data_of(form, *names: str) -> dict:
+    """The named fields' values, to hand to an operation as keywords."""
+    return {name: form[name].data for name in names}
 
 
 def when(booked: BookedSession) -> str:
@@ -239,23 +224,27 @@ def reschedule(session_id: int):
             moving=booked,
             **here,
         )
-    form = SlotForm()
-    problem: BookingProblem | None = SlotNotOffered(NOT_OFFERED)
-    if form.validate_on_submit():
-        with committed(BookingProblem) as saved:
-            operations.reschedule_session(
-                db.session,
-                booking=booked,
-                starts_at=form.moment,
-                mode=SessionMode(form.mode.data),
-                venue_id=form.venue,
-                limits=search_limits(),
-            )
-        problem = saved.refusal
+    problem = move_to_slot(booked, SlotForm())
     if problem:
         return answer_problem(problem, participant, action="sessions.reschedule", **here)
     flash(f"Moved to {when(booked)}.", "success")
     return redirect(after_change())
+
+
+def move_to_slot(booked: BookedSession, form: SlotForm) -> BookingProblem | None:
+    """Move the session to the slot the form names; the refusal, or None once moved."""
+    if not form.validate_on_submit():
+        return SlotNotOffered(NOT_OFFERED)
+    with committed(BookingProblem) as saved:
+        operations.reschedule_session(
+            db.session,
+            booking=booked,
+            starts_at=form.moment,
+            mode=SessionMode(form.mode.data),
+            venue_id=form.venue,
+            limits=search_limits(),
+        )
+    return saved.refusal
 
 
 @bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
@@ -291,16 +280,16 @@ def calendar_feed():
     action = request.form.get("action")
     if not EmptyForm().validate_on_submit() or action not in ("new", "stop"):
         abort(400)
-    if action == "stop":
-        with committed():
+    with committed():
+        if action == "stop":
             operations.revoke_feed_tokens(db.session, current_user)
+        else:
+            token = operations.issue_feed_token(db.session, current_user)
+    if action == "stop":
         flash("Your calendar link no longer works. Make a new one whenever you like.", "success")
         return redirect(request.referrer or url_for("home.index"))
-    with committed():
-        token = operations.issue_feed_token(db.session, current_user)
-    return render_template(
-        "sessions/feed_link.html", url=url_for("sessions.feed", token=token, _external=True)
-    )
+    feed_url = url_for("sessions.feed", token=token, _external=True)
+    return render_template("sessions/feed_link.html", url=feed_url)
 
 
 @bp.route("/calendar/<token>.ics")
@@ -309,16 +298,20 @@ def feed(token: str):
     user = queries.user_for_feed_token(db.session, token)
     if user is None or not user.is_active:
         abort(404)
+    return Response(
+        feed_body(user), mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"}
+    )
+
+
+def feed_body(user: User) -> bytes:
+    """The person's calendar feed: their sessions and group sessions from a month ago on."""
     since = utcnow() - FEED_PAST
-    body = feed_ics(
+    return feed_ics(
         queries.feed_sessions(db.session, user, since),
         for_staff=user.is_staff,
         stamp=utcnow(),
         name="CoPlan sessions",
         groups=group_queries.feed_groups(db.session, user, since=since),
-    )
-    return Response(
-        body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"}
     )
 
 
@@ -331,9 +324,7 @@ def free_windows():
             operations.add_free_window(
                 db.session,
                 participant=current_user,
-                weekday=form.weekday.data,
-                starts_at=form.starts_at.data,
-                ends_at=form.ends_at.data,
+                **data_of(form, "weekday", "starts_at", "ends_at"),
             )
         flash("Added. We'll only offer times that fit.", "success")
         return redirect(url_for("sessions.free_windows"))
