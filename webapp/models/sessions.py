@@ -245,5 +245,5 @@ class Reminder(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     failed_at: Mapped[datetime | None]  # given up after too many tries
 
-    session: Mapped[BookedSession | None] = relationship()
-    group_attendee: Mapped[GroupPlace | None] = relationship()
+    appointment: Mapped[BookedSession | None] = relationship()
+    place: Mapped[GroupPlace | None] = relationship()

@@ -111,24 +111,24 @@ def when_words(starts_at: datetime, now: datetime) -> str:
 
 def reminded_of(reminder: Reminder) -> BookedSession | GroupSession:
     """The one-to-one session, or the group session the parent has a place at."""
-    if reminder.session is not None:
-        return reminder.session
-    return reminder.group_attendee.group_session
+    if reminder.appointment is not None:
+        return reminder.appointment
+    return reminder.place.group_session
 
 
 def parent_of(reminder: Reminder) -> User:
     """The parent the reminder is for."""
-    if reminder.session is not None:
-        return reminder.session.participant
-    return reminder.group_attendee.participant
+    if reminder.appointment is not None:
+        return reminder.appointment.participant
+    return reminder.place.participant
 
 
 def still_on(reminder: Reminder, now: datetime) -> bool:
     """Whether what the reminder is for is still going ahead and yet to start."""
-    if reminder.session is not None:
-        booking = reminder.session
+    if reminder.appointment is not None:
+        booking = reminder.appointment
         return booking.status == SessionStatus.BOOKED and booking.starts_at > now
-    place, group = reminder.group_attendee, reminder.group_attendee.group_session
+    place, group = reminder.place, reminder.place.group_session
     return place.status == SessionStatus.BOOKED and not group.is_cancelled and group.starts_at > now
 
 
@@ -136,10 +136,10 @@ def push_message(reminder: Reminder, now: datetime) -> dict:
     """What a phone shows: when, and nothing else, for it may be read on a lock screen (not
     even a group's title, which can say what the parent is dealing with)."""
     when = when_words(reminded_of(reminder).starts_at, now)
-    if reminder.session is not None:
+    if reminder.appointment is not None:
         body, tag = f"Your session {when}", f"reminder-{reminder.session_id}"
     else:
-        group_id = reminder.group_attendee.group_session_id
+        group_id = reminder.place.group_session_id
         body, tag = f"Your group session {when}", f"reminder-group-{group_id}"
     return {
         "title": "CoPlan reminder",
@@ -152,8 +152,8 @@ def push_message(reminder: Reminder, now: datetime) -> dict:
 def _email(reminder: Reminder, sessions_link: str) -> tuple[str, str]:
     """(subject, body) of the reminder email. The subject, which a phone may show on its lock
     screen, says only when."""
-    if reminder.session is not None:
-        booking = reminder.session
+    if reminder.appointment is not None:
+        booking = reminder.appointment
         return (
             booking.starts_at.astimezone(LONDON).strftime(
                 "Reminder: your CoPlan session on %A at %H:%M"
@@ -162,7 +162,7 @@ def _email(reminder: Reminder, sessions_link: str) -> tuple[str, str]:
                 "mail/session_reminder.txt", booking=booking, sessions_link=sessions_link
             ),
         )
-    place = reminder.group_attendee
+    place = reminder.place
     group = place.group_session
     return (
         group.starts_at.astimezone(LONDON).strftime(
@@ -250,11 +250,11 @@ def send_claimed(session: Session, reminder_ids: list[int], *, now: datetime) ->
         select(Reminder)
         .where(Reminder.id.in_(reminder_ids))
         .options(
-            selectinload(Reminder.session).selectinload(BookedSession.participant),
-            selectinload(Reminder.session).selectinload(BookedSession.keyworker),
-            selectinload(Reminder.session).selectinload(BookedSession.venue),
-            selectinload(Reminder.group_attendee).selectinload(GroupPlace.participant),
-            selectinload(Reminder.group_attendee)
+            selectinload(Reminder.appointment).selectinload(BookedSession.participant),
+            selectinload(Reminder.appointment).selectinload(BookedSession.keyworker),
+            selectinload(Reminder.appointment).selectinload(BookedSession.venue),
+            selectinload(Reminder.place).selectinload(GroupPlace.participant),
+            selectinload(Reminder.place)
             .selectinload(GroupPlace.group_session)
             .selectinload(GroupSession.venue),
         )
