@@ -9,7 +9,7 @@ lowering the capacity can slip past another booking counted at the same moment.
 A parent is never in two places at once, and a leader never leads a group during one of their
 one-to-one sessions: a place, or a group's time and leader, is checked against the person's
 other bookings while holding that person's lock, the same one a one-to-one booking takes
-(``operations.queue_for_people``).
+(``sessions.guard.queue_for_people``).
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ def queue_for_people(session: Session, *user_ids: int) -> None:
     (FOR NO KEY UPDATE, which does not block foreign-key checks) gives every booking the same
     lock order. The exclusion constraints still have the last word for one-to-one sessions.
 
-    Group places and the group sessions staff lead take the same locks (``groups.py``): no
+    Group places and the group sessions staff lead take the same locks (in ``groups``): no
     constraint spans a session and a group session, so checking for a clash while holding the
     person's lock is what keeps a parent (or a keyworker) in one place at a time. SQLite needs
     nothing: BEGIN IMMEDIATE already lets one writer in at a time.
