@@ -258,6 +258,8 @@ def send_claimed(session: Session, reminder_ids: list[int], *, now: datetime) ->
             .selectinload(GroupPlace.group_session)
             .selectinload(GroupSession.venue),
         )
+        # In the order they fell due (then were made), so a run sends the same way every time.
+        .order_by(Reminder.due_at, Reminder.id)
     ).all()
     wants_push = any(r.channel == ReminderChannel.PUSH for r in reminders)
     pusher = Pusher() if wants_push and push_enabled() else None
