@@ -5,7 +5,14 @@ from webapp.models.audit import AuditEvent, AuditLogIsAppendOnly
 from webapp.models.base import Base, UTCDateTime, as_utc, london_today, utcnow
 from webapp.models.checkins import CheckIn
 from webapp.models.groups import GroupPlace, GroupSession
+from webapp.models.joining import (
+    REFERRED_BY_LABELS,
+    JoinRequest,
+    JoinRequestStatus,
+    ReferredBy,
+)
 from webapp.models.locality import CalendarEntryKind, SchoolCalendar, SchoolCalendarEntry, Venue
+from webapp.models.messages import Message
 from webapp.models.people import (
     SCHOOL_STAGE_LABELS,
     STAFF_ROLES,
@@ -124,6 +131,11 @@ __all__ = [
     "AvailabilityRule",
     "Base",
     "CheckIn",
+    "JoinRequest",
+    "Message",
+    "JoinRequestStatus",
+    "REFERRED_BY_LABELS",
+    "ReferredBy",
     "BookedSession",
     "CalendarEntryKind",
     "CalendarFeedToken",
