@@ -175,21 +175,6 @@ def own_row(session: Session, model, row_id: int, owner: str, user_id: int):
     return row if row is not None and getattr(row, owner) == user_id else None
 
 
-def next_session(session: Session, participant_id: int, now: datetime) -> BookedSession | None:
-    """The parent's next booked session."""
-    return session.scalar(
-        select(BookedSession)
-        .where(
-            BookedSession.participant_id == participant_id,
-            BookedSession.status == SessionStatus.BOOKED,
-            BookedSession.ends_at >= now,
-        )
-        .options(selectinload(BookedSession.venue), selectinload(BookedSession.keyworker))
-        .order_by(BookedSession.starts_at)
-        .limit(1)
-    )
-
-
 def week_of_slots(
     session: Session,
     participant: User,
