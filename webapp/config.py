@@ -70,6 +70,8 @@ class Config:
     NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY")
     NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID")
     NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL")
+    # The bearer token Notify sends with received texts (set the same in Notify's settings).
+    NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN")
     SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL")
     SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN")
     SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", "10"))

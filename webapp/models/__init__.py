@@ -4,6 +4,7 @@ so that Alembic and the app see one complete metadata."""
 from webapp.models.audit import AuditEvent, AuditLogIsAppendOnly
 from webapp.models.base import Base, UTCDateTime, as_utc, london_today, utcnow
 from webapp.models.checkins import CheckIn
+from webapp.models.contact import ContactChoice
 from webapp.models.groups import GroupPlace, GroupSession
 from webapp.models.joining import (
     REFERRED_BY_LABELS,
@@ -131,6 +132,7 @@ __all__ = [
     "AvailabilityRule",
     "Base",
     "CheckIn",
+    "ContactChoice",
     "JoinRequest",
     "Message",
     "JoinRequestStatus",

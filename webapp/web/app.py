@@ -137,6 +137,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.auth.views import bp as auth_bp
     from webapp.caseload.views import bp as caseload_bp
     from webapp.checkins.views import bp as checkins_bp
+    from webapp.contact.callbacks import bp as text_callbacks_bp
+    from webapp.contact.views import bp as contact_bp
     from webapp.groups.views import bp as groups_bp
     from webapp.home.views import bp as home_bp
     from webapp.imports.views import bp as imports_bp
@@ -172,6 +174,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(joining_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(contact_bp)
+    app.register_blueprint(text_callbacks_bp)
     register_record_providers()
 
 
