@@ -54,7 +54,7 @@ PAGES = [
     ("caseload_all", "manager@example.org", "caseload.index", None),
     ("record", "keyworker@example.org", "caseload.record", "caseload_participant"),
     ("plan", "parent@example.org", "plans.my_plan", None),
-    ("book", "parent@example.org", "bookings.find_time", None),
+    ("book", "parent@example.org", "sessions.find_time", None),
     ("checkin", "parent@example.org", "checkins.new", None),
     ("my_notes", "parent@example.org", "caseload.my_notes", None),
     ("reports", "manager@example.org", "reports.index", None),

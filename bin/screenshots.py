@@ -36,7 +36,7 @@ MANIFEST_SHOTS = {"today", "check-in"}
 SHOTS = [
     ("today", "parent@example.org", "home.today"),
     ("plan", "parent@example.org", "plans.my_plan"),
-    ("booking", "parent@example.org", "bookings.my_sessions"),
+    ("booking", "parent@example.org", "sessions.my_sessions"),
     ("check-in", "parent@example.org", "checkins.new"),
     ("caseload", "keyworker@example.org", "caseload.index"),
 ]

@@ -88,7 +88,7 @@ def bookings(session, people):
         BookedSession,
         CalendarEntryKind,
         FreeWindow,
-        GroupAttendee,
+        GroupPlace,
         GroupSession,
         SchoolCalendarEntry,
         SessionMode,
@@ -137,7 +137,7 @@ def bookings(session, people):
     session.add(venue)
     session.add_all([booked, group, rule, time_off, window, entry])
     session.flush()
-    session.add(GroupAttendee(group_session_id=group.id, participant_id=parent.id))
+    session.add(GroupPlace(group_session_id=group.id, participant_id=parent.id))
     session.flush()
     return {
         "session_id": booked.id,

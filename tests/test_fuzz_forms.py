@@ -37,13 +37,13 @@ SUCCESS_MARKERS = ("data-shown-once",)
 # parts go before the record (a parent's place before the group session, a step before its
 # goal). A route the fuzz never gets into fails the test, which is the cue to add to this.
 RUN_LAST = [
-    "bookings.remove_rule",
-    "bookings.remove_time_off",
-    "bookings.remove_window",
-    "bookings.remove_calendar_entry",
-    "bookings.cancel",
-    "bookings.groups.cancel_place",
-    "bookings.groups.cancel",
+    "sessions.remove_rule",
+    "sessions.remove_time_off",
+    "sessions.remove_window",
+    "locality.remove_calendar_entry",
+    "sessions.cancel",
+    "groups.cancel_place",
+    "groups.cancel",
     "plans.remove_step",
     "plans.remove_goal",
     # a request to join leaves the queue once accepted or declined

@@ -9,7 +9,7 @@ from webapp.web.extensions import db
 
 
 def init_app(app: Flask) -> None:
-    from webapp.bookings.reminders import send_reminders_command
+    from webapp.sessions.reminders import send_reminders_command
 
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)

@@ -41,7 +41,7 @@ CHROME_FLAGS = [
 PAGE_NAMES = {
     "home.today": "home",
     "plans.my_plan": "plan",
-    "bookings.my_sessions": "book",
+    "sessions.my_sessions": "book",
     "checkins.new": "check-in",
     "checkins.journey": "journey",
     "caseload.my_notes": "notes",

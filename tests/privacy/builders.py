@@ -18,7 +18,7 @@ from webapp.models import (
     EngagementPause,
     ErasureRequest,
     FreeWindow,
-    GroupAttendee,
+    GroupPlace,
     GroupSession,
     Idea,
     JoinRequest,
@@ -150,7 +150,7 @@ def reminders(session, participant, staff):
     booking = _session(session, participant, staff)
     session.add(Reminder(session_id=booking.id, due_at=booking.starts_at - timedelta(days=1)))
     group = _group(session, staff)
-    place = GroupAttendee(group_session_id=group.id, participant_id=participant.id)
+    place = GroupPlace(group_session_id=group.id, participant_id=participant.id)
     session.add(place)
     session.flush()
     session.add(Reminder(group_attendee_id=place.id, due_at=group.starts_at - timedelta(days=1)))
@@ -195,7 +195,7 @@ def _group(session, led_by):
 
 def group_attendees(session, participant, staff):
     group = _group(session, staff)
-    session.add(GroupAttendee(group_session_id=group.id, participant_id=participant.id))
+    session.add(GroupPlace(group_session_id=group.id, participant_id=participant.id))
 
 
 # These tables refer to users as staff (the keyworker's own availability, time off, settings,

@@ -9,14 +9,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.bookings import operations
 from webapp.clock import LONDON
 from webapp.demo.large import LargeSeedContext, bulk_insert, insert_returning_ids
 from webapp.models import (
     AvailabilityRule,
     BookedSession,
     CalendarEntryKind,
-    GroupAttendee,
+    GroupPlace,
     GroupSession,
     Locality,
     Role,
@@ -28,6 +27,8 @@ from webapp.models import (
     Venue,
     utcnow,
 )
+from webapp.sessions import operations
+from webapp.sessions.search import search_slots
 
 TERM, HOLIDAY, IN_SERVICE = (
     CalendarEntryKind.TERM,
@@ -125,7 +126,7 @@ def seed_bookings(session: Session, locality: Locality) -> None:
     parent = session.scalar(select(User).where(User.email == "parent@example.org"))
     if parent is None or parent.profile is None or parent.profile.keyworker is None:
         return
-    slots = operations.search_slots(
+    slots = search_slots(
         session, participant=parent, keyworker_ids=[parent.profile.keyworker_id], now=now
     )
     if slots:
@@ -270,4 +271,4 @@ def seed_large_groups(session: Session, context: LargeSeedContext) -> None:
                     ),
                 }
 
-    bulk_insert(session, GroupAttendee, places())
+    bulk_insert(session, GroupPlace, places())

@@ -3,32 +3,16 @@ so that Alembic and the app see one complete metadata."""
 
 from webapp.models.audit import AuditEvent, AuditLogIsAppendOnly
 from webapp.models.base import Base, UTCDateTime, as_utc, london_today, utcnow
-from webapp.models.bookings import (
-    AvailabilityRule,
-    BookedSession,
-    CalendarEntryKind,
-    CalendarFeedToken,
-    FreeWindow,
-    GroupAttendee,
-    GroupSession,
-    KeyworkerSettings,
-    Reminder,
-    ReminderChannel,
-    SchoolCalendar,
-    SchoolCalendarEntry,
-    SessionMode,
-    SessionStatus,
-    TimeOff,
-    Venue,
-)
 from webapp.models.checkins import CheckIn
 from webapp.models.contact import ContactChoice
+from webapp.models.groups import GroupPlace, GroupSession
 from webapp.models.joining import (
     REFERRED_BY_LABELS,
     JoinRequest,
     JoinRequestStatus,
     ReferredBy,
 )
+from webapp.models.locality import CalendarEntryKind, SchoolCalendar, SchoolCalendarEntry, Venue
 from webapp.models.messages import Message
 from webapp.models.people import (
     SCHOOL_STAGE_LABELS,
@@ -90,6 +74,18 @@ from webapp.models.record import (
     ReferralStatus,
     SessionFeedback,
 )
+from webapp.models.sessions import (
+    AvailabilityRule,
+    BookedSession,
+    CalendarFeedToken,
+    FreeWindow,
+    KeyworkerSettings,
+    Reminder,
+    ReminderChannel,
+    SessionMode,
+    SessionStatus,
+    TimeOff,
+)
 
 __all__ = [
     "AREA_LABELS",
@@ -148,7 +144,7 @@ __all__ = [
     "ErasureRequest",
     "ErasureStatus",
     "FreeWindow",
-    "GroupAttendee",
+    "GroupPlace",
     "GroupSession",
     "KeyworkerSettings",
     "Locality",

@@ -35,7 +35,7 @@ SCREENSHOTS = [
 # Long-press shortcuts on the home-screen icon.
 SHORTCUTS = [
     ("checkins.new", "Check in", "Say how you're doing"),
-    ("bookings.my_sessions", "Sessions", "Book or change a session"),
+    ("sessions.my_sessions", "Sessions", "Book or change a session"),
     ("plans.my_plan", "My plan", "Your goals and next steps"),
 ]
 

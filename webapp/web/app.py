@@ -138,19 +138,21 @@ def all_areas() -> tuple[Area, ...]:
     from webapp.admin.area import AREA as admin
     from webapp.api.area import AREA as api
     from webapp.auth.area import AREA as auth
-    from webapp.bookings.area import AREA as bookings
     from webapp.caseload.area import AREA as caseload
     from webapp.checkins.area import AREA as checkins
     from webapp.contact.area import AREA as contact
+    from webapp.groups.area import AREA as groups
     from webapp.home.area import AREA as home
     from webapp.imports.area import AREA as imports
     from webapp.joining.area import AREA as joining
+    from webapp.locality.area import AREA as locality
     from webapp.messages.area import AREA as messages
     from webapp.ops.area import AREA as ops
     from webapp.plans.area import AREA as plans
     from webapp.privacy.area import AREA as privacy
     from webapp.pwa.area import AREA as pwa
     from webapp.reports.area import AREA as reports
+    from webapp.sessions.area import AREA as sessions
     from webapp.staff.area import AREA as staff
     from webapp.voice.area import AREA as voice
 
@@ -160,7 +162,9 @@ def all_areas() -> tuple[Area, ...]:
         caseload,
         plans,
         checkins,
-        bookings,
+        sessions,
+        groups,
+        locality,
         messages,
         contact,
         reports,
