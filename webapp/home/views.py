@@ -47,7 +47,7 @@ def today_panels() -> list[str]:
 
 # (endpoint the panel depends on, partial template). An area adds its panel here.
 TODAY_PANELS: list[tuple[str, str]] = [
-    ("plans.my_plan", "partials/plan_today.html"),
+    ("plans.my_plan", "plans/_today.html"),
     ("checkins.new", "checkins/_today_panel.html"),
     ("bookings.my_sessions", "partials/next_session.html"),
 ]

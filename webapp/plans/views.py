@@ -308,7 +308,7 @@ def goal_fragment(goal_id: int):
 def goal_card(goal: Goal, step_form: StepForm | None = None, status: int = 200, **extra):
     participant = goal.plan.participant
     return fragment(
-        "partials/plan_goal.html",
+        "plans/_goal.html",
         status,
         goal=goal,
         participant=participant,
@@ -400,7 +400,7 @@ def render_goal_form(goal: Goal, form: GoalForm, status: int = 200):
     }
     if is_htmx():
         return fragment(
-            "partials/plan_goal_form.html",
+            "plans/_goal_form.html",
             status,
             retarget=f"goal-{goal.id}-head" if status != 200 else None,
             inline=True,
@@ -436,7 +436,7 @@ def goal_conflict(goal_id: int, form: GoalForm):
         mine=mine,
         theirs=theirs,
         form=keep_form,
-        keep_template="partials/plan_goal_form.html",
+        keep_template="plans/_goal_form.html",
         action=action,
         participant=participant,
     )
@@ -457,7 +457,7 @@ def conflict_response(*, target: str, row, participant: User, **context):
         inline=is_htmx(),
     )
     if is_htmx():
-        return fragment("partials/plan_conflict.html", 409, retarget=target, **context)
+        return fragment("plans/_conflict.html", 409, retarget=target, **context)
     return render_template("plans/conflict.html", **context), 409
 
 
@@ -517,7 +517,7 @@ def action_conflict(goal_id: int | None, step_id: int | None, action: str, value
         mine=[("You asked to", asked)],
         theirs=theirs,
         form=form,
-        keep_template="partials/plan_conflict_action.html",
+        keep_template="plans/_conflict_action.html",
         action_name=action,
         action_value=value,
         asked=asked,
@@ -628,7 +628,7 @@ def add_step(goal_id: int):
     status = 422 if form.errors else 200
     if is_htmx():
         return fragment(
-            "partials/plan_new_step.html",
+            "plans/_new_step.html",
             status,
             retarget=f"goal-{goal.id}-new-step",
             goal=goal,
@@ -737,7 +737,7 @@ def step_conflict(step_id: int, form: StepForm):
         mine=mine,
         theirs=theirs,
         form=keep_form,
-        keep_template="partials/plan_step_form.html",
+        keep_template="plans/_step_form.html",
         participant=participant,
     )
 
@@ -762,7 +762,7 @@ def tick_step(step_id: int):
         step = step_or_404(step_id)
         plan = load_plan(participant)
         return fragment(
-            "partials/plan_step_ticked.html",
+            "plans/_step_ticked.html",
             step=step,
             goal=step.goal,
             participant=participant,
