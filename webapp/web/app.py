@@ -136,7 +136,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.checkins.views import bp as checkins_bp
     from webapp.home.views import bp as home_bp
     from webapp.ops.views import bp as ops_bp
-    from webapp.plans.views import bp as plans_bp
+    from webapp.plans.routes import bp as plans_bp
     from webapp.privacy.views import bp as privacy_bp
     from webapp.pwa.views import bp as pwa_bp
     from webapp.reports.views import bp as reports_bp
