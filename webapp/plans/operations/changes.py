@@ -82,6 +82,7 @@ def record(
     before: str | None = None,
     after: str | None = None,
 ) -> PlanEvent:
+    """Write one plan event: who did what to which goal or step, before and after."""
     event = PlanEvent(
         plan_id=plan.id,
         actor_id=actor.id,
@@ -98,6 +99,7 @@ def record(
 
 
 def check_version(row: Goal | Step, version: int | None) -> None:
+    """Refuse a change made against a version that is missing, moved on or removed."""
     if version is None:
         raise MissingVersion("Save refused: it did not say which version was edited.")
     if row.removed_at is not None or row.version != version:
@@ -119,6 +121,7 @@ def guard_stale(change: Callable[P, R]) -> Callable[P, R]:
 
 
 def neighbour(session: Session, model, scope, position: int, direction: str):
+    """The goal or step next to ``position`` in ``direction``, or None at either end."""
     if direction not in ("up", "down"):
         raise ValueError(f"unknown direction {direction!r}")
     query = select(model).where(scope, model.removed_at.is_(None))
@@ -130,6 +133,7 @@ def neighbour(session: Session, model, scope, position: int, direction: str):
 
 
 def swap_positions(session: Session, model, first, second) -> None:
+    """Swap two rows' places without touching their versions."""
     # A plain table UPDATE leaves the version alone: moving a goal must not make the other
     # person's open edit of its words stale.
     table = model.__table__

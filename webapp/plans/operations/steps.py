@@ -156,6 +156,7 @@ def set_step_done(
 
 @guard_stale
 def remove_step(session: Session, *, step: Step, actor: User, version: int | None) -> PlanEvent:
+    """Take a step off its goal; the history keeps what it said."""
     check_version(step, version)
     step.removed_at = utcnow()
     step.updated_by_id = actor.id
@@ -169,6 +170,7 @@ def remove_step(session: Session, *, step: Step, actor: User, version: int | Non
 
 
 def move_step(session: Session, *, step: Step, actor: User, direction: str) -> bool:
+    """Move a step one place up or down; like a goal's, its order is not content."""
     other = neighbour(session, Step, Step.goal_id == step.goal_id, step.position, direction)
     if other is None or step.removed_at is not None:
         return False
