@@ -98,6 +98,48 @@ def record(
     return event
 
 
+def record_edits(
+    session: Session,
+    row: Goal | Step,
+    new: dict,
+    *,
+    actor: User,
+    kind: EventKind,
+    goal: Goal,
+    step: Step | None = None,
+    recorded: Callable[[Goal | Step], dict[str, str | None]],
+) -> list[PlanEvent]:
+    """Change ``row`` to ``new``, recording one event for each fact ``recorded`` reads off it
+    that changed; any change is a change of plan."""
+    subject = goal.title if step is None else step.text
+    before = recorded(row)
+    for field, value in new.items():
+        if getattr(row, field) != value:
+            setattr(row, field, value)
+    after = recorded(row)
+    events = [
+        record(
+            session,
+            goal.plan,
+            actor,
+            kind,
+            goal=goal,
+            step=step,
+            subject=subject,
+            field=fact,
+            before=before[fact],
+            after=after[fact],
+        )
+        for fact in before
+        if before[fact] != after[fact]
+    ]
+    if events:
+        row.updated_at, row.updated_by_id = utcnow(), actor.id
+        plan_changed(session, goal.plan, actor)
+        session.flush()
+    return events
+
+
 def check_version(row: Goal | Step, version: int | None) -> None:
     """Refuse a change made against a version that is missing, moved on or removed."""
     if version is None:

@@ -13,6 +13,7 @@ from webapp.plans.operations.changes import (
     neighbour,
     plan_changed,
     record,
+    record_edits,
     swap_positions,
 )
 from webapp.plans.operations.notices import notify_other_side
@@ -59,31 +60,19 @@ def edit_goal(
     """Change a goal's words, area or reason. Raises StaleVersion if it changed meanwhile."""
     check_version(goal, version)
     new = {"title": title, "area": Area(area), "why": why or ""}
-    events = []
-    subject = goal.title
-    for field in GOAL_FIELDS:
-        before, after = getattr(goal, field), new[field]
-        if before == after:
-            continue
-        events.append(
-            record(
-                session,
-                goal.plan,
-                actor,
-                EventKind.GOAL_CHANGED,
-                goal=goal,
-                subject=subject,
-                field=field,
-                before=as_text(before),
-                after=as_text(after),
-            )
-        )
-        setattr(goal, field, after)
-    if events:
-        goal.updated_at, goal.updated_by_id = utcnow(), actor.id
-        plan_changed(session, goal.plan, actor)
-        session.flush()
-    return events
+    return record_edits(
+        session,
+        goal,
+        new,
+        actor=actor,
+        kind=EventKind.GOAL_CHANGED,
+        goal=goal,
+        recorded=_recorded,
+    )
+
+
+def _recorded(goal: Goal) -> dict[str, str | None]:
+    return {field: as_text(getattr(goal, field)) for field in GOAL_FIELDS}
 
 
 @guard_stale

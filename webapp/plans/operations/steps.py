@@ -16,6 +16,7 @@ from webapp.plans.operations.changes import (
     neighbour,
     plan_changed,
     record,
+    record_edits,
     swap_positions,
 )
 from webapp.plans.operations.notices import notify_other_side
@@ -56,9 +57,6 @@ def add_step(
     return step
 
 
-STEP_FIELDS = ("text", "owner", "partner_name", "due_on")
-
-
 @guard_stale
 def edit_step(
     session: Session,
@@ -80,52 +78,21 @@ def edit_step(
         "partner_name": (partner_name or None) if owner == StepOwner.PARTNER else None,
         "due_on": due_on,
     }
-    plan = step.goal.plan
-    subject = step.text
-    events = []
-    for field in STEP_FIELDS:
-        before, after = getattr(step, field), new[field]
-        if before == after:
-            continue
-        if field in ("owner", "partner_name"):
-            # Who does it is one fact: "partner:Citizens Advice" rather than two changes.
-            told = any(e.field == "owner" for e in events)
-            if not told:
-                events.append(
-                    record(
-                        session,
-                        plan,
-                        actor,
-                        EventKind.STEP_CHANGED,
-                        goal=step.goal,
-                        step=step,
-                        subject=subject,
-                        field="owner",
-                        before=owner_text(step),
-                        after=owner_text(step, new),
-                    )
-                )
-        else:
-            events.append(
-                record(
-                    session,
-                    plan,
-                    actor,
-                    EventKind.STEP_CHANGED,
-                    goal=step.goal,
-                    step=step,
-                    subject=subject,
-                    field=field,
-                    before=as_text(before),
-                    after=as_text(after),
-                )
-            )
-        setattr(step, field, after)
-    if events:
-        step.updated_at, step.updated_by_id = utcnow(), actor.id
-        plan_changed(session, plan, actor)
-        session.flush()
-    return events
+    return record_edits(
+        session,
+        step,
+        new,
+        actor=actor,
+        kind=EventKind.STEP_CHANGED,
+        goal=step.goal,
+        step=step,
+        recorded=_recorded,
+    )
+
+
+def _recorded(step: Step) -> dict[str, str | None]:
+    # Who does it is one fact, "partner:Citizens Advice", rather than two changes.
+    return {"text": step.text, "owner": owner_text(step), "due_on": as_text(step.due_on)}
 
 
 @guard_stale
