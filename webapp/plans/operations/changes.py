@@ -140,6 +140,44 @@ def record_edits(
     return events
 
 
+def remove_row(
+    session: Session, row: Goal | Step, *, actor: User, kind: EventKind, goal: Goal, step=None
+) -> PlanEvent:
+    """Take a goal or step off the plan, as a change of plan; the history keeps its words."""
+    row.removed_at = utcnow()
+    row.updated_by_id = actor.id
+    subject = goal.title if step is None else step.text
+    event = record(session, goal.plan, actor, kind, goal=goal, step=step, subject=subject)
+    plan_changed(session, goal.plan, actor)
+    session.flush()
+    return event
+
+
+def move_row(
+    session: Session,
+    row: Goal | Step,
+    scope,
+    *,
+    actor: User,
+    direction: str,
+    kind: EventKind,
+    goal: Goal,
+    step: Step | None = None,
+) -> bool:
+    """Move a goal or step one place up or down among ``scope``; False at either end.
+
+    Order is not content: it tells the other side but never makes an edit stale."""
+    other = neighbour(session, type(row), scope, row.position, direction)
+    if other is None or row.removed_at is not None:
+        return False
+    swap_positions(session, type(row), row, other)
+    subject = goal.title if step is None else step.text
+    record(session, goal.plan, actor, kind, goal=goal, step=step, subject=subject, after=direction)
+    notify_other_side(session, goal.plan, actor)
+    session.flush()
+    return True
+
+
 def check_version(row: Goal | Step, version: int | None) -> None:
     """Refuse a change made against a version that is missing, moved on or removed."""
     if version is None:

@@ -10,13 +10,12 @@ from webapp.plans.agreement import as_text
 from webapp.plans.operations.changes import (
     check_version,
     guard_stale,
-    neighbour,
+    move_row,
     plan_changed,
     record,
     record_edits,
-    swap_positions,
+    remove_row,
 )
-from webapp.plans.operations.notices import notify_other_side
 
 
 def add_goal(
@@ -106,35 +105,12 @@ def set_goal_status(
 def remove_goal(session: Session, *, goal: Goal, actor: User, version: int | None) -> PlanEvent:
     """Take a goal (and its steps) off the plan; the history keeps what it said."""
     check_version(goal, version)
-    goal.removed_at = utcnow()
-    goal.updated_by_id = actor.id
-    event = record(session, goal.plan, actor, EventKind.GOAL_REMOVED, goal=goal, subject=goal.title)
-    plan_changed(session, goal.plan, actor)
-    session.flush()
-    return event
+    return remove_row(session, goal, actor=actor, kind=EventKind.GOAL_REMOVED, goal=goal)
 
 
 def move_goal(session: Session, *, goal: Goal, actor: User, direction: str) -> bool:
     """Move a goal one place up or down. Order is not content: it never makes an edit stale."""
-    other = neighbour(
-        session,
-        Goal,
-        Goal.plan_id == goal.plan_id,
-        goal.position,
-        direction,
+    scope = Goal.plan_id == goal.plan_id
+    return move_row(
+        session, goal, scope, actor=actor, direction=direction, kind=EventKind.GOAL_MOVED, goal=goal
     )
-    if other is None or goal.removed_at is not None:
-        return False
-    swap_positions(session, Goal, goal, other)
-    record(
-        session,
-        goal.plan,
-        actor,
-        EventKind.GOAL_MOVED,
-        goal=goal,
-        subject=goal.title,
-        after=direction,
-    )
-    notify_other_side(session, goal.plan, actor)
-    session.flush()
-    return True

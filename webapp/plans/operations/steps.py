@@ -13,11 +13,11 @@ from webapp.plans.operations.changes import (
     StaleVersion,
     check_version,
     guard_stale,
-    neighbour,
+    move_row,
     plan_changed,
     record,
     record_edits,
-    swap_positions,
+    remove_row,
 )
 from webapp.plans.operations.notices import notify_other_side
 
@@ -125,34 +125,21 @@ def set_step_done(
 def remove_step(session: Session, *, step: Step, actor: User, version: int | None) -> PlanEvent:
     """Take a step off its goal; the history keeps what it said."""
     check_version(step, version)
-    step.removed_at = utcnow()
-    step.updated_by_id = actor.id
-    plan = step.goal.plan
-    event = record(
-        session, plan, actor, EventKind.STEP_REMOVED, goal=step.goal, step=step, subject=step.text
+    return remove_row(
+        session, step, actor=actor, kind=EventKind.STEP_REMOVED, goal=step.goal, step=step
     )
-    plan_changed(session, plan, actor)
-    session.flush()
-    return event
 
 
 def move_step(session: Session, *, step: Step, actor: User, direction: str) -> bool:
     """Move a step one place up or down; like a goal's, its order is not content."""
-    other = neighbour(session, Step, Step.goal_id == step.goal_id, step.position, direction)
-    if other is None or step.removed_at is not None:
-        return False
-    swap_positions(session, Step, step, other)
-    plan = step.goal.plan
-    record(
+    scope = Step.goal_id == step.goal_id
+    return move_row(
         session,
-        plan,
-        actor,
-        EventKind.STEP_MOVED,
+        step,
+        scope,
+        actor=actor,
+        direction=direction,
+        kind=EventKind.STEP_MOVED,
         goal=step.goal,
         step=step,
-        subject=step.text,
-        after=direction,
     )
-    notify_other_side(session, plan, actor)
-    session.flush()
-    return True
