@@ -46,6 +46,9 @@ RUN_LAST = [
     "bookings.groups.cancel",
     "plans.remove_step",
     "plans.remove_goal",
+    # a request to join leaves the queue once accepted or declined
+    "joining.decide",
+    "joining.decline",
 ]
 # Field names to try on a route whose form no page holds.
 MADE_UP_FIELDS = ["name", "text", "code"]

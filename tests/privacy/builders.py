@@ -20,7 +20,10 @@ from webapp.models import (
     GroupAttendee,
     GroupSession,
     Idea,
+    JoinRequest,
+    JoinRequestStatus,
     KeyworkerSettings,
+    Message,
     Note,
     OutboxMail,
     Outcome,
@@ -31,6 +34,7 @@ from webapp.models import (
     RecoveryCode,
     Referral,
     ReferralKind,
+    ReferredBy,
     Reminder,
     SessionFeedback,
     SessionMode,
@@ -290,7 +294,42 @@ def ideas(session, participant, staff):
     )
 
 
+def join_requests(session, participant, staff):
+    session.add(
+        JoinRequest(
+            locality_id=participant.locality_id,
+            name=participant.name,
+            phone="07700900123",
+            best_times=SECRET_TEXT,
+            referred_by=ReferredBy.HEALTH_VISITOR,
+            referrer_name="Health visitor",
+            referrer_contact="hv@example.org",
+            consented_at=utcnow(),
+            status=JoinRequestStatus.ACCEPTED,
+            participant_id=participant.id,
+        )
+    )
+
+
+def messages(session, participant, staff):
+    now = utcnow()
+    session.add_all(
+        [
+            Message(
+                uuid=f"00000000-0000-4000-8000-00000000000{n}",
+                participant_id=participant.id,
+                author_id=author.id,
+                body=SECRET_TEXT,
+                sent_at=now,
+            )
+            for n, author in enumerate((participant, staff))
+        ]
+    )
+
+
 BUILDERS = {
+    "messages": messages,
+    "join_requests": join_requests,
     "notes": notes,
     "referrals": referrals,
     "outcomes": outcomes,

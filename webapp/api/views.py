@@ -11,6 +11,8 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp.checkins.sync import MAX_BATCH, merge_checkins
+from webapp.messages.operations import MAX_BATCH as MAX_MESSAGES
+from webapp.messages.operations import send_messages
 from webapp.models import Role, utcnow
 from webapp.services import push
 from webapp.web.extensions import csrf, db, limiter
@@ -82,11 +84,7 @@ def checkins():
         return problem(
             413, "too_many", f"Send at most {MAX_BATCH} check-ins at a time. Nothing was stored."
         )
-    outcomes = _merge_with_retries(batch)
-    counts: dict[str, int] = {}
-    for outcome in outcomes:
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
-    return jsonify(results=[o.as_json() for o in outcomes], counts=counts)
+    return outcomes_answer(_merge_with_retries(batch))
 
 
 # Reminders by Web Push. Only parents get reminders, so only parents subscribe; whatever the
@@ -194,3 +192,37 @@ def push_renew():
         message = "No subscription matches. Turn reminders on again on the sessions page."
         return problem(404, "not_found", message)
     return jsonify(renewed=True)
+
+
+@bp.route("/messages", methods=["POST"])
+@allow(Role.PARTICIPANT)
+@limiter.limit(_api_limit, key_func=_signed_in_person)
+def messages():
+    """Messages the parent wrote offline, from the phone's outbox: each stored once by UUID."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("messages"), list):
+        return problem(
+            400, "bad_request", 'Send a JSON object like {"messages": [ … ]}. Nothing was stored.'
+        )
+    owner = payload.get("user")
+    if owner is not None and str(owner) != str(current_user.id):
+        return problem(
+            409, "wrong_user", "These messages belong to someone else. Nothing was stored."
+        )
+    if len(payload["messages"]) > MAX_MESSAGES:
+        return problem(
+            413, "too_many", f"Send at most {MAX_MESSAGES} messages at a time. Nothing was stored."
+        )
+    outcomes = send_messages(
+        db.session, participant=current_user, author=current_user, batch=payload["messages"]
+    )
+    db.session.commit()
+    return outcomes_answer(outcomes)
+
+
+def outcomes_answer(outcomes):
+    """Each entry's outcome, in order, and how many had each."""
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    return jsonify(results=[o.as_json() for o in outcomes], counts=counts)

@@ -22,6 +22,13 @@ from webapp.models.bookings import (
     Venue,
 )
 from webapp.models.checkins import CheckIn
+from webapp.models.joining import (
+    REFERRED_BY_LABELS,
+    JoinRequest,
+    JoinRequestStatus,
+    ReferredBy,
+)
+from webapp.models.messages import Message
 from webapp.models.people import (
     SCHOOL_STAGE_LABELS,
     STAFF_ROLES,
@@ -128,6 +135,11 @@ __all__ = [
     "AvailabilityRule",
     "Base",
     "CheckIn",
+    "JoinRequest",
+    "Message",
+    "JoinRequestStatus",
+    "REFERRED_BY_LABELS",
+    "ReferredBy",
     "BookedSession",
     "CalendarEntryKind",
     "CalendarFeedToken",

@@ -12,9 +12,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webapp import cli
 from webapp.config import (
     Config,
+    UnsafeConfiguration,
     check_production,
     config_for_environment,
     instance_secret_key,
+    text_message_problems,
 )
 from webapp.web import assets, errors, logs, navigation, policy, security, templating
 from webapp.web.extensions import compress, csrf, db, limiter, migrate
@@ -58,6 +60,8 @@ def load_config(app: Flask, config: type[Config] | dict | None) -> None:
         app.config.update(config)
     else:
         app.config.from_object(config)
+    if problems := text_message_problems(app.config):
+        raise UnsafeConfiguration("CoPlan will not start: " + " ".join(problems))
     if app.config.get("ENV_NAME") == "production":
         check_production(app.config)
     elif not app.config.get("SECRET_KEY"):
@@ -135,11 +139,15 @@ def register_blueprints(app: Flask) -> None:
     from webapp.caseload.views import bp as caseload_bp
     from webapp.checkins.views import bp as checkins_bp
     from webapp.home.views import bp as home_bp
+    from webapp.imports.views import bp as imports_bp
+    from webapp.joining.views import bp as joining_bp
+    from webapp.messages.views import bp as messages_bp
     from webapp.ops.views import bp as ops_bp
     from webapp.plans.routes import bp as plans_bp
     from webapp.privacy.views import bp as privacy_bp
     from webapp.pwa.views import bp as pwa_bp
     from webapp.reports.views import bp as reports_bp
+    from webapp.staff.views import bp as staff_bp
     from webapp.voice.views import bp as voice_bp
 
     app.register_blueprint(auth_bp)
@@ -155,6 +163,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bookings_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(voice_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(joining_bp)
+    app.register_blueprint(imports_bp)
+    app.register_blueprint(messages_bp)
     register_record_providers()
 
 
