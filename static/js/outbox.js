@@ -8,12 +8,9 @@
   "use strict";
   var TAG = "coplan-outbox";
   var BATCH = 100;
-  // What the phone calls each kind, and the key the server's API takes a batch under.
-  var KINDS = {
-    checkin: { key: "checkins", one: "check-in", many: "check-ins" },
-    message: { key: "messages", one: "message", many: "messages" }
-  };
-  function kindOf(entry) { return entry.kind || "checkin"; }  // entries from before messages
+  // Each kind's word, and the key its API takes a batch under.
+  var KINDS = { checkin: ["check-in", "checkins"], message: ["message", "messages"] };
+  function kindOf(entry) { return entry.kind || "checkin"; }  // older entries are check-ins
 
   function request(r) {
     return new Promise(function (resolve, reject) {
@@ -80,7 +77,7 @@
     var api = (meta.apis || {})[kind] || (kind === "checkin" && meta.api);
     if (!api) return Promise.resolve("retry");
     var payload = { user: meta.user };
-    payload[KINDS[kind].key] = batch.map(function (e) { return e.data; });
+    payload[KINDS[kind][1]] = batch.map(function (e) { return e.data; });
     return fetch(api, {
       method: "POST",
       credentials: "same-origin",
@@ -140,13 +137,11 @@
   }
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
-  function counted(entries, kind) {
-    var n = entries.filter(function (e) { return kindOf(e) === kind; }).length;
-    return n ? n + " " + (n === 1 ? KINDS[kind].one : KINDS[kind].many) : "";
-  }
   function counts(entries) {
-    return Object.keys(KINDS).map(function (kind) { return counted(entries, kind); })
-      .filter(Boolean).join(" and ");
+    return Object.keys(KINDS).map(function (kind) {
+      var n = entries.filter(function (e) { return kindOf(e) === kind; }).length;
+      return n && plural(n, KINDS[kind][0]);
+    }).filter(Boolean).join(" and ");
   }
 
   function show(signedOut) {
@@ -216,8 +211,7 @@
     }).catch(function () {});
   }
 
-  // The entry's UUID is the one the server put in the form when it showed it, so a double tap
-  // (or the same form sent online and then from the outbox) is stored once.
+  // The form's own UUID (made by the server), so a double tap is one entry.
   function entryFrom(form, kind) {
     var given = form.elements.uuid && form.elements.uuid.value;
     var data = { uuid: given || crypto.randomUUID(), recorded_at: new Date().toISOString() };
@@ -240,8 +234,7 @@
     if (form.elements.uuid) form.elements.uuid.value = crypto.randomUUID();
   }
 
-  // A page kept for no signal (the offline check-in, a cached page) shows the UUID it was made
-  // with every time it opens: once one has gone into the outbox, a form showing it gets a new one.
+  // A page kept for no signal shows the same UUID each time: once used, a form gets a new one.
   var USED = "coplan-outbox-used";
   function used() {
     try { return JSON.parse(localStorage.getItem(USED) || "[]"); } catch (e) { return []; }
@@ -259,7 +252,6 @@
     });
   }
 
-  // Messages still on this phone, shown in the conversation as waiting to send.
   function showWaitingMessages(entries) {
     var list = document.querySelector("[data-waiting-messages]");
     if (!list) return;
@@ -267,13 +259,7 @@
     entries.filter(function (e) { return kindOf(e) === "message"; }).forEach(function (entry) {
       var item = document.createElement("li");
       item.className = "message message--mine message--waiting";
-      var words = document.createElement("p");
-      words.className = "message__body";
-      words.textContent = entry.data.body;
-      var state = document.createElement("p");
-      state.className = "message__meta";
-      state.textContent = "Waiting to send";
-      item.append(state, words);
+      item.textContent = "Waiting to send: " + entry.data.body;
       list.append(item);
     });
   }
@@ -318,15 +304,14 @@
           window.location.assign(form.dataset.done);  // the conversation, with the new message
           return;
         }
-        say(sent ? (kind === "message" ? "Message sent." : "Thank you. Your check-in is saved.")
+        say(sent ? "Thank you. Your check-in is saved."
           : result === "signed-out" ? "Saved on this phone. Sign in again to send it."
           : "Saved on this phone — will send when you're back online.");
         // A good moment to offer to install CoPlan (app.js).
         if (kind === "checkin") document.dispatchEvent(new CustomEvent("coplan:checked-in"));
       });
     }, function () {
-      say("Sorry, this phone couldn't save your " +
-        (kind === "message" ? "message" : "check-in") + ". Please try again.");
+      say("Sorry, this phone couldn't save your " + KINDS[kind][0] + ". Please try again.");
     });
   });
 
