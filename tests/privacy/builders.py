@@ -14,6 +14,7 @@ from webapp.models import (
     AvailabilityRule,
     BookedSession,
     CalendarFeedToken,
+    ContactChoice,
     EngagementPause,
     ErasureRequest,
     FreeWindow,
@@ -327,7 +328,12 @@ def messages(session, participant, staff):
     )
 
 
+def contact_choices(session, participant, staff):
+    session.add(ContactChoice(user_id=participant.id, plans_by_email=True))
+
+
 BUILDERS = {
+    "contact_choices": contact_choices,
     "messages": messages,
     "join_requests": join_requests,
     "notes": notes,

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from webapp.checkins.sync import REJECTED, STORED, Entry, Outcome, merge_entries, parse_recorded_at
 from webapp.clock import utcnow
+from webapp.contact.choices import channels_for, choice_for, is_quiet
 from webapp.messages.forms import MESSAGE_MAX_LENGTH
 from webapp.messages.queries import unread
 from webapp.models import Message, User
 from webapp.services.mail import send_mail
-from webapp.services.sms import NotAMobile, TextNotSent, send_text, texts_enabled
+from webapp.services.sms import NotAMobile, TextNotSent, send_text
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ def tell_the_other_side(session: Session, *, participant: User, author: User) ->
             )
         return
     link = url_for("messages.conversation", _external=True)
-    if participant.email:
+    channels = channels_for(session, participant, "messages")
+    if "email" in channels:
         send_mail(
             session,
             to=participant.email,
@@ -123,7 +125,9 @@ def tell_the_other_side(session: Session, *, participant: User, author: User) ->
             subject=TOLD,
             body=f"Hello {participant.first_name},\n\n{TOLD}\n\n{link}\n",
         )
-    elif participant.phone and texts_enabled():
+    # A text in the parent's quiet hours would wake a house; the message waits in CoPlan.
+    choice = choice_for(session, participant)
+    if "text" in channels and not is_quiet(choice, utcnow()):
         try:
             send_text(participant.phone, f"{TOLD} {link}", reference=f"message-{participant.id}")
         except (TextNotSent, NotAMobile) as error:

@@ -22,6 +22,7 @@ from webapp.models.bookings import (
     Venue,
 )
 from webapp.models.checkins import CheckIn
+from webapp.models.contact import ContactChoice
 from webapp.models.joining import (
     REFERRED_BY_LABELS,
     JoinRequest,
@@ -135,6 +136,7 @@ __all__ = [
     "AvailabilityRule",
     "Base",
     "CheckIn",
+    "ContactChoice",
     "JoinRequest",
     "Message",
     "JoinRequestStatus",

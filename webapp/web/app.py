@@ -138,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.bookings.views import bp as bookings_bp
     from webapp.caseload.views import bp as caseload_bp
     from webapp.checkins.views import bp as checkins_bp
+    from webapp.contact.views import bp as contact_bp
     from webapp.home.views import bp as home_bp
     from webapp.imports.views import bp as imports_bp
     from webapp.joining.views import bp as joining_bp
@@ -167,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(joining_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(contact_bp)
     register_record_providers()
 
 

@@ -18,6 +18,7 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
         ("messages.conversation", "Messages"),
         ("caseload.my_notes", "Notes"),
         ("voice.ideas", "Ideas"),
+        ("contact.choose", "How we contact you"),
         ("privacy.index", "My information"),
     ],
     Role.KEYWORKER: [
