@@ -46,7 +46,7 @@ def test_each_role_sees_its_links_in_their_places(app):
 def test_a_parents_today_page_shows_the_plan_then_the_check_in_then_the_next_session(app):
     templates = [panel.template for panel in areas.of(app).today_panels]
     assert templates == [
-        "partials/plan_today.html",
+        "plans/_today.html",
         "checkins/_today_panel.html",
         "partials/next_session.html",
     ]

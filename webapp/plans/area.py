@@ -7,7 +7,7 @@ from webapp.caseload.timeline import TimelineSource
 from webapp.demo.plans import seed_demo_plan
 from webapp.models import Role
 from webapp.plans import queries, record
-from webapp.plans.views import bp
+from webapp.plans.routes import bp
 
 AREA = Area(
     "plans",
@@ -16,7 +16,7 @@ AREA = Area(
         NavLink(Role.PARTICIPANT, "plans.my_plan", "My plan", 20),
         NavLink(Role.KEYWORKER, "plans.due_this_week", "Steps due", 20),
     ),
-    today_panels=(Panel("partials/plan_today.html", queries.today_panel),),
+    today_panels=(Panel("plans/_today.html", queries.today_panel),),
     timeline_sources=(TimelineSource("plan", "Plan", record.plan_event_items),),
     caseload_facts=(
         CaseloadFact(

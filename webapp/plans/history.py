@@ -17,7 +17,7 @@ from webapp.models import (
     StepOwner,
     User,
 )
-from webapp.plans.operations import Change
+from webapp.plans.agreement import Change
 
 
 def format_day(day: date | str | None, today: date | None = None) -> str:
