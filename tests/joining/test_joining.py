@@ -238,3 +238,11 @@ def test_a_request_waiting_over_five_working_days_is_flagged(pages, team, sessio
 def test_working_days_skip_weekends(day, expected):
     assert working_days_before(day, 5) == expected
     assert datetime.combine(expected, datetime.min.time(), LONDON).weekday() < 5
+
+
+def test_the_managers_home_flags_requests_waiting_too_long(pages, team, session):
+    pages.sign_in(team["manager"])
+    assert "waited more than 5 working days" not in pages.get("home.manager").text
+    waiting(session, locality=team["here"], name="Old Request", days_ago=8)
+    page = pages.get("home.manager")
+    assert "A request to join has waited more than 5 working days" in " ".join(page.text.split())

@@ -6,11 +6,11 @@ from datetime import date
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import Form, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from webapp.models import Locality, Role
+from webapp.models import Role
+from webapp.reports import queries
 from webapp.reports.charts import bar_chart
 from webapp.reports.csv import csv_response
 from webapp.reports.figures import (
@@ -42,7 +42,7 @@ def report_scope() -> tuple[Scope, ReportFilterForm, str]:
     period: Period = parse_quarter(form.period.data or "") or quarters[0]
     form.period.data = period.key
     if current_user.role == Role.ADMIN:
-        localities = db.session.scalars(select(Locality).order_by(Locality.name)).all()
+        localities = queries.localities(db.session)
         form.locality.choices = [
             SelectChoice(ALL, "All localities"),
             *(SelectChoice(loc.id, loc.name) for loc in localities),
