@@ -160,6 +160,24 @@ def push_renew():
     Signed in or not: the old subscription's auth secret is the proof."""
     if not push.push_enabled():
         return _push_off()
+    renewal = _renewal_asked()
+    if not isinstance(renewal, dict):
+        return renewal  # the problem with what was sent
+    try:
+        renewed = push.renew_subscription(db.session, **renewal, now=utcnow())
+        db.session.commit()
+    except IntegrityError:
+        # The same renewal sent twice at once: the other one has moved it.
+        db.session.rollback()
+        return problem(409, "conflict", "This subscription is being renewed already.")
+    if renewed is None:
+        message = "No subscription matches. Turn reminders on again on the sessions page."
+        return problem(404, "not_found", message)
+    return jsonify(renewed=True)
+
+
+def _renewal_asked():
+    """The old subscription and its new one, as renew_subscription takes them, or a problem."""
     payload = request.get_json(silent=True)
     payload = payload if isinstance(payload, dict) else {}
     old_endpoint, old_auth = payload.get("old_endpoint"), payload.get("old_auth")
@@ -173,25 +191,13 @@ def push_renew():
         endpoint, p256dh, auth = push.parse_subscription(payload.get("subscription"))
     except push.SubscriptionRefused as refused:
         return problem(400, "bad_subscription", str(refused))
-    try:
-        renewed = push.renew_subscription(
-            db.session,
-            old_endpoint=old_endpoint,
-            old_auth=old_auth,
-            endpoint=endpoint,
-            p256dh=p256dh,
-            auth=auth,
-            now=utcnow(),
-        )
-        db.session.commit()
-    except IntegrityError:
-        # The same renewal sent twice at once: the other one has moved it.
-        db.session.rollback()
-        return problem(409, "conflict", "This subscription is being renewed already.")
-    if renewed is None:
-        message = "No subscription matches. Turn reminders on again on the sessions page."
-        return problem(404, "not_found", message)
-    return jsonify(renewed=True)
+    return {
+        "old_endpoint": old_endpoint,
+        "old_auth": old_auth,
+        "endpoint": endpoint,
+        "p256dh": p256dh,
+        "auth": auth,
+    }
 
 
 @bp.route("/messages", methods=["POST"])

@@ -4,8 +4,8 @@ columns, flags and contact, and its demo data."""
 from webapp.areas import Area, NavLink
 from webapp.caseload import facts, timeline
 from webapp.caseload.facts import CaseloadFact, CaseloadFlag
+from webapp.caseload.routes import bp
 from webapp.caseload.timeline import TimelineSource
-from webapp.caseload.views import bp
 from webapp.demo.caseload import seed_service_record
 from webapp.models import Role
 

@@ -101,39 +101,42 @@ def templates_fingerprint() -> str:
 @public
 @fetched_by_the_browser
 def manifest():
-    response = jsonify(
-        {
-            "name": "CoPlan",
-            "short_name": "CoPlan",
-            "description": "Your plan, your sessions and how you're doing, with your keyworker.",
-            "id": "/",
-            "start_url": url_for("home.index") + "?source=pwa",
-            "scope": "/",
-            "display": "standalone",
-            "orientation": "portrait",
-            "background_color": "#ffffff",
-            "theme_color": "#1d5c63",
-            "lang": "en-GB",
-            "dir": "ltr",
-            "categories": ["lifestyle", "productivity"],
-            "prefer_related_applications": False,
-            "icons": [
-                {"src": asset_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-                {"src": asset_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
-                {
-                    "src": asset_url("icons/icon-maskable-512.png"),
-                    "sizes": "512x512",
-                    "type": "image/png",
-                    "purpose": "maskable",
-                },
-            ],
-            "screenshots": manifest_screenshots(),
-            "shortcuts": manifest_shortcuts(),
-        }
-    )
+    response = jsonify(web_app_manifest())
     response.mimetype = "application/manifest+json"
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def web_app_manifest() -> dict:
+    """What a phone needs to install CoPlan: names, colours, icons, screenshots, shortcuts."""
+    return {
+        "name": "CoPlan",
+        "short_name": "CoPlan",
+        "description": "Your plan, your sessions and how you're doing, with your keyworker.",
+        "id": "/",
+        "start_url": url_for("home.index") + "?source=pwa",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": "#1d5c63",
+        "lang": "en-GB",
+        "dir": "ltr",
+        "categories": ["lifestyle", "productivity"],
+        "prefer_related_applications": False,
+        "icons": [
+            {"src": asset_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": asset_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": asset_url("icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+        "screenshots": manifest_screenshots(),
+        "shortcuts": manifest_shortcuts(),
+    }
 
 
 @bp.route("/sw.js")
