@@ -59,6 +59,27 @@ def _api_limit() -> str:
     return current_app.config["API_RATE_LIMIT"]
 
 
+def outbox_batch(key: str, what: str, most: int):
+    """The entries a phone's outbox sent under ``key``, or the problem answer saying why not."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get(key), list):
+        return problem(
+            400, "bad_request", f'Send a JSON object like {{"{key}": [ … ]}}. Nothing was stored.'
+        )
+    # The outbox says whose entries these are, so a shared phone never files one person's
+    # entries under another's sign-in.
+    owner = payload.get("user")
+    if owner is not None and str(owner) != str(current_user.id):
+        return problem(
+            409, "wrong_user", f"These {what} belong to someone else. Nothing was stored."
+        )
+    if len(payload[key]) > most:
+        return problem(
+            413, "too_many", f"Send at most {most} {what} at a time. Nothing was stored."
+        )
+    return payload[key]
+
+
 def _signed_in_person() -> str:
     return f"api:{current_user.get_id()}" if current_user.is_authenticated else "api:anonymous"
 
@@ -67,23 +88,9 @@ def _signed_in_person() -> str:
 @allow(Role.PARTICIPANT)
 @limiter.limit(_api_limit, key_func=_signed_in_person)
 def checkins():
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("checkins"), list):
-        return problem(
-            400, "bad_request", 'Send a JSON object like {"checkins": [ … ]}. Nothing was stored.'
-        )
-    # The outbox says whose entries these are, so a shared phone never files one person's
-    # check-ins under another's sign-in.
-    owner = payload.get("user")
-    if owner is not None and str(owner) != str(current_user.id):
-        return problem(
-            409, "wrong_user", "These check-ins belong to someone else. Nothing was stored."
-        )
-    batch = payload["checkins"]
-    if len(batch) > MAX_BATCH:
-        return problem(
-            413, "too_many", f"Send at most {MAX_BATCH} check-ins at a time. Nothing was stored."
-        )
+    batch = outbox_batch("checkins", "check-ins", MAX_BATCH)
+    if not isinstance(batch, list):
+        return batch  # what was wrong with it
     return outcomes_answer(_merge_with_retries(batch))
 
 
@@ -205,23 +212,10 @@ def _renewal_asked():
 @limiter.limit(_api_limit, key_func=_signed_in_person)
 def messages():
     """Messages the parent wrote offline, from the phone's outbox: each stored once by UUID."""
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("messages"), list):
-        return problem(
-            400, "bad_request", 'Send a JSON object like {"messages": [ … ]}. Nothing was stored.'
-        )
-    owner = payload.get("user")
-    if owner is not None and str(owner) != str(current_user.id):
-        return problem(
-            409, "wrong_user", "These messages belong to someone else. Nothing was stored."
-        )
-    if len(payload["messages"]) > MAX_MESSAGES:
-        return problem(
-            413, "too_many", f"Send at most {MAX_MESSAGES} messages at a time. Nothing was stored."
-        )
-    outcomes = send_messages(
-        db.session, participant=current_user, author=current_user, batch=payload["messages"]
-    )
+    batch = outbox_batch("messages", "messages", MAX_MESSAGES)
+    if not isinstance(batch, list):
+        return batch  # what was wrong with it
+    outcomes = send_messages(db.session, participant=current_user, author=current_user, batch=batch)
     db.session.commit()
     return outcomes_answer(outcomes)
 
