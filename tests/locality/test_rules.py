@@ -113,3 +113,12 @@ def test_a_school_day_that_could_not_be_one_is_refused(pages, places, starts, en
         _expected_status=422,
     )
     assert message in page.select_one(f"#{field}-error").text
+
+
+def test_parents_see_how_to_reach_their_local_team(pages, places, make, session):
+    here = session.get(Locality, places["here"].id)
+    here.phone, here.opening_hours = "01475 000 000", "Monday to Thursday, 9am to 3pm"
+    session.commit()
+    pages.sign_in(make.participant(locality=places["here"]))
+    text = " ".join(pages.get("home.today").text.split())
+    assert "call your local team on 01475 000 000 (Monday to Thursday, 9am to 3pm)" in text
