@@ -6,12 +6,13 @@ Each returns a detached object with its columns loaded, so a test never holds a 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 from flask import has_app_context
 from sqlalchemy.orm import Session
 
 from tests.factories import people
-from webapp.models import Locality, User
+from webapp.models import Base, Locality, User
 from webapp.web.extensions import db
 
 
@@ -30,6 +31,12 @@ class Factories:
             session.commit()
 
     def _made(self, factory, **kwargs):
+        # Read the ids of what is passed in now: once the test's session commits, reading one
+        # would reload it in that session and hold SQLite's lock against this transaction.
+        kwargs = {
+            key: SimpleNamespace(id=value.id) if isinstance(value, Base) else value
+            for key, value in kwargs.items()
+        }
         with self._transaction() as session:
             return factory(session, **kwargs)
 
