@@ -49,8 +49,7 @@ def database_url(workdir: str) -> str:
 
 
 def build(session, now: datetime, rng: random.Random):
-    from webapp.bookings.demo import GLASGOW_2026_27
-    from webapp.bookings.slots import local_moment
+    from webapp.demo.bookings import GLASGOW_2026_27
     from webapp.models import (
         AvailabilityRule,
         BookedSession,
@@ -63,6 +62,7 @@ def build(session, now: datetime, rng: random.Random):
         User,
         Venue,
     )
+    from webapp.sessions.slots import local_moment
 
     token = secrets.token_hex(16)
     localities = []
@@ -221,10 +221,10 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from webapp import create_app
-    from webapp.bookings.operations import search_slots
     from webapp.config import TestConfig
-    from webapp.large_demo import settle_after_bulk_load
+    from webapp.demo.large import settle_after_bulk_load
     from webapp.models import User
+    from webapp.sessions.search import search_slots
     from webapp.web.extensions import db
 
     url = database_url(workdir)

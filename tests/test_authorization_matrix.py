@@ -88,7 +88,7 @@ def bookings(session, people):
         BookedSession,
         CalendarEntryKind,
         FreeWindow,
-        GroupAttendee,
+        GroupPlace,
         GroupSession,
         SchoolCalendarEntry,
         SessionMode,
@@ -137,7 +137,7 @@ def bookings(session, people):
     session.add(venue)
     session.add_all([booked, group, rule, time_off, window, entry])
     session.flush()
-    session.add(GroupAttendee(group_session_id=group.id, participant_id=parent.id))
+    session.add(GroupPlace(group_session_id=group.id, participant_id=parent.id))
     session.flush()
     return {
         "session_id": booked.id,
@@ -169,8 +169,47 @@ def service_record(session, people):
     return {"referral_id": referral.id, "idea_id": idea.id}
 
 
+def staff_member(session, people):
+    """A keyworker of parent A's locality for the staff pages: not one of the people signing
+    in, so that deactivating them or resetting their two-step sign-in ends no one's turn."""
+    from webapp.auth.operations import create_user
+    from webapp.models import Role
+
+    colleague = create_user(
+        session,
+        role=Role.KEYWORKER,
+        name="Colleague Here",
+        email="colleague@example.org",
+        password="colleague-password",
+        locality_id=people["keyworker"].locality_id,
+    )
+    return {"staff_id": colleague.id}
+
+
+def join_request(session, people):
+    """A request to join parent A's locality, waiting in its staff's queue."""
+    from webapp.models import JoinRequest, utcnow
+
+    waiting = JoinRequest(
+        locality_id=people["keyworker"].locality_id,
+        name="Nadia Asking",
+        phone="07700900999",
+        consented_at=utcnow(),
+    )
+    session.add(waiting)
+    session.flush()
+    return {"join_request_id": waiting.id}
+
+
 # Functions (session, people) -> {url parameter: value belonging to parent A}, one per area.
-URL_VALUE_BUILDERS: list = [erasure_request, plan_goal_and_step, bookings, service_record]
+URL_VALUE_BUILDERS: list = [
+    erasure_request,
+    plan_goal_and_step,
+    bookings,
+    service_record,
+    staff_member,
+    join_request,
+]
 
 # Who may reach a thing named by a URL parameter, beyond admins: by default parent A's own
 # things, reachable by parent A and their keyworker.
@@ -183,6 +222,10 @@ PARAMETER_SCOPE = {
     "entry_id": {"parent_a", "parent_b", "keyworker", "manager"},
     "venue_id": {"parent_a", "parent_b", "keyworker", "manager"},
     "idea_id": {"parent_a", "parent_b", "keyworker", "manager"},
+    # staff of parent A's locality: their manager's to manage
+    "staff_id": {"manager"},
+    # a request to join the locality: its keyworkers and manager act on it
+    "join_request_id": {"keyworker", "manager"},
 }
 
 # URL parameters that do not identify anyone's data, and the value to use.

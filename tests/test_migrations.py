@@ -98,7 +98,7 @@ def test_places_booked_before_group_reminders_get_theirs(migrated_to):
     from flask_migrate import downgrade, upgrade
 
     from webapp.auth.operations import create_user
-    from webapp.models import GroupAttendee, GroupSession, Reminder, Role, SessionStatus, utcnow
+    from webapp.models import GroupPlace, GroupSession, Reminder, Role, SessionStatus, utcnow
 
     with migrated_to("0008") as locality:
         parents = [
@@ -120,12 +120,12 @@ def test_places_booked_before_group_reminders_get_theirs(migrated_to):
         db.session.add_all(groups)
         db.session.flush()
         on, off, over = groups
-        booked = GroupAttendee(group_session_id=on.id, participant_id=parents[0].id)
-        given_up = GroupAttendee(
+        booked = GroupPlace(group_session_id=on.id, participant_id=parents[0].id)
+        given_up = GroupPlace(
             group_session_id=on.id, participant_id=parents[1].id, status=SessionStatus.CANCELLED
         )
         others = [
-            GroupAttendee(group_session_id=group.id, participant_id=parents[2].id)
+            GroupPlace(group_session_id=group.id, participant_id=parents[2].id)
             for group in (off, over)
         ]
         db.session.add_all([booked, given_up, *others])

@@ -9,7 +9,7 @@ from webapp.web.extensions import db
 
 
 def init_app(app: Flask) -> None:
-    from webapp.bookings.reminders import send_reminders_command
+    from webapp.sessions.reminders import send_reminders_command
 
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
@@ -120,7 +120,7 @@ def apply_retention_command(dry_run: bool) -> None:
 def seed_demo_command(if_empty: bool, scale: str, seed: int) -> None:
     """Add a demo locality with staff and parents, and print the demo sign-ins."""
     from webapp.demo import DEMO_PASSWORD, DEMO_SIGN_INS, database_is_empty, seed_demo
-    from webapp.large_demo import seed_large, settle_after_bulk_load
+    from webapp.demo.large import seed_large, settle_after_bulk_load
 
     if not current_app.config.get("DEMO_DATA_ALLOWED"):
         raise click.ClickException("Demo data is refused with a production configuration.")

@@ -63,6 +63,19 @@ class Config:
     VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT")
 
+    # Text messages: SMS_PROVIDER is "notify" (GOV.UK Notify, with an API key and a text
+    # template whose whole content is ((message))) or "http" (a JSON post with a bearer token).
+    # Unset, no texts are sent and no text options are offered.
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "").strip().lower() or None
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY")
+    NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID")
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL")
+    # The bearer token Notify sends with received texts (set the same in Notify's settings).
+    NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN")
+    SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL")
+    SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN")
+    SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", "10"))
+
     # Cookies: secure flags are switched on when the request arrives over https.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -136,6 +149,7 @@ class TestConfig(Config):
     API_RATE_LIMIT = "100000 per minute"  # tests send thousands; one test checks the real limit
     MAIL_SERVER = None
     VAPID_PUBLIC_KEY = VAPID_PRIVATE_KEY = VAPID_SUBJECT = None
+    SMS_PROVIDER = None
 
 
 class ProductionConfig(Config):
@@ -151,6 +165,23 @@ class ProductionConfig(Config):
 
 class UnsafeConfiguration(RuntimeError):
     """Raised when a production configuration would put people's data at risk."""
+
+
+SMS_SETTINGS = {
+    "notify": ("NOTIFY_API_KEY", "NOTIFY_SMS_TEMPLATE_ID"),
+    "http": ("SMS_HTTP_URL", "SMS_HTTP_TOKEN"),
+}
+
+
+def text_message_problems(config: dict) -> list[str]:
+    """What stops the configured text provider working, in words for whoever set it up."""
+    provider = config.get("SMS_PROVIDER")
+    if not provider:
+        return []
+    if provider not in SMS_SETTINGS:
+        return [f"SMS_PROVIDER must be notify or http, not {provider!r}."]
+    missing = [name for name in SMS_SETTINGS[provider] if not config.get(name)]
+    return [f"SMS_PROVIDER={provider} needs {' and '.join(missing)}."] if missing else []
 
 
 CONFIG_BY_NAME: dict[str, type[Config]] = {

@@ -23,9 +23,8 @@ from flask import url_for  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser.network import NetworkLog  # noqa: E402
-from webapp import create_app  # noqa: E402
+from webapp import areas, create_app  # noqa: E402
 from webapp.models import Role  # noqa: E402
-from webapp.web.navigation import NAVIGATION  # noqa: E402
 
 PARENT = "parent@example.org"
 PASSWORD = "coplan-demo"
@@ -42,7 +41,7 @@ CHROME_FLAGS = [
 PAGE_NAMES = {
     "home.today": "home",
     "plans.my_plan": "plan",
-    "bookings.my_sessions": "book",
+    "sessions.my_sessions": "book",
     "checkins.new": "check-in",
     "checkins.journey": "journey",
     "caseload.my_notes": "notes",
@@ -61,13 +60,12 @@ PHONE = {
 
 
 def participant_pages() -> dict[str, str]:
-    """{name: path} for the parent's nav pages that this app has."""
+    """{name: path} for the parent's nav pages."""
     app = create_app()
     with app.test_request_context():
+        links = areas.of(app).navigation[Role.PARTICIPANT]
         return {
-            PAGE_NAMES.get(endpoint, endpoint): url_for(endpoint)
-            for endpoint, _label in NAVIGATION[Role.PARTICIPANT]
-            if endpoint in app.view_functions
+            PAGE_NAMES.get(link.endpoint, link.endpoint): url_for(link.endpoint) for link in links
         }
 
 

@@ -51,6 +51,16 @@
     window.addEventListener("appinstalled", hideOffer);
   }
 
+  // A post button made with confirm="..." asks first. In the capture phase, so a refusal stops
+  // htmx's own submit handler on the form as well.
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+
   // Move focus to the error summary so screen reader users hear what went wrong.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");

@@ -1,5 +1,6 @@
-/* CoPlan's outbox: check-ins wait on this phone (IndexedDB) until the server has answered for
-   each one. Loaded by every page and by the service worker (for Background Sync).
+/* CoPlan's outbox: check-ins and messages wait on this phone (IndexedDB) until the server has
+   answered for each one. Loaded by every page and by the service worker (for Background Sync).
+   Each entry has a kind; each kind has its own API (meta.apis) and the same rules.
    An entry leaves the outbox only when a 200 answer names it: stored or already had are done;
    conflict or rejected move to "couldn't send" with the reason. A network error, 5xx, 429 or
    401 leaves everything where it is. */
@@ -7,6 +8,9 @@
   "use strict";
   var TAG = "coplan-outbox";
   var BATCH = 100;
+  // Each kind's word, and the key its API takes a batch under.
+  var KINDS = { checkin: ["check-in", "checkins"], message: ["message", "messages"] };
+  function kindOf(entry) { return entry.kind || "checkin"; }  // older entries are check-ins
 
   function request(r) {
     return new Promise(function (resolve, reject) {
@@ -50,38 +54,56 @@
       });
   }
 
-  // Send everything waiting for this person. Resolves to "done", "signed-out" or "retry".
+  // Send everything waiting for this person, kind by kind. Resolves to "done", "signed-out" or
+  // "retry".
   function send(meta) {
     return mine("entries", meta.user).then(function (entries) {
-      if (!entries.length) return "done";
-      var batch = entries.slice(0, BATCH);
-      return fetch(meta.api, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "Accept": "application/json",
-                   "X-CSRFToken": meta.csrf },
-        body: JSON.stringify({ user: meta.user, checkins: batch.map(function (e) { return e.data; }) })
-      }).then(function (response) {
-        if (response.status === 401) return "signed-out";
-        if (response.status !== 200) return "retry";
-        return response.json().then(function (body) {
-          var byUuid = {};
-          batch.forEach(function (e) { byUuid[e.uuid] = e; });
-          return Promise.all((body.results || []).map(function (result) {
-            var entry = byUuid[result.uuid];
-            if (!entry) return null;
-            if (result.status === "stored" || result.status === "already_had") {
-              return remove("entries", entry.uuid);
-            }
-            if (result.status === "conflict" || result.status === "rejected") {
-              entry.reason = result.reason || "It was not accepted.";
-              return put("failed", entry).then(function () { return remove("entries", entry.uuid); });
-            }
-            return null;
-          })).then(function () { return entries.length > BATCH ? send(meta) : "done"; });
+      var kinds = Object.keys(KINDS).filter(function (kind) {
+        return entries.some(function (e) { return kindOf(e) === kind; });
+      });
+      return kinds.reduce(function (previous, kind) {
+        return previous.then(function (result) {
+          if (result !== "done") return result;
+          return sendKind(meta, kind, entries.filter(function (e) { return kindOf(e) === kind; }));
         });
-      }, function () { return "retry"; });
+      }, Promise.resolve("done")).then(function (result) {
+        return result === "more" ? send(meta) : result;
+      });
     });
+  }
+
+  function sendKind(meta, kind, entries) {
+    var batch = entries.slice(0, BATCH);
+    var api = (meta.apis || {})[kind] || (kind === "checkin" && meta.api);
+    if (!api) return Promise.resolve("retry");
+    var payload = { user: meta.user };
+    payload[KINDS[kind][1]] = batch.map(function (e) { return e.data; });
+    return fetch(api, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json",
+                 "X-CSRFToken": meta.csrf },
+      body: JSON.stringify(payload)
+    }).then(function (response) {
+      if (response.status === 401) return "signed-out";
+      if (response.status !== 200) return "retry";
+      return response.json().then(function (body) {
+        var byUuid = {};
+        batch.forEach(function (e) { byUuid[e.uuid] = e; });
+        return Promise.all((body.results || []).map(function (result) {
+          var entry = byUuid[result.uuid];
+          if (!entry) return null;
+          if (result.status === "stored" || result.status === "already_had") {
+            return remove("entries", entry.uuid);
+          }
+          if (result.status === "conflict" || result.status === "rejected") {
+            entry.reason = result.reason || "It was not accepted.";
+            return put("failed", entry).then(function () { return remove("entries", entry.uuid); });
+          }
+          return null;
+        })).then(function () { return entries.length > BATCH ? "more" : "done"; });
+      });
+    }, function () { return "retry"; });
   }
 
   if (typeof document === "undefined") {
@@ -98,8 +120,9 @@
   }
 
   var body = document.body;
-  var api = document.currentScript && document.currentScript.dataset.api;
-  var meta;            // {user, csrf, api, keyworker}: whose outbox, and how to send it
+  var script = document.currentScript;
+  var apis = script ? { checkin: script.dataset.api, message: script.dataset.messagesApi } : {};
+  var meta;            // {user, csrf, apis, keyworker}: whose outbox, and how to send it
   var attempts = 0, timer, busy;
   var bar = document.createElement("p");
   bar.className = "outbox-bar";
@@ -114,18 +137,26 @@
   }
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  function counts(entries) {
+    return Object.keys(KINDS).map(function (kind) {
+      var n = entries.filter(function (e) { return kindOf(e) === kind; }).length;
+      return n && plural(n, KINDS[kind][0]);
+    }).filter(Boolean).join(" and ");
+  }
 
   function show(signedOut) {
     if (!meta) return Promise.resolve();
     return Promise.all([mine("entries", meta.user), mine("failed", meta.user)]).then(function (lists) {
       var waiting = lists[0].length, failed = lists[1];
       body.dataset.outboxCount = waiting;
+      body.dataset.outboxWaiting = counts(lists[0]);
       var parts = [];
       if (waiting) {
-        parts.push(plural(waiting, "check-in") + " saved on this phone, " +
+        parts.push(counts(lists[0]) + " saved on this phone, " +
           (signedOut ? "waiting for you to sign in again." : "waiting to send."));
       }
-      if (failed.length) parts.push(plural(failed.length, "check-in") + " couldn't be sent.");
+      if (failed.length) parts.push(counts(failed) + " couldn't be sent.");
+      showWaitingMessages(lists[0]);
       bar.textContent = parts.join(" ");
       bar.hidden = !parts.length;
       var section = document.querySelector("[data-outbox-failed]");
@@ -135,7 +166,8 @@
       failed.forEach(function (entry) {
         var item = document.createElement("li");
         var when = new Date(entry.data.recorded_at);
-        item.textContent = "Check-in from " + when.toLocaleString("en-GB", {
+        item.textContent = (kindOf(entry) === "message" ? "Message from " : "Check-in from ") +
+          when.toLocaleString("en-GB", {
           weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
         });
         var reason = document.createElement("span");
@@ -179,8 +211,14 @@
     }).catch(function () {});
   }
 
-  function entryFrom(form) {
-    var data = { uuid: crypto.randomUUID(), recorded_at: new Date().toISOString() };
+  // The form's own UUID (made by the server), so a double tap is one entry.
+  function entryFrom(form, kind) {
+    var given = form.elements.uuid && form.elements.uuid.value;
+    var data = { uuid: given || crypto.randomUUID(), recorded_at: new Date().toISOString() };
+    if (kind === "message") {
+      data.body = form.elements.body.value;
+      return data;
+    }
     new FormData(form).forEach(function (value, name) {
       if (name === "csrf_token" || name === "uuid") return;
       data[name] = name !== "note" && /^\d+$/.test(value) ? parseInt(value, 10) : value;
@@ -190,11 +228,47 @@
     return data;
   }
 
+  function freshForm(form) {
+    form.reset();
+    // The next entry from this page is a new one.
+    if (form.elements.uuid) form.elements.uuid.value = crypto.randomUUID();
+  }
+
+  // A page kept for no signal shows the same UUID each time: once used, a form gets a new one.
+  var USED = "coplan-outbox-used";
+  function used() {
+    try { return JSON.parse(localStorage.getItem(USED) || "[]"); } catch (e) { return []; }
+  }
+  function markUsed(uuid) {
+    try { localStorage.setItem(USED, JSON.stringify(used().concat(uuid).slice(-200))); } catch (e) {}
+  }
+  function renewUsedUuids() {
+    var seen = used();
+    document.querySelectorAll("form[data-outbox]").forEach(function (form) {
+      var field = form.elements.uuid;
+      if (field && (!field.value || seen.indexOf(field.value) !== -1)) {
+        field.value = crypto.randomUUID();
+      }
+    });
+  }
+
+  function showWaitingMessages(entries) {
+    var list = document.querySelector("[data-waiting-messages]");
+    if (!list) return;
+    list.textContent = "";
+    entries.filter(function (e) { return kindOf(e) === "message"; }).forEach(function (entry) {
+      var item = document.createElement("li");
+      item.className = "message message--mine message--waiting";
+      item.textContent = "Waiting to send: " + entry.data.body;
+      list.append(item);
+    });
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.matches("[data-sign-out]")) {
       var waiting = Number(body.dataset.outboxCount || 0);
-      if (waiting && !window.confirm(plural(waiting, "check-in") + " on this phone " +
+      if (waiting && !window.confirm(body.dataset.outboxWaiting + " on this phone " +
           (waiting === 1 ? "hasn't" : "haven't") + " been sent yet. If you sign out now, " +
           (waiting === 1 ? "it" : "they") + " will be deleted from this phone. Sign out anyway?")) {
         event.preventDefault();
@@ -210,24 +284,34 @@
       return;  // no outbox yet: the form posts normally
     }
     event.preventDefault();
-    var data = entryFrom(form);
-    put("entries", { uuid: data.uuid, user: meta.user, data: data }).then(function () {
+    var kind = form.dataset.outbox === "message" ? "message" : "checkin";
+    var data = entryFrom(form, kind);
+    if (kind === "message" && !data.body.trim()) {
+      form.submit();  // the server explains, next to the field
+      return;
+    }
+    markUsed(data.uuid);
+    put("entries", { uuid: data.uuid, user: meta.user, kind: kind, data: data }).then(function () {
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
-      form.reset();
-      window.scrollTo(0, 0);
+      freshForm(form);
+      if (kind === "checkin") window.scrollTo(0, 0);
       askForSync();
       return navigator.onLine ? flush() : show().then(function () { return "retry"; });
     }).then(function (result) {
       return mine("entries", meta.user).then(function (left) {
         var sent = !left.some(function (e) { return e.uuid === data.uuid; });
+        if (sent && kind === "message" && form.dataset.done) {
+          window.location.assign(form.dataset.done);  // the conversation, with the new message
+          return;
+        }
         say(sent ? "Thank you. Your check-in is saved."
           : result === "signed-out" ? "Saved on this phone. Sign in again to send it."
           : "Saved on this phone — will send when you're back online.");
         // A good moment to offer to install CoPlan (app.js).
-        document.dispatchEvent(new CustomEvent("coplan:checked-in"));
+        if (kind === "checkin") document.dispatchEvent(new CustomEvent("coplan:checked-in"));
       });
     }, function () {
-      say("Sorry, this phone couldn't save your check-in. Please try again.");
+      say("Sorry, this phone couldn't save your " + KINDS[kind][0] + ". Please try again.");
     });
   });
 
@@ -254,7 +338,7 @@
         meta = {
           user: body.dataset.user,
           csrf: JSON.parse(body.getAttribute("hx-headers") || "{}")["X-CSRFToken"],
-          api: api,
+          apis: apis,
           keyworker: slot ? { name: slot.dataset.name, contact: slot.dataset.contact,
                               href: slot.dataset.href }
                           : (old && old.user === body.dataset.user ? old.keyworker : null)
@@ -269,6 +353,7 @@
     return Promise.resolve();
   }
 
+  renewUsedUuids();
   start().then(function () {
     if (!meta) return;
     window.addEventListener("online", flush);

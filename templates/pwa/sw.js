@@ -57,7 +57,7 @@ self.addEventListener("fetch", (event) => {
 
 {# Reminders by Web Push. The message says when, never who or where: a lock screen, perhaps
    on a shared phone, shows it to anyone. #}
-const SESSIONS_URL = {{ url_for('bookings.my_sessions') | tojson }};
+const SESSIONS_URL = {{ url_for('sessions.my_sessions') | tojson }};
 const ICON_URL = {{ asset_url('icons/icon-192.png') | tojson }};
 
 self.addEventListener("push", (event) => {

@@ -7,10 +7,10 @@ import re
 import pytest
 from flask import url_for
 
+from webapp import areas
 from webapp.demo import DEMO_PASSWORD, seed_demo
 from webapp.models import Role
 from webapp.web.extensions import db
-from webapp.web.navigation import NAVIGATION
 
 PARENT = "parent@example.org"
 KEYWORKER = "keyworker@example.org"
@@ -26,14 +26,9 @@ def demo_data(app):
 
 
 def nav_pages(app, role: Role) -> list[tuple[str, str]]:
-    """(endpoint, path) of every page in the role's nav that the app has, so tests cover
-    pages as areas arrive."""
+    """(endpoint, path) of every page in the role's nav."""
     with app.test_request_context():
-        return [
-            (endpoint, url_for(endpoint))
-            for endpoint, _label in NAVIGATION[role]
-            if endpoint in app.view_functions
-        ]
+        return [(link.endpoint, url_for(link.endpoint)) for link in areas.of(app).navigation[role]]
 
 
 def sign_in_without_loading_pages(context, email: str, password: str = DEMO_PASSWORD) -> None:

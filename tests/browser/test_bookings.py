@@ -9,10 +9,10 @@ from pathlib import Path
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from tests.bookings.conftest import World, add_terms
 from tests.browser.conftest import assert_accessible, sign_in
-from webapp.bookings.slots import LONDON
+from tests.sessions.conftest import World, add_terms
 from webapp.models import Locality, Venue
+from webapp.sessions.slots import LONDON
 
 
 def test_parent_books_adds_to_calendar_moves_and_cancels(page, session):

@@ -4,7 +4,6 @@ always visible."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.demo import PARENT, demo_data
@@ -39,12 +38,6 @@ def sign_in_by_keyboard(page) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
 
 
-def require(app, *endpoints: str) -> None:
-    missing = [e for e in endpoints if e not in app.view_functions]
-    if missing:
-        pytest.skip(f"this app has no {', '.join(missing)} yet")
-
-
 def test_skip_link_takes_the_focus_past_the_nav(page, demo_data):
     sign_in_by_keyboard(page)
     page.keyboard.press("Tab")
@@ -55,8 +48,7 @@ def test_skip_link_takes_the_focus_past_the_nav(page, demo_data):
     expect(page.locator("main")).to_be_focused()
 
 
-def test_parent_books_a_session_with_the_keyboard_alone(app, page, demo_data):
-    require(app, "bookings.my_sessions", "bookings.find_time")
+def test_parent_books_a_session_with_the_keyboard_alone(page, demo_data):
     sign_in_by_keyboard(page)
     tab_to(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Sessions"))
     page.keyboard.press("Enter")
@@ -74,8 +66,7 @@ def test_parent_books_a_session_with_the_keyboard_alone(app, page, demo_data):
     expect(page.locator(".session").filter(has_text=chosen).first).to_be_visible()
 
 
-def test_parent_checks_in_with_the_keyboard_alone(app, page, demo_data):
-    require(app, "checkins.new", "checkins.journey")
+def test_parent_checks_in_with_the_keyboard_alone(page, demo_data):
     sign_in_by_keyboard(page)
     tab_to(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Check in"))
     page.keyboard.press("Enter")

@@ -226,17 +226,3 @@ def team(make):
         "parent": make.participant(locality=here, keyworker=keyworker, name="Aisha Rahman"),
         "outsider": make.keyworker(locality=make.locality(name="There")),
     }
-
-
-@pytest.fixture
-def restore_registries():
-    """Lets a test register an extra caseload fact or timeline source, then puts things back."""
-    from webapp.caseload import facts, timeline
-
-    saved = (
-        list(facts.CASELOAD_FACTS),
-        list(facts.CASELOAD_FLAGS),
-        list(timeline.TIMELINE_SOURCES),
-    )
-    yield
-    facts.CASELOAD_FACTS[:], facts.CASELOAD_FLAGS[:], timeline.TIMELINE_SOURCES[:] = saved

@@ -9,11 +9,11 @@ from sqlalchemy import func, insert, select
 from tests.caseload.conftest import add_plans, checkin_row, session_row
 from tests.conftest import delete_all_rows
 from webapp.checkins.scoring import metric_table
-from webapp.large_demo import seed_large
+from webapp.demo.large import seed_large
 from webapp.models import (
     BookedSession,
     CheckIn,
-    GroupAttendee,
+    GroupPlace,
     GroupSession,
     SessionStatus,
     utcnow,
@@ -130,7 +130,7 @@ def test_record_shows_group_places_and_an_attended_group_counts_as_contact(
         )
         session.add(added)
         session.flush()
-        row = GroupAttendee(
+        row = GroupPlace(
             group_session_id=added.id,
             participant_id=parent.id,
             status=status,
@@ -307,9 +307,9 @@ def counts(session):
         session.scalars(select(BookedSession.starts_at).order_by(BookedSession.id).limit(50)).all(),
         # Ids differ between runs on PostgreSQL (its sequences go on), so compare what they hold.
         session.execute(
-            select(
-                GroupAttendee.status, GroupAttendee.creche_children, GroupAttendee.booked_at
-            ).order_by(GroupAttendee.id)
+            select(GroupPlace.status, GroupPlace.creche_children, GroupPlace.booked_at).order_by(
+                GroupPlace.id
+            )
         ).all(),
     )
 
@@ -334,18 +334,18 @@ def test_large_demo_adds_checkins_and_sessions_in_proportion_and_reproducibly(se
             GroupSession.id,
             GroupSession.creche_places,
             func.count(),
-            func.sum(GroupAttendee.creche_children),
+            func.sum(GroupPlace.creche_children),
         )
-        .join(GroupAttendee, GroupAttendee.group_session_id == GroupSession.id)
+        .join(GroupPlace, GroupPlace.group_session_id == GroupSession.id)
         .group_by(GroupSession.id, GroupSession.creche_places)
     ).all()
     assert len(places) == 5 * 14
     assert all(0 < taken <= 8 and children <= creche for _, creche, taken, children in places)
     clashes = session.scalar(
         select(func.count())
-        .select_from(GroupAttendee)
-        .join(GroupSession, GroupSession.id == GroupAttendee.group_session_id)
-        .join(BookedSession, BookedSession.participant_id == GroupAttendee.participant_id)
+        .select_from(GroupPlace)
+        .join(GroupSession, GroupSession.id == GroupPlace.group_session_id)
+        .join(BookedSession, BookedSession.participant_id == GroupPlace.participant_id)
         .where(
             BookedSession.status != SessionStatus.CANCELLED,
             BookedSession.starts_at < GroupSession.ends_at,
@@ -353,7 +353,7 @@ def test_large_demo_adds_checkins_and_sessions_in_proportion_and_reproducibly(se
         )
     )
     assert clashes == 0
-    statuses = set(session.scalars(select(GroupAttendee.status)))
+    statuses = set(session.scalars(select(GroupPlace.status)))
     assert {SessionStatus.ATTENDED, SessionStatus.BOOKED} <= statuses
     session.close()
     delete_all_rows()

@@ -1,12 +1,14 @@
 """The keyworker's caseload: facts per person, flags, sort and filter, and a constant number
 of queries whatever the caseload's size."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import func
 
+from webapp import areas
 from webapp.caseload import operations
-from webapp.caseload.facts import FactValue, register_caseload_fact
+from webapp.caseload.facts import CaseloadFact, FactValue
 from webapp.models import Note, ParticipantStatus, User, utcnow
 
 
@@ -95,14 +97,18 @@ def test_filter_and_sort(pages, team, make, session):
     assert names(attention="y") == []
 
 
-def test_columns_from_other_areas_appear_when_registered(pages, team, restore_registries):
+def test_the_column_an_area_declares_appears_in_its_place(app, pages, team, monkeypatch):
     def columns():
         return {"name_letters": func.length(User.name)}
 
     def present(values):
         return FactValue(text=f"{values['name_letters']} letters")
 
-    register_caseload_fact("next_session", "Next session", columns, present)
+    # The areas as if bookings declared this column in place of its next session.
+    declared = areas.of(app)
+    column = CaseloadFact("next_session", "Next session", columns, present)
+    facts = tuple(column if f.key == "next_session" else f for f in declared.caseload_facts)
+    monkeypatch.setitem(app.extensions, areas.EXTENSION, replace(declared, caseload_facts=facts))
     pages.sign_in(team["keyworker"])
     page = pages.get("caseload.index")
     headers = [th.text for th in page.select("thead th")]

@@ -1,10 +1,13 @@
 """Demo data: the small demo shows the service record, and the large one is reproducible."""
 
+from dataclasses import replace
+
 from sqlalchemy import func, select
 
 from tests.conftest import delete_all_rows
+from webapp import areas
 from webapp.demo import DEMO_PASSWORD, seed_demo
-from webapp.large_demo import AREA_LARGE_SEEDS, seed_large
+from webapp.demo.large import seed_large
 from webapp.models import Note, Outcome, PipelineStageChange, User
 
 
@@ -32,12 +35,11 @@ def snapshot(session):
     )
 
 
-def test_large_demo_is_the_same_from_the_same_seed(session, monkeypatch):
+def test_large_demo_is_the_same_from_the_same_seed(app, session, monkeypatch):
     calls = []
-    monkeypatch.setattr(
-        "webapp.large_demo.AREA_LARGE_SEEDS",
-        [*AREA_LARGE_SEEDS, lambda s, context: calls.append(len(context.participants))],
-    )
+    declared = areas.of(app)
+    seeds = (*declared.large_demo_seeds, lambda s, context: calls.append(len(context.participants)))
+    monkeypatch.setitem(app.extensions, areas.EXTENSION, replace(declared, large_demo_seeds=seeds))
     sizes = {"keyworkers_per_locality": 2, "participants_per_keyworker": 3}
     context = seed_large(session, seed=7, **sizes)
     session.commit()

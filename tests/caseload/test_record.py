@@ -13,7 +13,7 @@ from webapp.models import (
     BookedSession,
     CheckIn,
     EventKind,
-    GroupAttendee,
+    GroupPlace,
     GroupSession,
     Note,
     Outcome,
@@ -389,7 +389,7 @@ def add_events(session, parent, author, count):
         ],
     ).all()
     session.execute(
-        insert(GroupAttendee),
+        insert(GroupPlace),
         [
             {
                 "group_session_id": group_id,

@@ -128,8 +128,9 @@ def test_flags_a_meaningful_drop_and_a_request_for_contact(make, session):
 
 
 def test_the_record_section_shows_the_last_check_in_flags_and_the_journey_link(app, make):
-    from flask import render_template_string
     from flask_login import login_user
+
+    from webapp import areas
 
     locality = make.locality()
     keyworker = make.keyworker(locality=locality)
@@ -137,10 +138,9 @@ def test_the_record_section_shows_the_last_check_in_flags_and_the_journey_link(a
     add_checkins(parent, [4, 3])
     with app.test_request_context():
         login_user(db.session.get(type(keyworker), keyworker.id))
-        html = render_template_string(
-            '{% include "checkins/_record_section.html" %}',
-            participant=db.session.get(type(parent), parent.id),
-        )
+        participant = db.session.get(type(parent), parent.id)
+        panels = areas.current().record_panels
+        html = "".join(areas.render_panels(panels, db.session, participant))
     assert "wellbeing 19.25 out of 35" in html
     assert "Wellbeing fell by 6 points" in html
     assert f'href="/people/{parent.id}/journey"' in html and "See Aisha" in html

@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 STATIC_JS = Path(__file__).resolve().parents[2] / "static" / "js"
-JS_BUDGET = 25 * 1024  # compressed, all scripts together (htmx is about 16 KB of it)
+# Compressed, all scripts together: htmx is about 16 KB of it, the outbox (check-ins and
+# messages, offline) about 5 KB. Raised from 25 KB when messages joined the outbox (+1 KB).
+JS_BUDGET = 27 * 1024
 
 
 def shell_list(client) -> list[str]:

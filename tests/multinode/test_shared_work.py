@@ -11,10 +11,11 @@ from datetime import timedelta
 import requests
 from sqlalchemy import func, select
 
-from tests.bookings.conftest import world  # noqa: F401 -- a locality set up for booking
 from tests.multinode.test_two_nodes import csrf_token, sign_in
-from webapp.bookings.operations import schedule_reminder, search_slots
+from tests.sessions.conftest import world  # noqa: F401 -- a locality set up for booking
 from webapp.models import BookedSession, CheckIn, OutboxMail, SessionMode, utcnow
+from webapp.sessions.reminders import schedule_reminder
+from webapp.sessions.search import search_slots
 
 
 def signed_in_cookies(base, user) -> tuple[dict, str]:

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from webapp.models import Area, EventKind, GoalStatus, PlanEvent, StepOwner
+from webapp.models import Area, EventKind, GoalStatus, PlanEvent, Side, StepOwner
 from webapp.plans import operations as ops
+from webapp.plans import queries
 
 
 def events(session, plan):
@@ -104,17 +105,17 @@ def test_plan_is_agreed_when_both_sides_confirm_the_same_revision(session, cast)
         session, plan=plan, actor=cast.parent, title="Get my confidence back", area="confidence"
     )
     ops.agree(session, plan=plan, actor=cast.keyworker, revision=plan.revision)
-    state = ops.agreement_state(session, plan)
-    assert not state.is_agreed and state.confirmed_by(ops.Side.SERVICE)
+    state = queries.agreement_state(session, plan)
+    assert not state.is_agreed and state.confirmed_by(Side.SERVICE)
     ops.agree(session, plan=plan, actor=cast.parent, revision=plan.revision)
-    state = ops.agreement_state(session, plan)
+    state = queries.agreement_state(session, plan)
     assert state.is_agreed and not state.changed_since_agreed and state.changes == []
 
     step = ops.add_step(session, goal=goal, actor=cast.keyworker, text="Go to the Tuesday group")
     ops.set_goal_status(
         session, goal=goal, actor=cast.parent, version=goal.version, status=GoalStatus.PAUSED
     )
-    state = ops.agreement_state(session, plan)
+    state = queries.agreement_state(session, plan)
     assert state.changed_since_agreed and not state.is_agreed
     assert [(c.kind, c.subject, c.field) for c in state.changes] == [
         (EventKind.GOAL_CHANGED, "Get my confidence back", "status"),
@@ -141,16 +142,16 @@ def test_the_other_side_is_notified_once_for_a_run_of_changes(session, cast):
     plan = ops.plan_for(session, cast.parent)
     goal = ops.add_goal(session, plan=plan, actor=cast.keyworker, title="One", area="other")
     ops.add_step(session, goal=goal, actor=cast.keyworker, text="Phone the college")
-    assert ops.unread_notifications(session, cast.keyworker) == []
-    [notice] = ops.unread_notifications(session, cast.parent)
+    assert queries.unread_notifications(session, cast.keyworker) == []
+    [notice] = queries.unread_notifications(session, cast.parent)
     assert notice.message == "Your keyworker changed your plan"
     session.refresh(notice)
     assert notice.changes == 2
     ops.add_comment(session, goal=goal, actor=cast.parent, body="Can we do this after Christmas?")
-    [notice] = ops.unread_notifications(session, cast.keyworker)
+    [notice] = queries.unread_notifications(session, cast.keyworker)
     assert notice.message == "Aisha Rahman commented on Aisha's plan"
     ops.mark_read(session, cast.keyworker, plan)
-    assert ops.unread_notifications(session, cast.keyworker) == []
+    assert queries.unread_notifications(session, cast.keyworker) == []
 
 
 def test_a_change_that_lands_between_check_and_save_is_still_caught(session, cast):

@@ -14,13 +14,17 @@ from webapp.models import (
     AvailabilityRule,
     BookedSession,
     CalendarFeedToken,
+    ContactChoice,
     EngagementPause,
     ErasureRequest,
     FreeWindow,
-    GroupAttendee,
+    GroupPlace,
     GroupSession,
     Idea,
+    JoinRequest,
+    JoinRequestStatus,
     KeyworkerSettings,
+    Message,
     Note,
     OutboxMail,
     Outcome,
@@ -31,6 +35,7 @@ from webapp.models import (
     RecoveryCode,
     Referral,
     ReferralKind,
+    ReferredBy,
     Reminder,
     SessionFeedback,
     SessionMode,
@@ -145,7 +150,7 @@ def reminders(session, participant, staff):
     booking = _session(session, participant, staff)
     session.add(Reminder(session_id=booking.id, due_at=booking.starts_at - timedelta(days=1)))
     group = _group(session, staff)
-    place = GroupAttendee(group_session_id=group.id, participant_id=participant.id)
+    place = GroupPlace(group_session_id=group.id, participant_id=participant.id)
     session.add(place)
     session.flush()
     session.add(Reminder(group_attendee_id=place.id, due_at=group.starts_at - timedelta(days=1)))
@@ -190,7 +195,7 @@ def _group(session, led_by):
 
 def group_attendees(session, participant, staff):
     group = _group(session, staff)
-    session.add(GroupAttendee(group_session_id=group.id, participant_id=participant.id))
+    session.add(GroupPlace(group_session_id=group.id, participant_id=participant.id))
 
 
 # These tables refer to users as staff (the keyworker's own availability, time off, settings,
@@ -290,7 +295,47 @@ def ideas(session, participant, staff):
     )
 
 
+def join_requests(session, participant, staff):
+    session.add(
+        JoinRequest(
+            locality_id=participant.locality_id,
+            name=participant.name,
+            phone="07700900123",
+            best_times=SECRET_TEXT,
+            referred_by=ReferredBy.HEALTH_VISITOR,
+            referrer_name="Health visitor",
+            referrer_contact="hv@example.org",
+            consented_at=utcnow(),
+            status=JoinRequestStatus.ACCEPTED,
+            participant_id=participant.id,
+        )
+    )
+
+
+def messages(session, participant, staff):
+    now = utcnow()
+    session.add_all(
+        [
+            Message(
+                uuid=f"00000000-0000-4000-8000-00000000000{n}",
+                participant_id=participant.id,
+                author_id=author.id,
+                body=SECRET_TEXT,
+                sent_at=now,
+            )
+            for n, author in enumerate((participant, staff))
+        ]
+    )
+
+
+def contact_choices(session, participant, staff):
+    session.add(ContactChoice(user_id=participant.id, plans_by_email=True))
+
+
 BUILDERS = {
+    "contact_choices": contact_choices,
+    "messages": messages,
+    "join_requests": join_requests,
     "notes": notes,
     "referrals": referrals,
     "outcomes": outcomes,

@@ -15,7 +15,6 @@ from webapp.models import (
     PipelineStageChange,
 )
 from webapp.reports.csv import safe_cell
-from webapp.reports.figures import AREA_REPORTS, ReportTable
 from webapp.reports.periods import quarter, quarter_of
 
 Q3 = "2026-Q3"  # October to December 2026
@@ -77,23 +76,6 @@ def test_manager_sees_the_localitys_figures_for_the_quarter(pages, locality_data
     chart = page.select_one("[data-section=outcomes] svg")
     assert chart["role"] == "img" and chart.title.text.startswith("Outcomes by type")
     assert len(chart.select("rect")) == len(OutcomeKind)
-
-
-def test_sections_from_other_areas_show_a_note_until_they_are_plugged_in(
-    pages, locality_data, monkeypatch
-):
-    pages.sign_in(locality_data["manager"])
-    monkeypatch.setitem(AREA_REPORTS, "sessions", None)  # as if bookings were not installed
-    page = pages.get("reports.index", period=Q3)
-    assert "once bookings are recorded" in page.select_one("[data-section=sessions]").text
-    monkeypatch.setitem(
-        AREA_REPORTS,
-        "sessions",
-        lambda session, scope: ReportTable(
-            "sessions", "Sessions held and attended", ["Measure", "Number"], [("Held", 12)]
-        ),
-    )
-    assert table(pages.get("reports.index", period=Q3), "sessions") == {"Held": ["12"]}
 
 
 def read_csv(response):

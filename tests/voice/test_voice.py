@@ -1,10 +1,21 @@
 """The parents' voice: one-tap feedback after a session, and the ideas board."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 
-from webapp.models import AuditEvent, Idea, IdeaStatus, SessionFeedback
-from webapp.voice import operations
+from webapp.models import (
+    AuditEvent,
+    BookedSession,
+    Idea,
+    IdeaStatus,
+    SessionFeedback,
+    SessionMode,
+    SessionStatus,
+)
+
+HELD = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # a Tuesday, 15:00 in London
 
 
 @pytest.fixture
@@ -21,13 +32,32 @@ def people(make):
     }
 
 
+def booked(session, people, who: str, status: SessionStatus, starts=HELD) -> int:
+    """A one-to-one session of ``who`` with the keyworker; answers its id."""
+    row = BookedSession(
+        participant_id=people[who].id,
+        keyworker_id=people["keyworker"].id,
+        mode=SessionMode.PHONE,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=45),
+        status=status,
+    )
+    session.add(row)
+    session.commit()
+    return row.id
+
+
 def test_one_tap_feedback_with_an_optional_comment(pages, people, session):
+    attended = booked(session, people, "parent", SessionStatus.ATTENDED)
     pages.sign_in(people["parent"])
-    pages.post("voice.feedback", {"helpful": "yes", "booking_id": "41", "about": "Peer support"})
+    pages.post(
+        "voice.feedback", {"helpful": "yes", "booking_id": str(attended), "about": "Peer support"}
+    )
     pages.post("voice.feedback", {"helpful": "no", "comment": "Too early for the school run"})
     rows = session.scalars(select(SessionFeedback).order_by(SessionFeedback.id)).all()
+    about = f"Session with {people['keyworker'].name} on Tue 1 December"
     assert [(r.helpful, r.booking_id, r.about, r.comment) for r in rows] == [
-        (True, 41, "Peer support", None),
+        (True, attended, about, None),  # named by the booking, not by the form
         (False, None, None, "Too early for the school run"),
     ]
     assert rows[0].locality_id == people["parent"].locality_id
@@ -36,13 +66,21 @@ def test_one_tap_feedback_with_an_optional_comment(pages, people, session):
     assert page.select_one("#comment").text == "hmm"
 
 
-def test_booking_check_refuses_someone_elses_session(pages, people, monkeypatch):
-    monkeypatch.setattr(
-        operations, "booking_check", lambda s, p, booking: "Workshop" if booking == 7 else None
-    )
+def test_feedback_is_only_about_a_session_the_parent_attended(pages, people, session):
+    attended = booked(session, people, "parent", SessionStatus.ATTENDED)
+    refused = [
+        booked(session, people, "neighbour", SessionStatus.ATTENDED, HELD + timedelta(hours=1)),
+        booked(session, people, "parent", SessionStatus.DID_NOT_ATTEND, HELD - timedelta(days=7)),
+        booked(session, people, "parent", SessionStatus.BOOKED, HELD + timedelta(days=7)),
+        attended + 100,  # no such booking
+    ]
     pages.sign_in(people["parent"])
-    pages.post("voice.feedback", {"helpful": "yes", "booking_id": "8"}, _expected_status=404)
-    pages.post("voice.feedback", {"helpful": "yes", "booking_id": "7"})
+    for booking_id in refused:
+        answer = {"helpful": "yes", "booking_id": str(booking_id)}
+        pages.post("voice.feedback", answer, _expected_status=404)
+    assert session.scalars(select(SessionFeedback)).all() == []
+    pages.post("voice.feedback", {"helpful": "yes", "booking_id": str(attended)})
+    assert session.scalars(select(SessionFeedback.booking_id)).all() == [attended]
 
 
 def test_manager_sees_the_feedback_summary(pages, people):

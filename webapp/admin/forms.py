@@ -25,3 +25,12 @@ class AuditSearchForm(BaseForm):
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The 'to' date must be the same as or after the 'from' date.")
+
+    def filters(self) -> dict:
+        """What to narrow the audit log by, as queries.audit_events takes it."""
+        return {
+            "person": self.person.data,
+            "staff": self.staff.data,
+            "date_from": self.date_from.data,
+            "date_to": self.date_to.data,
+        }

@@ -11,6 +11,8 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp.checkins.sync import MAX_BATCH, merge_checkins
+from webapp.messages.operations import MAX_BATCH as MAX_MESSAGES
+from webapp.messages.operations import send_messages
 from webapp.models import Role, utcnow
 from webapp.services import push
 from webapp.web.extensions import csrf, db, limiter
@@ -57,6 +59,27 @@ def _api_limit() -> str:
     return current_app.config["API_RATE_LIMIT"]
 
 
+def outbox_batch(key: str, what: str, most: int):
+    """The entries a phone's outbox sent under ``key``, or the problem answer saying why not."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get(key), list):
+        return problem(
+            400, "bad_request", f'Send a JSON object like {{"{key}": [ … ]}}. Nothing was stored.'
+        )
+    # The outbox says whose entries these are, so a shared phone never files one person's
+    # entries under another's sign-in.
+    owner = payload.get("user")
+    if owner is not None and str(owner) != str(current_user.id):
+        return problem(
+            409, "wrong_user", f"These {what} belong to someone else. Nothing was stored."
+        )
+    if len(payload[key]) > most:
+        return problem(
+            413, "too_many", f"Send at most {most} {what} at a time. Nothing was stored."
+        )
+    return payload[key]
+
+
 def _signed_in_person() -> str:
     return f"api:{current_user.get_id()}" if current_user.is_authenticated else "api:anonymous"
 
@@ -65,28 +88,10 @@ def _signed_in_person() -> str:
 @allow(Role.PARTICIPANT)
 @limiter.limit(_api_limit, key_func=_signed_in_person)
 def checkins():
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("checkins"), list):
-        return problem(
-            400, "bad_request", 'Send a JSON object like {"checkins": [ … ]}. Nothing was stored.'
-        )
-    # The outbox says whose entries these are, so a shared phone never files one person's
-    # check-ins under another's sign-in.
-    owner = payload.get("user")
-    if owner is not None and str(owner) != str(current_user.id):
-        return problem(
-            409, "wrong_user", "These check-ins belong to someone else. Nothing was stored."
-        )
-    batch = payload["checkins"]
-    if len(batch) > MAX_BATCH:
-        return problem(
-            413, "too_many", f"Send at most {MAX_BATCH} check-ins at a time. Nothing was stored."
-        )
-    outcomes = _merge_with_retries(batch)
-    counts: dict[str, int] = {}
-    for outcome in outcomes:
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
-    return jsonify(results=[o.as_json() for o in outcomes], counts=counts)
+    batch = outbox_batch("checkins", "check-ins", MAX_BATCH)
+    if not isinstance(batch, list):
+        return batch  # what was wrong with it
+    return outcomes_answer(_merge_with_retries(batch))
 
 
 # Reminders by Web Push. Only parents get reminders, so only parents subscribe; whatever the
@@ -162,6 +167,24 @@ def push_renew():
     Signed in or not: the old subscription's auth secret is the proof."""
     if not push.push_enabled():
         return _push_off()
+    renewal = _renewal_asked()
+    if not isinstance(renewal, dict):
+        return renewal  # the problem with what was sent
+    try:
+        renewed = push.renew_subscription(db.session, **renewal, now=utcnow())
+        db.session.commit()
+    except IntegrityError:
+        # The same renewal sent twice at once: the other one has moved it.
+        db.session.rollback()
+        return problem(409, "conflict", "This subscription is being renewed already.")
+    if renewed is None:
+        message = "No subscription matches. Turn reminders on again on the sessions page."
+        return problem(404, "not_found", message)
+    return jsonify(renewed=True)
+
+
+def _renewal_asked():
+    """The old subscription and its new one, as renew_subscription takes them, or a problem."""
     payload = request.get_json(silent=True)
     payload = payload if isinstance(payload, dict) else {}
     old_endpoint, old_auth = payload.get("old_endpoint"), payload.get("old_auth")
@@ -175,22 +198,31 @@ def push_renew():
         endpoint, p256dh, auth = push.parse_subscription(payload.get("subscription"))
     except push.SubscriptionRefused as refused:
         return problem(400, "bad_subscription", str(refused))
-    try:
-        renewed = push.renew_subscription(
-            db.session,
-            old_endpoint=old_endpoint,
-            old_auth=old_auth,
-            endpoint=endpoint,
-            p256dh=p256dh,
-            auth=auth,
-            now=utcnow(),
-        )
-        db.session.commit()
-    except IntegrityError:
-        # The same renewal sent twice at once: the other one has moved it.
-        db.session.rollback()
-        return problem(409, "conflict", "This subscription is being renewed already.")
-    if renewed is None:
-        message = "No subscription matches. Turn reminders on again on the sessions page."
-        return problem(404, "not_found", message)
-    return jsonify(renewed=True)
+    return {
+        "old_endpoint": old_endpoint,
+        "old_auth": old_auth,
+        "endpoint": endpoint,
+        "p256dh": p256dh,
+        "auth": auth,
+    }
+
+
+@bp.route("/messages", methods=["POST"])
+@allow(Role.PARTICIPANT)
+@limiter.limit(_api_limit, key_func=_signed_in_person)
+def messages():
+    """Messages the parent wrote offline, from the phone's outbox: each stored once by UUID."""
+    batch = outbox_batch("messages", "messages", MAX_MESSAGES)
+    if not isinstance(batch, list):
+        return batch  # what was wrong with it
+    outcomes = send_messages(db.session, participant=current_user, author=current_user, batch=batch)
+    db.session.commit()
+    return outcomes_answer(outcomes)
+
+
+def outcomes_answer(outcomes):
+    """Each entry's outcome, in order, and how many had each."""
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    return jsonify(results=[o.as_json() for o in outcomes], counts=counts)

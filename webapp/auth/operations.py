@@ -137,8 +137,10 @@ def invite_participant(
     children_stages: list[str],
     keyworker: User | None,
     lifetime: timedelta,
+    locality_id: int | None = None,
 ) -> tuple[User, str]:
-    """Add a parent to the keyworker's locality and make their one-time invitation link."""
+    """Add a parent to a locality (the inviter's unless given) and make their one-time
+    invitation link."""
     clash = contact_in_use(session, email=email, phone=phone)
     if clash:
         raise DuplicateContact(clash)
@@ -148,7 +150,7 @@ def invite_participant(
         name=name,
         email=email,
         phone=phone,
-        locality_id=invited_by.locality_id,
+        locality_id=locality_id or invited_by.locality_id,
     )
     participant.profile = ParticipantProfile(
         keyworker=keyworker,

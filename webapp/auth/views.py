@@ -34,6 +34,7 @@ from webapp.services import audit, push
 from webapp.services.mail import send_mail
 from webapp.web.extensions import db, limiter, sign_in_key
 from webapp.web.forms import EmptyForm
+from webapp.web.htmx import committed
 from webapp.web.policy import public, signed_in, staff_only
 
 bp = Blueprint("auth", __name__)
@@ -199,6 +200,15 @@ def _link_problem(error: TokenError):
     return render_template("auth/link_problem.html", message=error.message), error.status
 
 
+def start_new_session(user) -> None:
+    """Sign ``user`` in afresh: whoever was signed in on this phone is signed out first."""
+    if current_user.is_authenticated:
+        logout_user()
+    session.clear()
+    login_user(user)
+    start_session_clock()
+
+
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @public
 @limiter.limit("30 per 5 minutes", methods=["POST"])
@@ -210,30 +220,19 @@ def accept_invitation(token: str):
     invited = record.user
     form = AcceptInvitationForm()
     form.personal_details = (invited.first_name, invited.email, invited.phone)
+    notice = current_app.config["PRIVACY_NOTICE_VERSION"]
     if form.validate_on_submit():
-        try:
+        with committed(TokenError) as joined:
             user = operations.accept_invitation(
-                db.session,
-                token=token,
-                password=form.password.data,
-                notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+                db.session, token=token, password=form.password.data, notice_version=notice
             )
-        except TokenError as error:
-            db.session.rollback()
-            return _link_problem(error)
-        if current_user.is_authenticated:
-            logout_user()
-        session.clear()
-        login_user(user)
-        start_session_clock()
-        db.session.commit()
+            start_new_session(user)
+        if joined.refusal:
+            return _link_problem(joined.refusal)
         flash(f"Welcome to CoPlan, {user.first_name}. You're signed in.", "success")
         return redirect(url_for("home.index"))
     return render_template(
-        "auth/accept_invitation.html",
-        form=form,
-        invited=invited,
-        notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+        "auth/accept_invitation.html", form=form, invited=invited, notice_version=notice
     )
 
 
@@ -257,8 +256,9 @@ def forgot_password():
     return render_template("auth/forgot_password.html", form=form)
 
 
-def send_reset_link(user, issued_by=None) -> str:
-    """Make a reset link for ``user``, email it, and return it."""
+def send_reset_link(user, issued_by=None) -> tuple[str, bool]:
+    """Make a reset link for ``user`` and email it: the link, and whether the mail server took
+    the email."""
     hours = current_app.config["RESET_HOURS"]
     token = operations.issue_reset_link_token(
         db.session, user=user, lifetime=timedelta(hours=hours), issued_by=issued_by
@@ -266,15 +266,16 @@ def send_reset_link(user, issued_by=None) -> str:
     link = url_for("auth.reset_password", token=token, _external=True)
     if issued_by is not None:
         audit.record(db.session, "reset.issued", actor=issued_by, participant=user)
-    if user.email:
-        send_mail(
-            db.session,
-            to=user.email,
-            user=user,
-            subject="Choose a new CoPlan password",
-            body=render_template("mail/reset_password.txt", user=user, link=link, hours=hours),
-        )
-    return link
+    if not user.email:
+        return link, False
+    mail = send_mail(
+        db.session,
+        to=user.email,
+        user=user,
+        subject="Choose a new CoPlan password",
+        body=render_template("mail/reset_password.txt", user=user, link=link, hours=hours),
+    )
+    return link, mail.sent_at is not None
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

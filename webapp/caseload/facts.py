@@ -9,14 +9,12 @@ own columns (such as ``status``), ``now``, and ``last_contact_at``, worked out o
 Every column of every fact and flag travels in the one query that lists the people, as plain
 values rather than loaded objects, so the caseload costs the same number of queries for 10
 people or 500, and each subquery reads a person's newest rows from an index rather than all
-their history. Areas add theirs with one line::
-
-    register_caseload_fact("next_session", "Next session", next_session_columns, present)
-    register_caseload_flag("wellbeing", "Wellbeing dropped", wellbeing_columns, check)
+their history. Each area declares its facts, flags and kinds of contact in its ``area.py``
+(``caseload_facts``, ``caseload_flags``, ``contact_columns``); the caseload's own are in
+``webapp/caseload/area.py``.
 
 Columns are named by the area (``checkin_metric``); a name given twice is one column,
-so a fact and a flag reading the same thing share it. A column or flag whose area is not
-installed is simply not shown.
+so a fact and a flag reading the same thing share it.
 """
 
 from __future__ import annotations
@@ -30,6 +28,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, Date, Select, bindparam, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from webapp import areas
 from webapp.models import (
     PIPELINE_STAGES,
     Note,
@@ -85,36 +84,32 @@ class CaseloadFlag:
 # The columns in the order a keyworker reads them; facts of other keys come after.
 COLUMN_ORDER = ["next_session", "last_contact", "wellbeing", "overdue_steps", "stage"]
 
-CASELOAD_FACTS: list[CaseloadFact] = []
-CASELOAD_FLAGS: list[CaseloadFlag] = []
 
-
-def register_caseload_fact(
-    key: str, label: str, columns: Columns, present: Callable[[Values], FactValue | None]
-) -> None:
-    CASELOAD_FACTS[:] = [f for f in CASELOAD_FACTS if f.key != key]
-    CASELOAD_FACTS.append(CaseloadFact(key, label, columns, present))
+def caseload_facts() -> tuple[CaseloadFact, ...]:
+    """The areas' caseload columns, in the order a keyworker reads them."""
     order = {key: i for i, key in enumerate(COLUMN_ORDER)}
-    CASELOAD_FACTS.sort(key=lambda f: order.get(f.key, len(order)))
+    found = areas.current().caseload_facts
+    return tuple(sorted(found, key=lambda f: order.get(f.key, len(order))))
 
 
-def register_caseload_flag(
-    key: str, label: str, columns: Columns, check: Callable[[Values], str | None]
-) -> None:
-    CASELOAD_FLAGS[:] = [f for f in CASELOAD_FLAGS if f.key != key]
-    CASELOAD_FLAGS.append(CaseloadFlag(key, label, columns, check))
+def caseload_flags() -> tuple[CaseloadFlag, ...]:
+    return areas.current().caseload_flags
+
+
+def contact_columns() -> tuple[ContactColumn, ...]:
+    return areas.current().contact_columns
 
 
 def fact_columns() -> list[ColumnElement]:
-    """Every column the registered facts and flags need, each once, labelled by its name."""
-    providers = tuple(p.columns for p in (*CASELOAD_FACTS, *CASELOAD_FLAGS))
-    return _columns(providers, tuple(CONTACT_COLUMNS))
+    """Every column the areas' facts and flags need, each once, labelled by its name."""
+    providers = tuple(p.columns for p in (*caseload_facts(), *caseload_flags()))
+    return _columns(providers, contact_columns())
 
 
 @cache
 def _columns(providers: tuple[Columns, ...], _contacts: tuple) -> list[ColumnElement]:
-    # Built once for each set of registered providers (and of kinds of contact, which the
-    # last-contact columns read): building a few dozen subqueries costs more than running them.
+    # Built once for each set of providers (and of kinds of contact, which the last-contact
+    # columns read): building a few dozen subqueries costs more than running them.
     columns: dict[str, ColumnElement] = {}
     for provider in providers:
         for name, expression in provider().items():
@@ -133,8 +128,8 @@ def latest(column, *where, order_by=None, offset: int = 0) -> ColumnElement:
 
 # --- Last contact ------------------------------------------------------------------------------
 
-# Each gives the time of this person's latest contact of one kind, as a column. Bookings adds
-# attended sessions and groups here, check-ins adds check-ins.
+# Each gives the time of this person's latest contact of one kind, as a column: staff notes and
+# outcomes (the caseload's own), attended sessions and groups, check-ins.
 ContactColumn = Callable[[], ColumnElement]
 
 
@@ -148,17 +143,8 @@ def outcomes_contact() -> ColumnElement:
     return latest(Outcome.recorded_at, Outcome.participant_id == User.id)
 
 
-CONTACT_COLUMNS: list[ContactColumn] = [staff_notes_contact, outcomes_contact]
-
-
-def register_contact_column(column: ContactColumn) -> None:
-    """Count another kind of row as contact with the service (once, however often called)."""
-    if column not in CONTACT_COLUMNS:
-        CONTACT_COLUMNS.append(column)
-
-
 def last_contact_columns() -> dict[str, ColumnElement]:
-    return {f"contact_{n}": _as_moment(column()) for n, column in enumerate(CONTACT_COLUMNS)}
+    return {f"contact_{n}": _as_moment(column()) for n, column in enumerate(contact_columns())}
 
 
 def _as_moment(expression) -> ColumnElement:
@@ -168,7 +154,7 @@ def _as_moment(expression) -> ColumnElement:
 
 
 def last_contact(values: Values) -> datetime | None:
-    moments = [values[f"contact_{n}"] for n in range(len(CONTACT_COLUMNS))]
+    moments = [values[f"contact_{n}"] for n in range(len(contact_columns()))]
     return max((m for m in moments if m is not None), default=None)
 
 
@@ -245,28 +231,17 @@ def contact_request_check(values: Values) -> str | None:
     return None
 
 
-register_caseload_fact("last_contact", "Last contact", last_contact_columns, present_last_contact)
-register_caseload_fact("stage", "Stage", stage_columns, present_stage)
-register_caseload_flag(
-    "no_contact", "No contact for 21 days", last_contact_columns, no_contact_check
-)
-register_caseload_flag(
-    "contact_requested",
-    "Asked to be contacted",
-    contact_request_columns,
-    contact_request_check,
-)
-
-
 # --- Rows of the caseload page -----------------------------------------------------------------
 
 
 @dataclass
 class CaseloadRow:
-    """One person on the caseload: their values (from the one query) and the flags raised."""
+    """One person on the caseload: their values (from the one query), the flags raised, and
+    the columns the caseload shows."""
 
     values: Values = field(repr=False)
     flags: list[str]
+    columns: tuple[CaseloadFact, ...] = field(repr=False, default=())
 
     @property
     def participant_id(self) -> int:
@@ -292,7 +267,7 @@ class CaseloadRow:
     def facts(self) -> dict[str, FactValue | None]:
         # Worked out when asked for: a manager's caseload sorts a locality's 1,000 people by
         # their flags but shows the facts of only the 100 on the page.
-        return {fact.key: fact.present(self.values) for fact in CASELOAD_FACTS}
+        return {fact.key: fact.present(self.values) for fact in self.columns}
 
 
 SORTS = {
@@ -331,11 +306,13 @@ def caseload_rows(
         people.with_only_columns(*columns), {NOW.key: now, TODAY.key: london_today()}
     ).mappings()
     result = []
+    checks = [flag.check for flag in caseload_flags()]
+    columns = caseload_facts()
     for row in rows:
         values = {**row, "now": now}
         values["last_contact_at"] = last_contact(values)
-        flags = [m for flag in CASELOAD_FLAGS if (m := flag.check(values)) is not None]
-        result.append(CaseloadRow(values=values, flags=flags))
+        flags = [m for check in checks if (m := check(values)) is not None]
+        result.append(CaseloadRow(values=values, flags=flags, columns=columns))
     return result
 
 
@@ -356,6 +333,6 @@ def sort_rows(rows: list[CaseloadRow], sort: str) -> list[CaseloadRow]:
                 r.name.lower(),
             ),
         )
-    if sort in {f.key for f in CASELOAD_FACTS}:
+    if sort in {f.key for f in caseload_facts()}:
         return sorted(rows, key=lambda r: (fact_sort(r, sort), r.name.lower()))
     return sorted(rows, key=lambda r: (-len(r.flags), r.name.lower()))

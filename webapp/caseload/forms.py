@@ -80,6 +80,15 @@ class InviteParticipantForm(BaseForm):
         if field.data and not UK_MOBILE.match(normalise_phone(field.data)):
             raise ValidationError("Enter a UK mobile number, like 07700 900123.")
 
+    def invitation(self) -> dict:
+        """Who is being invited, as invite_participant takes it."""
+        return {
+            "name": self.name.data,
+            "email": self.email.data or None,
+            "phone": self.phone.data or None,
+            "children_stages": self.children_stages.data,
+        }
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if not self.email.data and not self.phone.data:

@@ -1,13 +1,10 @@
 """One timeline of everything on a participant's record, newest first.
 
-Each area contributes a *timeline source*: a function
-``(session, participant_ids, filters) -> list[TimelineItem]`` that runs a constant number of
-queries (usually one, limited to ``filters.limit`` rows). Adding a source is one line::
-
-    register_timeline_source("sessions", "Sessions", session_timeline_items)
-
-Sources for notes, referrals, outcomes, pipeline stages and pauses are registered at the end of
-this module; plans, bookings and check-ins add theirs the same way, next to them.
+Each area contributes *timeline sources*: functions
+``(session, participant_ids, filters) -> list[TimelineItem]`` that run a constant number of
+queries (usually one, limited to ``filters.limit`` rows), declared in its ``area.py`` as
+``TimelineSource("sessions", "Sessions", session_items)``. The sources for notes, referrals,
+outcomes, pipeline stages and pauses are here, declared in ``webapp/caseload/area.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
+from webapp import areas, clock
 from webapp.models import (
     PIPELINE_STAGES,
     EngagementPause,
@@ -67,17 +65,9 @@ class TimelineSource:
     fetch: TimelineFetch = field(compare=False)
 
 
-TIMELINE_SOURCES: list[TimelineSource] = []
-
-
-def register_timeline_source(kind: str, label: str, fetch: TimelineFetch) -> None:
-    """Add (or replace) the source of one kind of timeline item."""
-    TIMELINE_SOURCES[:] = [s for s in TIMELINE_SOURCES if s.kind != kind]
-    TIMELINE_SOURCES.append(TimelineSource(kind, label, fetch))
-
-
-def timeline_kinds() -> list[TimelineSource]:
-    return list(TIMELINE_SOURCES)
+def timeline_kinds() -> tuple[TimelineSource, ...]:
+    """Every kind of item on the timeline, from every area."""
+    return areas.current().timeline_sources
 
 
 def participant_ids_of(who: User | int | Iterable[int]) -> list[int]:
@@ -95,7 +85,7 @@ def build_timeline(
     filters = filters or TimelineFilters()
     ids = participant_ids_of(who)
     items: list[TimelineItem] = []
-    for source in TIMELINE_SOURCES:
+    for source in timeline_kinds():
         if filters.wants(source.kind):
             items.extend(source.fetch(session, ids, filters))
     items = [i for i in items if filters.include_staff_only or not i.staff_only]
@@ -183,7 +173,7 @@ def outcome_items(
         query = query.where(Outcome.recorded_at < filters.before)
     items = []
     for outcome, by in session.execute(query):
-        parts = [f"On {outcome.achieved_on:%-d %B %Y}"]
+        parts = [f"On {clock.show(outcome.achieved_on, 'date')}"]
         if outcome.hours_per_week:
             parts.append(f"{outcome.hours_per_week} hours a week")
         if outcome.contract_type:
@@ -281,10 +271,3 @@ def pause_items(
                 )
             )
     return items
-
-
-register_timeline_source("notes", "Notes", note_items)
-register_timeline_source("referrals", "Referrals", referral_items)
-register_timeline_source("outcomes", "Outcomes", outcome_items)
-register_timeline_source("stages", "Pipeline stage", stage_items)
-register_timeline_source("pauses", "Breaks", pause_items)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from webapp.clock import LONDON
+from webapp import clock
 
 
 @dataclass
@@ -82,7 +82,7 @@ def line_chart(
     labelled = [chart.points[0], chart.points[-1]] if seconds else [chart.points[0]]
     seen = set()
     for point in labelled:
-        label = point.when.astimezone(LONDON).strftime("%b %Y")
+        label = clock.show(point.when, "short_month_year")
         if label not in seen:
             seen.add(label)
             chart.x_labels.append((point.x, label))

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp import clock
 from webapp.checkins.questions import CONFIDENCE_SCALES
 from webapp.checkins.scoring import MEANINGFUL_CHANGE
 from webapp.clock import LONDON
@@ -53,10 +54,8 @@ def latest_checkin_and_flags(
 
 
 def _month(moment: datetime) -> str:
-    local = moment.astimezone(LONDON)
-    return (
-        local.strftime("%B") if local.year == datetime.now(LONDON).year else local.strftime("%B %Y")
-    )
+    this_year = moment.astimezone(LONDON).year == clock.london_today().year
+    return clock.show(moment, "month" if this_year else "month_year")
 
 
 def wellbeing_summary(checkins: list[CheckIn], you: str = "Your") -> str:

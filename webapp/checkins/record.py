@@ -1,29 +1,25 @@
 """What check-ins add to the service record: check-ins on the timeline, the wellbeing column and
-flags on the caseload, check-ins as contact, distance travelled and engagement in the reports,
-and the large demo's check-ins. The caseload's columns are subqueries in the caseload's one query;
-the other providers run one query each, whatever the number of people."""
+flags on the caseload, check-ins as contact, distance travelled and engagement in the reports
+(declared in ``webapp/checkins/area.py``). The caseload's columns are subqueries in the
+caseload's one query; the other providers run one query each, whatever the number of people."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from webapp import clock
 from webapp.caseload import facts
-from webapp.caseload.facts import FactValue, register_caseload_fact, register_caseload_flag
-from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
+from webapp.caseload.facts import FactValue
+from webapp.caseload.timeline import TimelineFilters, TimelineItem
 from webapp.checkins.journey import flags_for
 from webapp.checkins.questions import CONFIDENCE_SCALES
-from webapp.checkins.scoring import MEANINGFUL_CHANGE, metric_table
-from webapp.clock import LONDON
-from webapp.large_demo import AREA_LARGE_SEEDS, LargeSeedContext, bulk_insert
+from webapp.checkins.scoring import MEANINGFUL_CHANGE
 from webapp.models import CheckIn, User
-from webapp.models.checkins import CONFIDENCE_COLUMNS, SWEMWBS_COLUMNS
-from webapp.reports import figures
 from webapp.reports.figures import ReportTable, Scope
 
 # Fewer people than this measured twice are too few to compare groups (Warwick Medical School).
@@ -52,7 +48,6 @@ def checkin_items(
         query = query.where(CheckIn.recorded_at < filters.before)
     items = []
     for checkin in session.execute(query):
-        local = checkin.recorded_at.astimezone(LONDON)
         parts = []
         if checkin.contact_me:
             parts.append("Asked to be contacted.")
@@ -63,7 +58,7 @@ def checkin_items(
                 when=checkin.recorded_at,
                 kind="checkins",
                 title=(
-                    f"Check-in on {local:%a} {local.day} {local:%B}: "
+                    f"Check-in on {clock.show(checkin.recorded_at, 'day')}: "
                     f"wellbeing {checkin.swemwbs_metric:g}"
                 ),
                 detail=" ".join(parts) or None,
@@ -207,67 +202,3 @@ def distance_travelled(session: Session, scope: Scope) -> ReportTable:
 
 def checkins_engagement(scope: Scope) -> Select:
     return select(CheckIn.participant_id).where(*_in_period(scope))
-
-
-LARGE_CHECKINS = 250_000  # at DESIGN.md's scale of 5,000 parents
-FULL_SCALE_PARTICIPANTS = 5_000
-
-
-def seed_large_checkins(session: Session, context: LargeSeedContext) -> None:
-    """250,000 check-ins at full scale (in proportion for fewer people), about fortnightly."""
-    rng = context.rng("checkins")
-    people = context.participants
-    if not people:
-        return
-    total = LARGE_CHECKINS * len(people) // FULL_SCALE_PARTICIPANTS
-    metric = {raw: float(score) for raw, score in metric_table().items()}
-
-    def rows():
-        for n, (pid, _locality, _keyworker) in enumerate(people):
-            count = total // len(people) + (n < total % len(people))
-            level = rng.randint(2, 4)  # where this parent's answers start, on 1 to 5
-            confidence = rng.randint(2, 7)
-            moment = context.now - timedelta(days=14 * count + rng.randint(0, 13))
-            for _ in range(count):
-                moment += timedelta(days=14, hours=rng.randint(-30, 30))
-                moment = min(moment, context.now - timedelta(minutes=1))
-                if rng.random() < 0.3:
-                    level = min(5, max(1, level + rng.choice([-1, 1, 1])))
-                    confidence = min(10, max(1, confidence + rng.choice([-1, 1, 1])))
-                answers = {
-                    c: min(5, max(1, level + rng.choice([-1, 0, 0, 1]))) for c in SWEMWBS_COLUMNS
-                }
-                raw = sum(answers.values())
-                note = rng.random() < 0.1
-                yield {
-                    "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
-                    "participant_id": pid,
-                    "recorded_at": moment,
-                    "received_at": moment + timedelta(seconds=rng.randint(1, 600)),
-                    **answers,
-                    "swemwbs_raw": raw,
-                    "swemwbs_metric": metric[raw],
-                    **{
-                        c: min(10, max(1, confidence + rng.choice([-1, 0, 1])))
-                        for c in CONFIDENCE_COLUMNS
-                    },
-                    "note": "Busy fortnight with the kids." if note else None,
-                    "note_shared": note and rng.random() < 0.5,
-                    "contact_me": rng.random() < 0.01,
-                }
-
-    bulk_insert(session, CheckIn, rows())
-
-
-def register() -> None:
-    register_timeline_source("checkins", "Check-ins", checkin_items)
-    register_caseload_fact("wellbeing", "Wellbeing", wellbeing_columns, present_wellbeing)
-    register_caseload_flag(
-        "wellbeing", "Wellbeing dropped or asked for contact", wellbeing_columns, wellbeing_check
-    )
-    facts.register_contact_column(checkins_contact)
-    figures.AREA_REPORTS["distance_travelled"] = distance_travelled
-    if checkins_engagement not in figures.ENGAGEMENT_QUERIES:
-        figures.ENGAGEMENT_QUERIES.append(checkins_engagement)
-    if seed_large_checkins not in AREA_LARGE_SEEDS:
-        AREA_LARGE_SEEDS.append(seed_large_checkins)

@@ -145,18 +145,18 @@ def clean_entry(
     return Entry(entry_uuid, values), None
 
 
-def _insert_statement(session: Session):
+def _insert_statement(session: Session, table):
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(CheckIn.__table__).on_conflict_do_nothing(index_elements=["uuid"])
+    return insert(table).on_conflict_do_nothing(index_elements=["uuid"])
 
 
-def _existing(session: Session, uuids: Iterable[uuid_module.UUID]) -> dict[uuid_module.UUID, Any]:
+def _existing(session: Session, table, uuids: Iterable) -> dict[Any, Any]:
     found = {}
     uuids = list(uuids)
     for start in range(0, len(uuids), CHUNK):
         rows = session.execute(
-            select(CheckIn.__table__).where(CheckIn.uuid.in_(uuids[start : start + CHUNK]))
+            select(table).where(table.c.uuid.in_(uuids[start : start + CHUNK]))
         ).all()
         found.update({row.uuid: row for row in rows})
     return found
@@ -167,56 +167,60 @@ def _conflict(entry: Entry) -> Outcome:
     return Outcome(
         str(entry.uuid),
         CONFLICT,
-        "We already have a different check-in with this UUID; it was not changed.",
+        "We already have a different entry with this UUID; it was not changed.",
     )
 
 
-def _settle(stored: Any, entry: Entry) -> Outcome:
+def _settle(stored: Any, entry: Entry, content_fields: tuple[str, ...]) -> Outcome:
     """Compare an entry with what is already stored under its UUID."""
     same = stored.participant_id == entry.values["participant_id"] and all(
-        getattr(stored, name) == entry.values[name] for name in CONTENT_FIELDS
+        getattr(stored, name) == entry.values[name] for name in content_fields
     )
     return Outcome(str(entry.uuid), ALREADY_HAD) if same else _conflict(entry)
 
 
-def merge_checkins(
-    session: Session, participant_id: int, batch: list[Any], now: datetime | None = None
+def merge_entries(
+    session: Session,
+    table,
+    content_fields: tuple[str, ...],
+    cleaned: list[tuple[Entry | None, Outcome | None]],
 ) -> list[Outcome]:
-    """Store a batch of check-ins for one participant; one Outcome per entry, in order."""
-    now = now or utcnow()
-    outcomes: list[Outcome | None] = [None] * len(batch)
+    """Store cleaned outbox entries in ``table`` once each by UUID; one Outcome per entry.
+
+    Shared by every kind of entry a phone's outbox sends (check-ins, messages): the rules of
+    "already had", "conflict" and concurrent batches are the same for all of them."""
+    outcomes: list[Outcome | None] = [None] * len(cleaned)
     # Each UUID is stored from its first entry; later copies in the batch are settled against it.
-    first: dict[uuid_module.UUID, Entry] = {}
-    positions: dict[uuid_module.UUID, list[tuple[int, Entry]]] = {}
-    for position, data in enumerate(batch):
-        entry, rejected = clean_entry(data, participant_id, now)
+    first: dict[Any, Entry] = {}
+    positions: dict[Any, list[tuple[int, Entry]]] = {}
+    for position, (entry, rejected) in enumerate(cleaned):
         if rejected is not None:
             outcomes[position] = rejected
             continue
         first.setdefault(entry.uuid, entry)
         positions.setdefault(entry.uuid, []).append((position, entry))
 
-    existing = _existing(session, first)
+    existing = _existing(session, table, first)
     # Inserting in UUID order means concurrent batches take their locks in the same order, so
     # two phones' copies of one outbox can't deadlock each other on PostgreSQL.
     to_insert = sorted(
         (entry for uid, entry in first.items() if uid not in existing), key=lambda e: e.uuid
     )
-    inserted: set[uuid_module.UUID] = set()
-    statement = _insert_statement(session).returning(CheckIn.__table__.c.uuid)
+    inserted: set = set()
+    statement = _insert_statement(session, table).returning(table.c.uuid)
     for start in range(0, len(to_insert), CHUNK):
         rows = [entry.values for entry in to_insert[start : start + CHUNK]]
         inserted.update(session.execute(statement, rows).scalars())
     # Entries another request stored between our look-up and our insert.
     raced = [entry.uuid for entry in to_insert if entry.uuid not in inserted]
     if raced:
-        existing.update(_existing(session, raced))
+        existing.update(_existing(session, table, raced))
 
     for uid, copies in positions.items():
         for n, (position, entry) in enumerate(copies):
             if uid in inserted:
-                stored = Entry(uid, first[uid].values)
-                same = all(entry.values[k] == stored.values[k] for k in CONTENT_FIELDS)
+                stored = first[uid].values
+                same = all(entry.values[k] == stored[k] for k in content_fields)
                 if n == 0:
                     outcomes[position] = Outcome(str(uid), STORED)
                 else:
@@ -224,8 +228,17 @@ def merge_checkins(
                         Outcome(str(uid), ALREADY_HAD) if same else _conflict(entry)
                     )
             else:
-                outcomes[position] = _settle(existing[uid], entry)
+                outcomes[position] = _settle(existing[uid], entry, content_fields)
     return outcomes  # type: ignore[return-value]
+
+
+def merge_checkins(
+    session: Session, participant_id: int, batch: list[Any], now: datetime | None = None
+) -> list[Outcome]:
+    """Store a batch of check-ins for one participant; one Outcome per entry, in order."""
+    now = now or utcnow()
+    cleaned = [clean_entry(data, participant_id, now) for data in batch]
+    return merge_entries(session, CheckIn.__table__, CONTENT_FIELDS, cleaned)
 
 
 def store_from_form(session: Session, participant_id: int, data: dict[str, Any]) -> Outcome:
@@ -242,7 +255,7 @@ def store_from_form(session: Session, participant_id: int, data: dict[str, Any])
     outcome = merge_checkins(session, participant_id, [data])[0]
     if outcome.status != CONFLICT:
         return outcome
-    stored = _existing(session, [uuid_module.UUID(data["uuid"])]).popitem()[1]
+    stored = _existing(session, CheckIn.__table__, [uuid_module.UUID(data["uuid"])]).popitem()[1]
     entry, _ = clean_entry(data, participant_id, utcnow())
     unchanged = stored.participant_id == participant_id and all(
         getattr(stored, name) == entry.values[name]

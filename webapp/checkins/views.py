@@ -32,18 +32,6 @@ def _keyworker(participant: User) -> User | None:
     return participant.profile.keyworker if participant.profile else None
 
 
-@bp.app_template_global()
-def latest_checkin_for(user: User):
-    """The person's latest check-in, for the Today panel."""
-    return journeys.latest_checkin(db.session, user.id)
-
-
-@bp.app_template_global()
-def latest_checkin_and_flags_for(participant: User):
-    """The participant's latest check-in and the flags it raises, for their record."""
-    return journeys.latest_checkin_and_flags(db.session, participant.id)
-
-
 @bp.route("/checkin", methods=["GET", "POST"])
 @allow(Role.PARTICIPANT)
 def new():
@@ -153,7 +141,7 @@ def participant_journey(participant_id: int):
         participant=participant,
         keyworker=None,
         own=False,
-        flags=latest_checkin_and_flags_for(participant)[1],
+        flags=journeys.latest_checkin_and_flags(db.session, participant.id)[1],
         **_journey_context(participant, "Their"),
     )
     return audit.kept_with(db.session, page)

@@ -3,25 +3,17 @@ so that Alembic and the app see one complete metadata."""
 
 from webapp.models.audit import AuditEvent, AuditLogIsAppendOnly
 from webapp.models.base import Base, UTCDateTime, as_utc, london_today, utcnow
-from webapp.models.bookings import (
-    AvailabilityRule,
-    BookedSession,
-    CalendarEntryKind,
-    CalendarFeedToken,
-    FreeWindow,
-    GroupAttendee,
-    GroupSession,
-    KeyworkerSettings,
-    Reminder,
-    ReminderChannel,
-    SchoolCalendar,
-    SchoolCalendarEntry,
-    SessionMode,
-    SessionStatus,
-    TimeOff,
-    Venue,
-)
 from webapp.models.checkins import CheckIn
+from webapp.models.contact import ContactChoice
+from webapp.models.groups import GroupPlace, GroupSession
+from webapp.models.joining import (
+    REFERRED_BY_LABELS,
+    JoinRequest,
+    JoinRequestStatus,
+    ReferredBy,
+)
+from webapp.models.locality import CalendarEntryKind, SchoolCalendar, SchoolCalendarEntry, Venue
+from webapp.models.messages import Message
 from webapp.models.people import (
     SCHOOL_STAGE_LABELS,
     STAFF_ROLES,
@@ -82,6 +74,18 @@ from webapp.models.record import (
     ReferralStatus,
     SessionFeedback,
 )
+from webapp.models.sessions import (
+    AvailabilityRule,
+    BookedSession,
+    CalendarFeedToken,
+    FreeWindow,
+    KeyworkerSettings,
+    Reminder,
+    ReminderChannel,
+    SessionMode,
+    SessionStatus,
+    TimeOff,
+)
 
 __all__ = [
     "AREA_LABELS",
@@ -128,13 +132,19 @@ __all__ = [
     "AvailabilityRule",
     "Base",
     "CheckIn",
+    "ContactChoice",
+    "JoinRequest",
+    "Message",
+    "JoinRequestStatus",
+    "REFERRED_BY_LABELS",
+    "ReferredBy",
     "BookedSession",
     "CalendarEntryKind",
     "CalendarFeedToken",
     "ErasureRequest",
     "ErasureStatus",
     "FreeWindow",
-    "GroupAttendee",
+    "GroupPlace",
     "GroupSession",
     "KeyworkerSettings",
     "Locality",

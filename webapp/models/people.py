@@ -110,6 +110,23 @@ class User(Base):
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
+    # What templates ask of a person's role, so they never compare role strings.
+    @property
+    def is_participant(self) -> bool:
+        return self.role == Role.PARTICIPANT
+
+    @property
+    def is_keyworker(self) -> bool:
+        return self.role == Role.KEYWORKER
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name else ""
@@ -140,6 +157,19 @@ class ParticipantProfile(Base):
     @property
     def stage_labels(self) -> list[str]:
         return [SchoolStage(s).label for s in self.children_stages]
+
+    @property
+    def is_invited(self) -> bool:
+        return self.status == ParticipantStatus.INVITED
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ParticipantStatus.ACTIVE
+
+    @property
+    def is_paused(self) -> bool:
+        """On a break: the case stays open and they are not flagged for lost contact."""
+        return self.status == ParticipantStatus.PAUSED
 
 
 class TokenPurpose(enum.StrEnum):

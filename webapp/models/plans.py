@@ -71,6 +71,10 @@ class Side(enum.StrEnum):
     PARTICIPANT = "participant"
     SERVICE = "service"
 
+    @property
+    def is_participant(self) -> bool:
+        return self is Side.PARTICIPANT
+
 
 class EventKind(enum.StrEnum):
     GOAL_ADDED = "goal-added"
@@ -141,6 +145,11 @@ class Goal(Base):
     comments: Mapped[list[GoalComment]] = relationship(
         order_by="GoalComment.created_at", viewonly=True
     )
+
+    @property
+    def is_active(self) -> bool:
+        """Being worked on: neither achieved nor paused."""
+        return self.status == GoalStatus.ACTIVE
 
 
 class Step(Base):

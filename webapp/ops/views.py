@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
-from sqlalchemy import text
 
+from webapp.ops import queries
 from webapp.web.extensions import db
 from webapp.web.policy import public
 
@@ -30,10 +29,7 @@ def migration_heads() -> set[str]:
 def readyz():
     """The database answers and its schema is at the newest migration."""
     try:
-        # The request's own session: on SQLite a second connection would wait for its lock.
-        connection = db.session.connection()
-        connection.execute(text("SELECT 1"))
-        current = set(MigrationContext.configure(connection).get_current_heads())
+        current = queries.schema_heads(db.session)
     except Exception:  # any failure to reach the database means "not ready"
         current_app.logger.exception("Readiness check could not reach the database")
         return jsonify(status="unavailable", database="unreachable"), 503

@@ -58,6 +58,10 @@ class GoalForm(VersionedForm):
         ],
     )
 
+    def values(self) -> dict:
+        """What the goal says, as the goal operations take it."""
+        return {"title": self.title.data, "area": self.area.data, "why": self.why.data}
+
 
 def owner_choices(viewer: User, participant: User) -> list[SelectChoice]:
     """Who can do a step, worded for whoever is filling in the form."""
@@ -101,6 +105,15 @@ class StepForm(VersionedForm):
     def __init__(self, *args, viewer: User, participant: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner.choices = owner_choices(viewer, participant)
+
+    def values(self) -> dict:
+        """What the step says, as the step operations take it."""
+        return {
+            "text": self.text.data,
+            "owner": StepOwner(self.owner.data),
+            "partner_name": self.partner_name.data,
+            "due_on": self.due_on.data,
+        }
 
     def validate_partner_name(self, field):
         if self.owner.data == StepOwner.PARTNER.value and not field.data:

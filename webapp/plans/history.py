@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from webapp import clock
 from webapp.models import (
     AREA_LABELS,
     Area,
@@ -15,20 +16,15 @@ from webapp.models import (
     Role,
     StepOwner,
     User,
-    london_today,
 )
-from webapp.plans.operations import Change
+from webapp.plans.agreement import Change
 
 
 def format_day(day: date | str | None, today: date | None = None) -> str:
     """ "Fri 12 June", with the year only when it is not this year."""
-    if day is None:
-        return ""
     if isinstance(day, str):
         day = date.fromisoformat(day)
-    today = today or london_today()
-    text = f"{day:%a} {day.day} {day:%B}"
-    return text if day.year == today.year else f"{text} {day.year}"
+    return clock.day(day, today)
 
 
 def owner_label(

@@ -10,8 +10,8 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from webapp.caseload import facts
-from webapp.caseload.facts import FactValue, register_caseload_fact
-from webapp.caseload.timeline import TimelineFilters, TimelineItem, register_timeline_source
+from webapp.caseload.facts import FactValue
+from webapp.caseload.timeline import TimelineFilters, TimelineItem
 from webapp.models import Goal, Plan, PlanEvent, Step, User
 from webapp.plans.history import describe
 
@@ -77,10 +77,3 @@ def present_overdue_steps(values: facts.Values) -> FactValue | None:
     if not count:
         return None
     return FactValue(text=f"{count} overdue", sort=-count, attention=True)
-
-
-def register() -> None:
-    register_timeline_source("plan", "Plan", plan_event_items)
-    register_caseload_fact(
-        "overdue_steps", "Overdue steps", overdue_steps_columns, present_overdue_steps
-    )

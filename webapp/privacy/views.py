@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from webapp.models import AuditEvent, ErasureRequest, ErasureStatus, Role, User
+from webapp.models import Role
+from webapp.privacy import operations, queries
 from webapp.privacy.downloads import export_response
-from webapp.services import audit
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
+from webapp.web.htmx import committed
 from webapp.web.policy import allow
 
 bp = Blueprint("privacy", __name__, url_prefix="/my-data")
@@ -30,29 +30,14 @@ LOOKED_AT = {
 @bp.route("/")
 @allow(Role.PARTICIPANT)
 def index():
-    pending = db.session.scalar(
-        select(ErasureRequest).where(
-            ErasureRequest.participant_id == current_user.id,
-            ErasureRequest.status == ErasureStatus.PENDING,
-        )
-    )
+    pending = queries.pending_erasure(db.session, current_user)
     return render_template("privacy/index.html", pending=pending, form=EmptyForm())
 
 
 @bp.route("/who-has-looked")
 @allow(Role.PARTICIPANT)
 def who_has_looked():
-    rows = db.session.execute(
-        select(AuditEvent, User)
-        .join(User, User.id == AuditEvent.actor_id)
-        .where(
-            AuditEvent.participant_id == current_user.id,
-            AuditEvent.action.in_(LOOKED_AT),
-            AuditEvent.actor_id != current_user.id,
-        )
-        .order_by(AuditEvent.at.desc())
-        .limit(200)
-    ).all()
+    rows = queries.staff_looks(db.session, current_user, LOOKED_AT)
     return render_template("privacy/who_has_looked.html", rows=rows, looked_at=LOOKED_AT)
 
 
@@ -67,20 +52,8 @@ def download(kind: str):
 def ask_erasure():
     form = EmptyForm()
     if form.validate_on_submit():
-        already = db.session.scalar(
-            select(ErasureRequest).where(
-                ErasureRequest.participant_id == current_user.id,
-                ErasureRequest.status == ErasureStatus.PENDING,
-            )
-        )
-        if already is None:
-            db.session.add(
-                ErasureRequest(participant_id=current_user.id, requested_by_id=current_user.id)
-            )
-            audit.record(
-                db.session, "erasure.requested", actor=current_user, participant=current_user
-            )
-            db.session.commit()
+        with committed():
+            operations.ask_erasure(db.session, current_user)
         flash(
             "We've got your request. A manager will check it and delete your information "
             "within one month. Your keyworker can talk it through with you.",

@@ -32,10 +32,10 @@ SCREENSHOTS = [
     ("screenshots/check-in.png", "A check-in takes under a minute, even with no signal"),
 ]
 
-# Long-press shortcuts on the home-screen icon, for the pages the app has.
+# Long-press shortcuts on the home-screen icon.
 SHORTCUTS = [
     ("checkins.new", "Check in", "Say how you're doing"),
-    ("bookings.my_sessions", "Sessions", "Book or change a session"),
+    ("sessions.my_sessions", "Sessions", "Book or change a session"),
     ("plans.my_plan", "My plan", "Your goals and next steps"),
 ]
 
@@ -66,7 +66,6 @@ def manifest_shortcuts() -> list[dict]:
     return [
         {"name": name, "description": description, "url": url_for(endpoint), "icons": icon}
         for endpoint, name, description in SHORTCUTS
-        if endpoint in current_app.view_functions
     ]
 
 
@@ -81,9 +80,8 @@ def offline_stand_ins() -> dict[str, str]:
     """{path of a page: path of the shell page served in its place with no signal}."""
     stand_ins = {}
     for endpoint, shell in OFFLINE_STAND_INS.items():
-        if endpoint in current_app.view_functions and shell in current_app.view_functions:
-            stand_ins[url_for(endpoint)] = url_for(shell)
-            stand_ins[url_for(shell)] = url_for(shell)
+        stand_ins[url_for(endpoint)] = url_for(shell)
+        stand_ins[url_for(shell)] = url_for(shell)
     return stand_ins
 
 
@@ -103,39 +101,42 @@ def templates_fingerprint() -> str:
 @public
 @fetched_by_the_browser
 def manifest():
-    response = jsonify(
-        {
-            "name": "CoPlan",
-            "short_name": "CoPlan",
-            "description": "Your plan, your sessions and how you're doing, with your keyworker.",
-            "id": "/",
-            "start_url": url_for("home.index") + "?source=pwa",
-            "scope": "/",
-            "display": "standalone",
-            "orientation": "portrait",
-            "background_color": "#ffffff",
-            "theme_color": "#1d5c63",
-            "lang": "en-GB",
-            "dir": "ltr",
-            "categories": ["lifestyle", "productivity"],
-            "prefer_related_applications": False,
-            "icons": [
-                {"src": asset_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-                {"src": asset_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
-                {
-                    "src": asset_url("icons/icon-maskable-512.png"),
-                    "sizes": "512x512",
-                    "type": "image/png",
-                    "purpose": "maskable",
-                },
-            ],
-            "screenshots": manifest_screenshots(),
-            "shortcuts": manifest_shortcuts(),
-        }
-    )
+    response = jsonify(web_app_manifest())
     response.mimetype = "application/manifest+json"
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def web_app_manifest() -> dict:
+    """What a phone needs to install CoPlan: names, colours, icons, screenshots, shortcuts."""
+    return {
+        "name": "CoPlan",
+        "short_name": "CoPlan",
+        "description": "Your plan, your sessions and how you're doing, with your keyworker.",
+        "id": "/",
+        "start_url": url_for("home.index") + "?source=pwa",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": "#1d5c63",
+        "lang": "en-GB",
+        "dir": "ltr",
+        "categories": ["lifestyle", "productivity"],
+        "prefer_related_applications": False,
+        "icons": [
+            {"src": asset_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": asset_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": asset_url("icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+        "screenshots": manifest_screenshots(),
+        "shortcuts": manifest_shortcuts(),
+    }
 
 
 @bp.route("/sw.js")

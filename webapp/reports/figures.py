@@ -1,14 +1,9 @@
 """The figures managers report to the partnership board, per locality and period.
 
 Each figure is a ``ReportTable``: a title, column names and rows, drawn as a chart beside its
-table and downloadable as CSV. The service record computes its own; figures that need other
-areas' tables come from hooks those areas fill in with one line::
-
-    AREA_REPORTS["sessions"] = sessions_held_and_attended          # bookings
-    AREA_REPORTS["distance_travelled"] = distance_travelled        # check-ins
-    ENGAGEMENT_QUERIES.append(attended_session_engagement)         # bookings, check-ins
-
-A hook left empty shows a short note instead of a table.
+table and downloadable as CSV. The service record's figures are here; each area declares its
+sections (``ReportSection("sessions", sessions_held_and_attended)``) and what counts as
+engagement in a period in its ``area.py``, and the report shows them in ``SECTION_ORDER``.
 """
 
 from __future__ import annotations
@@ -20,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, func, select, union
 from sqlalchemy.orm import Session
 
+from webapp import areas
 from webapp.models import (
     PIPELINE_STAGES,
     ContractType,
@@ -82,23 +78,29 @@ class Scope:
         return self.period.end
 
 
-# --- Hooks for other areas ------------------------------------------------------------------
+# --- What areas add to the report -------------------------------------------------------------
 
-ReportHook = Callable[[Session, Scope], ReportTable]
 
-# Filled in by bookings ("sessions") and check-ins ("distance_travelled") when merged.
-AREA_REPORTS: dict[str, ReportHook | None] = {"sessions": None, "distance_travelled": None}
+@dataclass(frozen=True)
+class ReportSection:
+    """One section of the report: its key (in its address and ``SECTION_ORDER``) and its
+    figures, ``(session, scope) -> ReportTable``."""
 
-AREA_REPORT_PLACEHOLDERS = {
-    "sessions": (
-        "Sessions held and attended",
-        "Session figures appear here once bookings are recorded in CoPlan.",
-    ),
-    "distance_travelled": (
-        "Distance travelled: wellbeing and confidence",
-        "First and latest check-in figures appear here once check-ins are recorded in CoPlan.",
-    ),
-}
+    key: str
+    compute: Callable[[Session, Scope], ReportTable] = field(compare=False)
+
+
+# The sections in the order the board reads them; a section of another key comes after.
+SECTION_ORDER = [
+    "engagement",
+    "sessions",
+    "outcomes",
+    "distance_travelled",
+    "stages",
+    "progressions",
+    "job_entries",
+    "in_work",
+]
 
 # Each gives a query of participant ids that had contact with the service in the scope's period.
 EngagementQuery = Callable[[Scope], Select]
@@ -136,19 +138,12 @@ def stages_engagement(scope: Scope) -> Select:
     )
 
 
-ENGAGEMENT_QUERIES: list[EngagementQuery] = [
-    notes_engagement,
-    outcomes_engagement,
-    referrals_engagement,
-    stages_engagement,
-]
-
-
 # --- The service record's figures -------------------------------------------------------------
 
 
 def engagement(session: Session, scope: Scope) -> ReportTable:
-    engaged = union(*(query(scope) for query in ENGAGEMENT_QUERIES)).subquery()
+    queries = areas.current().engagement_queries
+    engaged = union(*(query(scope) for query in queries)).subquery()
     people_engaged = session.scalar(select(func.count()).select_from(engaged))
     joined = session.scalar(
         select(func.count())
@@ -296,50 +291,26 @@ def in_work_support(session: Session, scope: Scope) -> ReportTable:
     )
 
 
-# The report's sections, in order. None marks a section that comes from another area.
-SECTIONS: list[tuple[str, ReportHook | None]] = [
-    ("engagement", engagement),
-    ("sessions", None),
-    ("outcomes", outcomes_by_type),
-    ("distance_travelled", None),
-    ("stages", people_by_stage),
-    ("progressions", progressions),
-    ("job_entries", job_entries),
-    ("in_work", in_work_support),
-]
+def report_sections() -> list[ReportSection]:
+    """Every area's sections, in ``SECTION_ORDER``."""
+    order = {key: n for n, key in enumerate(SECTION_ORDER)}
+    return sorted(areas.current().report_sections, key=lambda s: order.get(s.key, len(order)))
 
 
-@dataclass(frozen=True)
-class Placeholder:
-    key: str
-    title: str
-    note: str
-
-
-def build_report(session: Session, scope: Scope) -> list[ReportTable | Placeholder]:
+def build_report(session: Session, scope: Scope) -> list[ReportTable]:
     """Every section of the report for this scope."""
-    sections: list[ReportTable | Placeholder] = []
-    for key, compute in SECTIONS:
-        hook = compute or AREA_REPORTS.get(key)
-        if hook is None:
-            title, note = AREA_REPORT_PLACEHOLDERS[key]
-            sections.append(Placeholder(key, title, note))
-        else:
-            sections.append(hook(session, scope))
-    return sections
+    return [section.compute(session, scope) for section in report_sections()]
 
 
 def section_keys() -> list[str]:
-    return [key for key, _ in SECTIONS]
+    return [section.key for section in report_sections()]
 
 
 def quarterly_return_rows(
-    sections: Sequence[ReportTable | Placeholder], locality: str, period: Period
+    sections: Sequence[ReportTable], locality: str, period: Period
 ) -> list[tuple]:
     rows = []
     for section in sections:
-        if isinstance(section, Placeholder):
-            continue
         for measure, value in section.measures():
             rows.append((locality, period.key, section.title, measure, value))
     return rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
+from webapp import clock
 from webapp.clock import LONDON
 
 QUARTER_MONTHS = {1: 4, 2: 7, 3: 10, 4: 1}  # financial year from April
@@ -20,7 +21,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.first:%-d %B %Y} to {self.last:%-d %B %Y}"
+        return f"{clock.show(self.first, 'date')} to {clock.show(self.last, 'date')}"
 
     @property
     def start(self) -> datetime:
@@ -69,6 +70,5 @@ def parse_quarter(key: str) -> Period | None:
 
 def quarter_label(period: Period) -> str:
     year, number = period.key.split("-Q")
-    return (
-        f"Q{number} {year}/{(int(year) + 1) % 100:02d} ({period.first:%B} to {period.last:%B %Y})"
-    )
+    months = f"{clock.show(period.first, 'month')} to {clock.show(period.last, 'month_year')}"
+    return f"Q{number} {year}/{(int(year) + 1) % 100:02d} ({months})"

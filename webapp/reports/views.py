@@ -6,16 +6,14 @@ from datetime import date
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import Form, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from webapp.models import Locality, Role
+from webapp.models import Role
+from webapp.reports import queries
 from webapp.reports.charts import bar_chart
 from webapp.reports.csv import csv_response
 from webapp.reports.figures import (
-    Placeholder,
-    ReportTable,
     Scope,
     build_report,
     quarterly_return_rows,
@@ -44,7 +42,7 @@ def report_scope() -> tuple[Scope, ReportFilterForm, str]:
     period: Period = parse_quarter(form.period.data or "") or quarters[0]
     form.period.data = period.key
     if current_user.role == Role.ADMIN:
-        localities = db.session.scalars(select(Locality).order_by(Locality.name)).all()
+        localities = queries.localities(db.session)
         form.locality.choices = [
             SelectChoice(ALL, "All localities"),
             *(SelectChoice(loc.id, loc.name) for loc in localities),
@@ -68,7 +66,7 @@ def report_scope() -> tuple[Scope, ReportFilterForm, str]:
 def index():
     scope, form, locality_name = report_scope()
     sections = build_report(db.session, scope)
-    charts = {s.key: bar_chart(s.rows) for s in sections if isinstance(s, ReportTable) and s.chart}
+    charts = {s.key: bar_chart(s.rows) for s in sections if s.chart}
     return render_template(
         "reports/index.html",
         form=form,
@@ -88,8 +86,6 @@ def download(key: str):
         abort(404)
     scope, _, locality_name = report_scope()
     section = next(s for s in build_report(db.session, scope) if s.key == key)
-    if isinstance(section, Placeholder):
-        abort(404)
     audit.record(db.session, "report.downloaded", actor=current_user, report=key)
     db.session.commit()
     return csv_response(

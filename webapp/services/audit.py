@@ -20,6 +20,7 @@ ACTIONS = {
     "checkins.viewed": "Looked at check-ins",
     "journey.viewed": "Looked at the journey",
     "notes.viewed": "Looked at notes",
+    "messages.viewed": "Looked at messages",
     "note.staff_only_created": "Wrote a staff-only note",
     "note.staff_only_viewed": "Read a staff-only note",
     "note.created": "Wrote a note shared with the participant",
@@ -41,6 +42,13 @@ ACTIONS = {
     "sign_in.succeeded": "Signed in",
     "sign_in.failed": "Failed to sign in",
     "two_factor.enrolled": "Set up two-step sign-in",
+    "caseload.imported": "Imported a caseload from a spreadsheet",
+    "join_request.accepted": "Accepted a request to join",
+    "join_request.declined": "Declined a request to join",
+    "staff.invited": "Invited a member of staff",
+    "staff.deactivated": "Deactivated a member of staff",
+    "staff.reactivated": "Reactivated a member of staff",
+    "staff.two_step_reset": "Reset a member of staff's two-step sign-in",
     "staff.admin_set_up_link": "Made an admin's set-up link from the command line",
 }
 

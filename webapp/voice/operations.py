@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from webapp import areas
 from webapp.models import Idea, IdeaStatus, SessionFeedback, User, utcnow
 from webapp.services import audit
 
-# Bookings fills this in: (session, participant, booking_id) -> a label for the session
-# ("Peer support, Tue 2 Dec"), or None when the booking is not the participant's.
-BookingCheck = Callable[[Session, User, int], str | None]
-booking_check: BookingCheck | None = None
-
 
 class NotTheirs(Exception):
-    """The booking is not one of the participant's."""
+    """The booking is not a session the participant took part in."""
 
 
 def give_feedback(
@@ -29,9 +23,10 @@ def give_feedback(
     booking_id: int | None = None,
     about: str | None = None,
 ) -> SessionFeedback:
-    """Record a parent's "was this helpful?" answer."""
-    if booking_id is not None and booking_check is not None:
-        label = booking_check(session, participant, booking_id)
+    """Record a parent's "was this helpful?" answer, about one of their sessions if it says so
+    (the area that keeps the bookings checks it, and names the session)."""
+    if booking_id is not None:
+        label = areas.current().booking_check(session, participant, booking_id)
         if label is None:
             raise NotTheirs()
         about = label

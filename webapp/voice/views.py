@@ -6,13 +6,12 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from webapp.models import Idea, IdeaStatus, Locality, Role, utcnow
-from webapp.voice import operations
+from webapp.models import Idea, IdeaStatus, Role, utcnow
+from webapp.voice import operations, queries
 from webapp.voice.forms import AnswerForm, FeedbackForm, IdeaForm
 from webapp.web.extensions import db
+from webapp.web.htmx import committed
 from webapp.web.policy import allow, signed_in
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -20,19 +19,12 @@ bp = Blueprint("voice", __name__, url_prefix="/voice")
 MANAGERS = (Role.MANAGER, Role.ADMIN)
 
 
-def visible_ideas():
-    query = select(Idea).options(joinedload(Idea.locality)).order_by(Idea.created_at.desc())
-    if current_user.role != Role.ADMIN:
-        query = query.where(Idea.locality_id == current_user.locality_id)
-    return db.session.scalars(query.limit(200)).all()
-
-
 @bp.route("/ideas")
 @signed_in
 def ideas(form: IdeaForm | None = None, status: int = 200):
     return render_template(
         "voice/ideas.html",
-        ideas=visible_ideas(),
+        ideas=queries.visible_ideas(db.session, current_user),
         form=form or IdeaForm(formdata=None),
         can_suggest=current_user.role == Role.PARTICIPANT,
         can_answer=current_user.role in MANAGERS,
@@ -45,35 +37,26 @@ def suggest():
     form = IdeaForm()
     if not form.validate_on_submit():
         return ideas(form, 422)
-    operations.suggest_idea(db.session, author=current_user, body=form.body.data)
-    db.session.commit()
+    with committed():
+        operations.suggest_idea(db.session, author=current_user, body=form.body.data)
     flash("Thank you. Your idea is on the board, and a manager will answer it.", "success")
     return redirect(url_for("voice.ideas"))
-
-
-def idea_or_404(idea_id: int) -> Idea:
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or (
-        current_user.role != Role.ADMIN and idea.locality_id != current_user.locality_id
-    ):
-        abort(404)
-    return idea
 
 
 @bp.route("/ideas/<int:idea_id>/answer", methods=["GET", "POST"])
 @allow(*MANAGERS)
 def answer(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = queries.idea_or_404(db.session, current_user, idea_id)
     form = AnswerForm(obj=None if request.method == "POST" else _answer_defaults(idea))
     if form.validate_on_submit():
-        operations.answer_idea(
-            db.session,
-            idea=idea,
-            manager=current_user,
-            status=IdeaStatus(form.status.data),
-            answer=form.answer.data,
-        )
-        db.session.commit()
+        with committed():
+            operations.answer_idea(
+                db.session,
+                idea=idea,
+                manager=current_user,
+                status=IdeaStatus(form.status.data),
+                answer=form.answer.data,
+            )
         flash("Answer published to the locality's parents.", "success")
         return redirect(url_for("voice.ideas", _anchor=f"idea-{idea.id}"))
     status = 422 if form.is_submitted() else 200
@@ -93,7 +76,7 @@ def _answer_defaults(idea: Idea):
 def feedback():
     form = FeedbackForm(formdata=request.form if request.method == "POST" else request.args)
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with committed(operations.NotTheirs) as given:
             operations.give_feedback(
                 db.session,
                 participant=current_user,
@@ -102,9 +85,8 @@ def feedback():
                 booking_id=form.booking_id.data,
                 about=form.about.data or None,
             )
-        except operations.NotTheirs:
+        if given.refusal:
             abort(404)
-        db.session.commit()
         flash("Thank you for telling us.", "success")
         return redirect(url_for("voice.feedback", done=1))
     if request.method == "GET":
@@ -116,13 +98,10 @@ def feedback():
 @bp.route("/")
 @allow(*MANAGERS)
 def overview():
-    if current_user.role == Role.ADMIN:
-        locality_ids = list(db.session.scalars(select(Locality.id)))
-    else:
-        locality_ids = [current_user.locality_id]
+    locality_ids = queries.viewer_locality_ids(db.session, current_user)
     since = utcnow() - timedelta(days=90)
     return render_template(
         "voice/overview.html",
         summary=operations.feedback_summary(db.session, locality_ids, since),
-        ideas=visible_ideas(),
+        ideas=queries.visible_ideas(db.session, current_user),
     )

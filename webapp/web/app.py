@@ -9,12 +9,15 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import cli
+from webapp import areas, cli
+from webapp.areas import Area
 from webapp.config import (
     Config,
+    UnsafeConfiguration,
     check_production,
     config_for_environment,
     instance_secret_key,
+    text_message_problems,
 )
 from webapp.web import assets, errors, logs, navigation, policy, security, templating
 from webapp.web.extensions import compress, csrf, db, limiter, migrate
@@ -45,7 +48,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     navigation.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
-    register_blueprints(app)
+    areas.init_app(app, all_areas())
     cli.init_app(app)
     return app
 
@@ -58,6 +61,8 @@ def load_config(app: Flask, config: type[Config] | dict | None) -> None:
         app.config.update(config)
     else:
         app.config.from_object(config)
+    if problems := text_message_problems(app.config):
+        raise UnsafeConfiguration("CoPlan will not start: " + " ".join(problems))
     if app.config.get("ENV_NAME") == "production":
         check_production(app.config)
     elif not app.config.get("SECRET_KEY"):
@@ -127,43 +132,49 @@ def setup_accounts(app: Flask) -> None:
     init_login(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from webapp.admin.views import bp as admin_bp
-    from webapp.api.views import bp as api_bp
-    from webapp.auth.views import bp as auth_bp
-    from webapp.bookings.views import bp as bookings_bp
-    from webapp.caseload.views import bp as caseload_bp
-    from webapp.checkins.views import bp as checkins_bp
-    from webapp.home.views import bp as home_bp
-    from webapp.ops.views import bp as ops_bp
-    from webapp.plans.views import bp as plans_bp
-    from webapp.privacy.views import bp as privacy_bp
-    from webapp.pwa.views import bp as pwa_bp
-    from webapp.reports.views import bp as reports_bp
-    from webapp.voice.views import bp as voice_bp
+def all_areas() -> tuple[Area, ...]:
+    """Every area of CoPlan, in the one order their parts are put together (a parent's Today
+    page shows the plan, then the check-in, then the next session)."""
+    from webapp.admin.area import AREA as admin
+    from webapp.api.area import AREA as api
+    from webapp.auth.area import AREA as auth
+    from webapp.caseload.area import AREA as caseload
+    from webapp.checkins.area import AREA as checkins
+    from webapp.contact.area import AREA as contact
+    from webapp.groups.area import AREA as groups
+    from webapp.home.area import AREA as home
+    from webapp.imports.area import AREA as imports
+    from webapp.joining.area import AREA as joining
+    from webapp.locality.area import AREA as locality
+    from webapp.messages.area import AREA as messages
+    from webapp.ops.area import AREA as ops
+    from webapp.plans.area import AREA as plans
+    from webapp.privacy.area import AREA as privacy
+    from webapp.pwa.area import AREA as pwa
+    from webapp.reports.area import AREA as reports
+    from webapp.sessions.area import AREA as sessions
+    from webapp.staff.area import AREA as staff
+    from webapp.voice.area import AREA as voice
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(home_bp)
-    app.register_blueprint(caseload_bp)
-    app.register_blueprint(plans_bp)
-    app.register_blueprint(pwa_bp)
-    app.register_blueprint(privacy_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(ops_bp)
-    app.register_blueprint(checkins_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(bookings_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(voice_bp)
-    register_record_providers()
-
-
-def register_record_providers() -> None:
-    """Plans, bookings and check-ins plug their part into the service record's registries."""
-    from webapp.bookings import record as bookings_record
-    from webapp.checkins import record as checkins_record
-    from webapp.plans import record as plans_record
-
-    plans_record.register()
-    bookings_record.register()
-    checkins_record.register()
+    return (
+        auth,
+        home,
+        caseload,
+        plans,
+        checkins,
+        sessions,
+        groups,
+        locality,
+        messages,
+        contact,
+        reports,
+        voice,
+        privacy,
+        admin,
+        staff,
+        joining,
+        imports,
+        pwa,
+        api,
+        ops,
+    )

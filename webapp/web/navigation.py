@@ -1,46 +1,11 @@
-"""The navigation each role sees. Areas add their pages here; links to pages the app does
-not have are left out, so this list can run ahead of the code."""
+"""The navigation each role sees: the links every area declares in its ``area.py``."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask_login import current_user
 
-from webapp.models import Role
-
-NAVIGATION: dict[Role, list[tuple[str, str]]] = {
-    Role.PARTICIPANT: [
-        ("home.today", "Today"),
-        ("plans.my_plan", "My plan"),
-        ("bookings.my_sessions", "Sessions"),
-        ("checkins.new", "Check in"),
-        ("checkins.journey", "My journey"),
-        ("caseload.my_notes", "Notes"),
-        ("voice.ideas", "Ideas"),
-        ("privacy.index", "My information"),
-    ],
-    Role.KEYWORKER: [
-        ("caseload.index", "Caseload"),
-        ("plans.due_this_week", "Steps due"),
-        ("bookings.diary", "Diary"),
-        ("caseload.invite", "Invite a parent"),
-    ],
-    Role.MANAGER: [
-        ("home.manager", "Locality"),
-        ("caseload.index", "Participants"),
-        ("reports.index", "Reports"),
-        ("bookings.venues", "Venues"),
-        ("voice.overview", "Parents' voice"),
-        ("admin.audit_log", "Audit log"),
-        ("admin.erasure_requests", "Deletion requests"),
-    ],
-    Role.ADMIN: [
-        ("home.manager", "Overview"),
-        ("caseload.index", "Participants"),
-        ("admin.audit_log", "Audit log"),
-        ("admin.erasure_requests", "Deletion requests"),
-    ],
-}
+from webapp import areas
 
 
 def init_app(app: Flask) -> None:
@@ -51,11 +16,11 @@ def navigation_items() -> list[dict]:
     """The links for the signed-in person, marking the one for the current page."""
     if not current_user.is_authenticated:
         return []
-    items = []
-    for endpoint, label in NAVIGATION.get(current_user.role, []):
-        if endpoint not in current_app.view_functions:
-            continue
-        items.append(
-            {"endpoint": endpoint, "label": label, "current": request.endpoint == endpoint}
-        )
-    return items
+    return [
+        {
+            "endpoint": link.endpoint,
+            "label": link.label,
+            "current": request.endpoint == link.endpoint,
+        }
+        for link in areas.current().navigation.get(current_user.role, ())
+    ]

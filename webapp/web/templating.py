@@ -1,20 +1,11 @@
-"""Template filters: times are stored in UTC and shown in Scotland's time."""
+"""Template filters and globals: times are stored in UTC and shown in Scotland's time, in
+the clock module's named formats."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Flask
 
-from webapp.clock import LONDON
-from webapp.models import utcnow
-
-
-def london(value: datetime | None, fmt: str = "%-d %B %Y, %H:%M") -> str:
-    """A UTC moment as Scotland's local time."""
-    if value is None:
-        return ""
-    return value.astimezone(LONDON).strftime(fmt)
+from webapp import clock
 
 
 def aria_attributes(field) -> dict[str, str]:
@@ -33,6 +24,12 @@ def aria_attributes(field) -> dict[str, str]:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters["london"] = london
+    # The four ways a template writes a time: {{ step.due_on | day }} "Fri 12 June",
+    # {{ x | date("long_day") }} "Wednesday 2 December", {{ x | day_and_time }}
+    # "Wed 2 December, 10:00" and {{ x | time }} "10:00" (names in clock.FORMATS).
+    app.jinja_env.filters["day"] = clock.day
+    app.jinja_env.filters["date"] = clock.show
+    app.jinja_env.filters["day_and_time"] = clock.day_and_time
+    app.jinja_env.filters["time"] = clock.clock_time
     app.jinja_env.globals["aria_attributes"] = aria_attributes
-    app.jinja_env.globals["now"] = utcnow
+    app.jinja_env.globals["now"] = clock.utcnow

@@ -1,0 +1,6 @@
+"""Sign-in adds only its pages."""
+
+from webapp.areas import Area
+from webapp.auth.views import bp
+
+AREA = Area("auth", blueprints=(bp,))

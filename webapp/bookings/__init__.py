@@ -1,1 +1,0 @@
-"""Sessions booked around school hours."""

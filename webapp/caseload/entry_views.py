@@ -1,0 +1,203 @@
+"""What staff add to a participant's record: notes, referrals, outcomes, the pipeline stage
+and breaks in involvement."""
+
+from __future__ import annotations
+
+from flask import (
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_login import current_user
+
+from webapp.caseload import operations, queries
+from webapp.caseload.blueprint import bp
+from webapp.caseload.forms import (
+    NoteForm,
+    OutcomeForm,
+    PauseForm,
+    ReferralForm,
+    ReferralStatusForm,
+    StageForm,
+)
+from webapp.caseload.record_views import record
+from webapp.models import (
+    ContractType,
+    OutcomeKind,
+    PauseReason,
+    ReferralKind,
+    ReferralStatus,
+    User,
+)
+from webapp.web.extensions import db
+from webapp.web.forms import EmptyForm
+from webapp.web.policy import participant_or_404, staff_only
+
+
+def back_to_record(participant: User, message: str, anchor: str = "timeline"):
+    flash(message, "success")
+    return redirect(url_for("caseload.record", participant_id=participant.id, _anchor=anchor))
+
+
+@bp.route("/<int:participant_id>/notes", methods=["POST"])
+@staff_only
+def add_note(participant_id: int):
+    participant = participant_or_404(participant_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return record(participant_id, forms={"note": form}, status=422)
+    operations.add_note(
+        db.session,
+        participant=participant,
+        author=current_user,
+        body=form.note.data,
+        staff_only=form.staff_only.data,
+    )
+    db.session.commit()
+    shared = (
+        "Only staff can see it."
+        if form.staff_only.data
+        else f"{participant.first_name} can see it."
+    )
+    return back_to_record(participant, f"Note saved. {shared}")
+
+
+FORM_PAGES = {
+    "referral": ("Make a referral", "Save referral", ["referral_kind", "organisation", "made_on"]),
+    "outcome": (
+        "Record an outcome",
+        "Record outcome",
+        ["outcome_kind", "achieved_on", "hours_per_week", "contract_type", "detail"],
+    ),
+    "pause": ("Pause involvement", "Pause involvement", ["reason"]),
+}
+
+
+def form_page(participant: User, kind: str, form):
+    """One form on a page of its own: short on a phone, and cheap to show again with errors."""
+    title, button, fields = FORM_PAGES[kind]
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "caseload/form_page.html",
+        participant=participant,
+        title=title,
+        button_text=button,
+        form=form,
+        fields=[form[name] for name in fields],
+    ), status
+
+
+@bp.route("/<int:participant_id>/referrals", methods=["GET", "POST"])
+@staff_only
+def add_referral(participant_id: int):
+    participant = participant_or_404(participant_id)
+    form = ReferralForm()
+    if not form.validate_on_submit():
+        return form_page(participant, "referral", form)
+    operations.make_referral(
+        db.session,
+        participant=participant,
+        made_by=current_user,
+        kind=ReferralKind(form.referral_kind.data),
+        organisation=form.organisation.data,
+        made_on=form.made_on.data,
+    )
+    db.session.commit()
+    return back_to_record(participant, "Referral saved.", "referrals")
+
+
+@bp.route("/<int:participant_id>/referrals/<int:referral_id>", methods=["POST"])
+@staff_only
+def update_referral(participant_id: int, referral_id: int):
+    participant = participant_or_404(participant_id)
+    referral = queries.referral_or_404(db.session, participant, referral_id)
+    form = ReferralStatusForm()
+    if not form.validate_on_submit():
+        return record(participant_id, status=422)
+    operations.update_referral(
+        db.session,
+        referral=referral,
+        status=ReferralStatus(form.status.data),
+        changed_by=current_user,
+    )
+    db.session.commit()
+    return back_to_record(participant, "Referral updated.", "referrals")
+
+
+@bp.route("/<int:participant_id>/outcomes", methods=["GET", "POST"])
+@staff_only
+def add_outcome(participant_id: int):
+    participant = participant_or_404(participant_id)
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        return form_page(participant, "outcome", form)
+    operations.record_outcome(
+        db.session,
+        participant=participant,
+        recorded_by=current_user,
+        kind=OutcomeKind(form.outcome_kind.data),
+        achieved_on=form.achieved_on.data,
+        hours_per_week=form.hours_per_week.data,
+        contract_type=ContractType(form.contract_type.data) if form.contract_type.data else None,
+        detail=form.detail.data,
+    )
+    db.session.commit()
+    return back_to_record(participant, "Outcome recorded. Well done to them!")
+
+
+@bp.route("/<int:participant_id>/stage", methods=["POST"])
+@staff_only
+def change_stage(participant_id: int):
+    participant = participant_or_404(participant_id)
+    form = StageForm()
+    if not form.validate_on_submit():
+        return record(participant_id, forms={"stage": form}, status=422)
+    change = operations.set_stage(
+        db.session, participant=participant, stage=form.stage.data, changed_by=current_user
+    )
+    db.session.commit()
+    message = f"Moved to stage {form.stage.data}." if change else "That is already their stage."
+    return back_to_record(participant, message, "stage-card")
+
+
+@bp.route("/<int:participant_id>/pause", methods=["GET", "POST"])
+@staff_only
+def pause(participant_id: int):
+    participant = participant_or_404(participant_id)
+    form = PauseForm()
+    if not form.validate_on_submit():
+        return form_page(participant, "pause", form)
+    try:
+        operations.pause(
+            db.session,
+            participant=participant,
+            by=current_user,
+            reason=PauseReason(form.reason.data),
+        )
+    except operations.NotAllowedNow as problem:
+        flash(str(problem), "warning")
+        return redirect(url_for("caseload.record", participant_id=participant.id))
+    db.session.commit()
+    return back_to_record(
+        participant,
+        f"{participant.first_name} is on a break. Their case stays open.",
+        "involvement",
+    )
+
+
+@bp.route("/<int:participant_id>/resume", methods=["POST"])
+@staff_only
+def resume(participant_id: int):
+    participant = participant_or_404(participant_id)
+    if not EmptyForm().validate_on_submit():
+        return record(participant_id, status=422)
+    try:
+        operations.resume(db.session, participant=participant, by=current_user)
+    except operations.NotAllowedNow as problem:
+        flash(str(problem), "warning")
+        return redirect(url_for("caseload.record", participant_id=participant.id))
+    db.session.commit()
+    return back_to_record(
+        participant, f"{participant.first_name} is taking part again.", "involvement"
+    )

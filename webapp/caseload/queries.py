@@ -1,0 +1,100 @@
+"""What the caseload and record pages read beyond the caseload's own facts."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.caseload.facts import CaseloadRow, caseload_rows, sort_rows
+from webapp.models import (
+    AccessToken,
+    OutboxMail,
+    ParticipantProfile,
+    ParticipantStatus,
+    Referral,
+    Role,
+    TokenPurpose,
+    User,
+)
+from webapp.web.policy import participants_in_scope
+
+MAIL_SHOWN = 10
+REFERRALS_SHOWN = 20
+
+
+def active_keyworkers(session: Session, viewer: User) -> list[User]:
+    """Keyworkers who can take a parent on: the viewer's locality's, or all for an admin."""
+    query = select(User).where(User.role == Role.KEYWORKER, User.is_active.is_(True))
+    if viewer.role != Role.ADMIN:
+        query = query.where(User.locality_id == viewer.locality_id)
+    return list(session.scalars(query.order_by(User.name)))
+
+
+def user_or_none(session: Session, user_id: int | None) -> User | None:
+    return session.get(User, user_id) if user_id else None
+
+
+def latest_invitation(session: Session, participant: User) -> AccessToken | None:
+    """The newest invitation link made for the parent (used or not)."""
+    return session.scalar(
+        select(AccessToken)
+        .where(AccessToken.user_id == participant.id, AccessToken.purpose == TokenPurpose.INVITE)
+        .order_by(AccessToken.created_at.desc())
+        .limit(1)
+    )
+
+
+def recent_mail(session: Session, participant: User) -> list[OutboxMail]:
+    """What CoPlan last emailed the parent, so staff can see whether it went."""
+    return list(
+        session.scalars(
+            select(OutboxMail)
+            .where(OutboxMail.user_id == participant.id)
+            .order_by(OutboxMail.created_at.desc())
+            .limit(MAIL_SHOWN)
+        )
+    )
+
+
+def recent_referrals(session: Session, participant: User) -> list[Referral]:
+    return list(
+        session.scalars(
+            select(Referral)
+            .where(Referral.participant_id == participant.id)
+            .order_by(Referral.made_on.desc(), Referral.id.desc())
+            .limit(REFERRALS_SHOWN)
+        )
+    )
+
+
+def referral_or_404(session: Session, participant: User, referral_id: int) -> Referral:
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.participant_id != participant.id:
+        abort(404)
+    return referral
+
+
+def caseload(
+    session: Session,
+    viewer: User,
+    *,
+    mine: bool,
+    status: str | None,
+    name: str | None,
+    needing_attention: bool,
+    sort: str,
+) -> list[CaseloadRow]:
+    """The caseload's rows, filtered and sorted; the keyworker is shown only for everyone's."""
+    # The scope query has joined the profile already.
+    query = participants_in_scope(viewer)
+    if mine:
+        query = query.where(ParticipantProfile.keyworker_id == viewer.id)
+    if status:
+        query = query.where(ParticipantProfile.status == ParticipantStatus(status))
+    if name:
+        query = query.where(User.name.ilike(f"%{name}%"))
+    rows = caseload_rows(session, query.order_by(User.name), with_keyworker=not mine)
+    if needing_attention:
+        rows = [row for row in rows if row.flags]
+    return sort_rows(rows, sort)

@@ -1,0 +1,1 @@
+"""How CoPlan contacts each parent: their choice of channels, quiet hours and STOP."""

@@ -1,0 +1,1 @@
+"""Group sessions and the parents' places at them."""

@@ -1,0 +1,1 @@
+"""Joining the service: the public "Ask to join" page and the staff's queue of requests."""

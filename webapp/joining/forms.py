@@ -1,0 +1,103 @@
+"""The "Ask to join" form and the staff's answers to a request."""
+
+from __future__ import annotations
+
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from webapp.auth.operations import normalise_phone
+from webapp.caseload.forms import UK_MOBILE, CheckboxesField
+from webapp.models import REFERRED_BY_LABELS, SCHOOL_STAGE_LABELS, ReferredBy
+from webapp.web.forms import BaseForm
+
+
+class AskToJoinForm(BaseForm):
+    name = StringField(
+        "Your full name",
+        validators=[DataRequired("Enter your name."), Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )
+    phone = StringField(
+        "Mobile number",
+        description="We'll text you. Leave it empty if you'd rather we emailed.",
+        validators=[Optional(), Length(max=20)],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    email = EmailField(
+        "Email address (optional)",
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email("Enter an email address like name@example.com.", check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    locality_id = SelectField("Where you live", coerce=int)
+    children_stages = CheckboxesField(
+        "Your children's ages (tick all that apply)",
+        choices=[SelectChoice(stage.value, label) for stage, label in SCHOOL_STAGE_LABELS.items()],
+        validators=[Optional()],
+    )
+    best_times = TextAreaField(
+        "When is best to get in touch? (optional)",
+        description="For example: weekday mornings after the school run.",
+        validators=[Optional(), Length(max=500)],
+    )
+    referred_by = RadioField(
+        "Who is asking?",
+        choices=[SelectChoice(kind.value, label) for kind, label in REFERRED_BY_LABELS.items()],
+        default=ReferredBy.SELF.value,
+        validators=[DataRequired("Say who is asking.")],
+    )
+    referrer_name = StringField(
+        "Your name, if you're referring someone",
+        validators=[Optional(), Length(max=120)],
+        render_kw={"autocomplete": "off"},
+    )
+    referrer_contact = StringField(
+        "Your phone or email, if you're referring someone",
+        validators=[Optional(), Length(max=254)],
+        render_kw={"autocomplete": "off"},
+    )
+    consent = BooleanField(
+        "I agree that the team can contact me about joining",
+        validators=[DataRequired("Tick the box so the team may contact you.")],
+    )
+    # Left empty by people; filled in by the robots that fill in every field.
+    website = StringField("Leave this empty", validators=[Optional()])
+
+    def validate_phone(self, field):
+        if field.data and not UK_MOBILE.match(normalise_phone(field.data)):
+            raise ValidationError("Enter a UK mobile number, like 07700 900123.")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Checks across fields: an Optional() field stops its own validators when empty.
+        missing = []
+        if not self.email.data and not self.phone.data:
+            missing.append((self.phone, "Enter a mobile number or an email address."))
+        if self.referred_by.data not in (None, ReferredBy.SELF.value):
+            if not self.referrer_name.data:
+                missing.append(
+                    (self.referrer_name, "Enter your name, so the team knows who referred them.")
+                )
+            if not self.referrer_contact.data:
+                missing.append(
+                    (self.referrer_contact, "Enter a phone number or email address for you.")
+                )
+        for field, message in missing:
+            field.errors = [*field.errors, message]
+        return valid and not missing
+
+
+class AcceptRequestForm(BaseForm):
+    keyworker_id = SelectField("Their keyworker", coerce=int)
+
+
+class DeclineRequestForm(BaseForm):
+    reason = TextAreaField(
+        "Why can't the service take this request?",
+        description="For example: lives outside the area; referred to another service.",
+        validators=[DataRequired("Give a reason."), Length(max=1000)],
+    )

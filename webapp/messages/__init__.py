@@ -1,0 +1,1 @@
+"""Messages: one conversation between each parent and the staff who work with them."""

@@ -1,0 +1,42 @@
+"""One-to-one sessions: a parent's sessions and the keyworker's diary, the next session on a
+parent's Today page, sessions and group places on the timeline, the next session on the
+caseload, attended sessions as contact, the sessions report, the check of what session
+feedback is about, and the demo's sessions."""
+
+from webapp.areas import Area, NavLink, Panel
+from webapp.caseload.facts import CaseloadFact
+from webapp.caseload.timeline import TimelineSource
+from webapp.demo.bookings import seed_bookings, seed_large_groups, seed_large_sessions
+from webapp.models import Role
+from webapp.reports.figures import ReportSection
+
+# The keyworker's diary pages are routes of the sessions blueprint, kept in their own module:
+# this is the one place that loads them.
+from webapp.sessions import diary_views, queries, record  # noqa: F401
+from webapp.sessions.views import bp
+
+AREA = Area(
+    "sessions",
+    blueprints=(bp,),
+    navigation=(
+        NavLink(Role.PARTICIPANT, "sessions.my_sessions", "Sessions", 30),
+        NavLink(Role.KEYWORKER, "sessions.diary", "Diary", 30),
+    ),
+    today_panels=(Panel("partials/next_session.html", queries.today_panel),),
+    timeline_sources=(
+        TimelineSource("sessions", "Sessions", record.session_items),
+        TimelineSource("groups", "Group sessions", record.group_place_items),
+    ),
+    caseload_facts=(
+        CaseloadFact(
+            "next_session", "Next session", record.next_session_columns, record.present_next_session
+        ),
+    ),
+    contact_columns=(record.attended_sessions_contact, record.attended_groups_contact),
+    report_sections=(ReportSection("sessions", record.sessions_held_and_attended),),
+    engagement_queries=(record.sessions_engagement,),
+    demo_seed=seed_bookings,
+    # The group sessions read the one-to-ones, so that no parent is in two places at once.
+    large_demo_seeds=(seed_large_sessions, seed_large_groups),
+    booking_check=queries.attended_session_label,
+)

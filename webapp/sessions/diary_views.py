@@ -1,0 +1,198 @@
+"""The keyworker's pages: their diary, marking attendance, their availability, session length
+and time off, and booking a session for a parent. Routes of the sessions blueprint."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from webapp.locality import queries as locality_queries
+from webapp.models import AvailabilityRule, Role, SessionMode, TimeOff, utcnow
+from webapp.sessions import operations, queries
+from webapp.sessions.forms import (
+    WEEKDAYS,
+    AvailabilityRuleForm,
+    SessionTimingForm,
+    SlotForm,
+    TimeOffForm,
+)
+from webapp.sessions.guard import BookingProblem
+from webapp.sessions.slots import LONDON
+from webapp.sessions.views import (
+    book_slot,
+    booking_or_404,
+    bp,
+    data_of,
+    remove_own,
+    render_slots,
+    when,
+)
+from webapp.web.extensions import db
+from webapp.web.forms import EmptyForm
+from webapp.web.htmx import committed
+from webapp.web.policy import allow, participant_or_404, staff_only
+
+# The keyworker's diary ----------------------------------------------------------------------
+
+
+@bp.route("/diary")
+@allow(Role.KEYWORKER)
+def diary():
+    to_mark, upcoming = queries.diary(db.session, current_user.id, utcnow())
+    return render_template(
+        "sessions/diary.html", to_mark=to_mark, upcoming=upcoming, form=EmptyForm()
+    )
+
+
+@bp.route("/sessions/<int:session_id>/attendance", methods=["POST"])
+@staff_only
+def attendance(session_id: int):
+    booked = booking_or_404(session_id)
+    if EmptyForm().validate_on_submit():
+        attended = request.form.get("attended") == "yes"
+        with committed(BookingProblem) as saved:
+            operations.mark_attendance(db.session, booking=booked, attended=attended)
+        if saved.refusal:
+            flash(saved.refusal.message, "error")
+        else:
+            flash(f"{booked.participant.name}: {booked.status.label.lower()}.", "success")
+    return redirect(url_for("sessions.diary"))
+
+
+def availability_rule_form(*, blank: bool) -> AvailabilityRuleForm:
+    """The add-availability form with the locality's venues in use; a blank one is prefilled."""
+    form = AvailabilityRuleForm(formdata=None) if blank else AvailabilityRuleForm()
+    venues = locality_queries.venues_in_use(db.session, current_user.locality_id)
+    form.venue_id.choices = [SelectChoice(0, "No venue (phone, video or home visit)")] + [
+        SelectChoice(v.id, v.name) for v in venues
+    ]
+    if blank:
+        form.valid_from.data = utcnow().astimezone(LONDON).date()
+        form.starts_at.data, form.ends_at.data = time(9, 30), time(14, 30)
+    return form
+
+
+def saved_timing_form() -> SessionTimingForm:
+    """The session length form showing what is saved (looking never writes the defaults)."""
+    settings = queries.keyworker_settings_or_default(db.session, current_user.id)
+    return SessionTimingForm(formdata=None, obj=settings)
+
+
+@bp.route("/diary/availability", methods=["GET", "POST"])
+@allow(Role.KEYWORKER)
+def availability():
+    form = availability_rule_form(blank=request.method == "GET")
+    if form.validate_on_submit():
+        with committed():
+            operations.add_availability_rule(
+                db.session,
+                keyworker=current_user,
+                mode=SessionMode(form.mode.data),
+                venue_id=form.venue_id.data or None,
+                **data_of(form, "weekday", "starts_at", "ends_at", "valid_from", "valid_until"),
+            )
+        flash("Availability added.", "success")
+        return redirect(url_for("sessions.availability"))
+    status = 422 if form.is_submitted() else 200
+    return render_availability(form=form, timing_form=saved_timing_form()), status
+
+
+def render_availability(*, form: AvailabilityRuleForm, timing_form: SessionTimingForm):
+    return render_template(
+        "sessions/availability.html",
+        form=form,
+        timing_form=timing_form,
+        rules=queries.availability_rules(db.session, current_user.id),
+        time_off=queries.time_off_ahead(db.session, current_user.id, utcnow()),
+        time_off_form=TimeOffForm(formdata=None),
+        remove_form=EmptyForm(),
+        weekdays=WEEKDAYS,
+    )
+
+
+@bp.route("/diary/session-length", methods=["POST"])
+@allow(Role.KEYWORKER)
+def session_timing():
+    form = SessionTimingForm()
+    if not form.validate_on_submit():
+        return render_availability(form=availability_rule_form(blank=True), timing_form=form), 422
+    minutes, gap = form.session_minutes.data, form.buffer_minutes.data
+    with committed():
+        operations.set_session_timing(
+            db.session, keyworker=current_user, session_minutes=minutes, buffer_minutes=gap
+        )
+    between = f"{gap} minutes" if gap else "no gap"
+    flash(
+        f"Saved: {minutes}-minute sessions with {between} between them. "
+        "Sessions already booked stay as they are.",
+        "success",
+    )
+    return redirect(url_for("sessions.availability"))
+
+
+@bp.route("/diary/availability/<int:rule_id>/remove", methods=["POST"])
+@allow(Role.KEYWORKER)
+def remove_rule(rule_id: int):
+    return remove_own(
+        AvailabilityRule,
+        rule_id,
+        "keyworker_id",
+        "Availability removed. Sessions already booked are kept.",
+        "sessions.availability",
+    )
+
+
+@bp.route("/diary/time-off", methods=["POST"])
+@allow(Role.KEYWORKER)
+def time_off():
+    form = TimeOffForm()
+    if form.validate_on_submit():
+        with committed():
+            operations.add_time_off(
+                db.session,
+                keyworker=current_user,
+                first_day=form.starts_on.data,
+                last_day=form.ends_on.data,
+                reason=form.reason.data or "",
+            )
+        flash("Time off added. No new sessions will be offered then.", "success")
+        return redirect(url_for("sessions.availability"))
+    flash_errors(form)
+    return redirect(url_for("sessions.availability"))
+
+
+def flash_errors(form) -> None:
+    """The form's errors as messages on the page it goes back to."""
+    for field in form:
+        for error in field.errors:
+            flash(error, "error")
+
+
+@bp.route("/diary/time-off/<int:time_off_id>/remove", methods=["POST"])
+@allow(Role.KEYWORKER)
+def remove_time_off(time_off_id: int):
+    return remove_own(
+        TimeOff, time_off_id, "keyworker_id", "Time off removed.", "sessions.availability"
+    )
+
+
+@bp.route("/people/<int:participant_id>/book", methods=["GET", "POST"])
+@staff_only
+def book_for(participant_id: int):
+    participant = participant_or_404(participant_id)
+    keyworker = participant.profile.keyworker if participant.profile else None
+    if current_user.role == Role.KEYWORKER:
+        keyworker = current_user
+    here = {"action": "sessions.book_for", "participant_id": participant.id}
+    if request.method == "GET":
+        title = f"Book a session for {participant.name}"
+        return render_slots(participant, keyworker.id if keyworker else None, title=title, **here)
+    form = SlotForm()
+    refused = book_slot(form, participant, keyworker, **here)
+    if refused:
+        return refused
+    flash(f"Booked {participant.name} for {when(form.booked)}.", "success")
+    return redirect(url_for("sessions.diary"))

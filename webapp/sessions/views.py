@@ -1,0 +1,361 @@
+"""Pages for one-to-one sessions booked around school hours: the parent's sessions and free
+times, the keyworker's diary and availability, booking for a parent, and calendar files."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from webapp import clock
+from webapp.groups import queries as group_queries
+from webapp.locality import queries as locality_queries
+from webapp.models import (
+    BookedSession,
+    FreeWindow,
+    Role,
+    SessionMode,
+    SessionStatus,
+    User,
+    utcnow,
+)
+from webapp.services.push import push_enabled
+from webapp.sessions import operations, queries
+from webapp.sessions.calendars import feed_ics, session_ics
+from webapp.sessions.forms import (
+    WEEKDAYS,
+    CancelForm,
+    FreeWindowForm,
+    SlotForm,
+)
+from webapp.sessions.guard import BookingProblem, SlotNotOffered, SlotTaken
+from webapp.sessions.slots import SearchLimits
+from webapp.web.extensions import db
+from webapp.web.forms import EmptyForm
+from webapp.web.htmx import committed
+from webapp.web.policy import allow, participant_or_404, public, signed_in
+
+bp = Blueprint("sessions", __name__)
+
+FEED_PAST = timedelta(days=30)  # how far back a calendar feed reaches
+
+
+def search_limits() -> SearchLimits:
+    """The notice, horizon and travel buffer, configurable per service."""
+    config = current_app.config
+    return SearchLimits(
+        min_notice=timedelta(hours=config.get("BOOKING_MIN_NOTICE_HOURS", 24)),
+        horizon=timedelta(days=config.get("BOOKING_HORIZON_DAYS", 42)),
+        travel=timedelta(minutes=config.get("BOOKING_TRAVEL_MINUTES", 30)),
+    )
+
+
+def booking_or_404(booking_id: int, *, booked_only: bool = False) -> BookedSession:
+    """A session the current person may see: their own, or one in a staff member's scope."""
+    booked = queries.booked_session(db.session, booking_id)
+    if booked is None or (booked_only and booked.status != SessionStatus.BOOKED):
+        abort(404)
+    if current_user.role == Role.PARTICIPANT:
+        if booked.participant_id != current_user.id:
+            abort(404)
+    else:
+        participant_or_404(booked.participant_id)
+    return booked
+
+
+def render_slots(
+    participant: User,
+    keyworker_id: int | None,
+    *,
+    action: str,
+    title: str,
+    moving: BookedSession | None = None,
+    **action_values,
+):
+    week = max(0, min(request.args.get("week", 0, type=int), 6))
+    slots, more = (
+        queries.week_of_slots(
+            db.session,
+            participant,
+            keyworker_id,
+            week,
+            search_limits(),
+            moving.id if moving else None,
+        )
+        if keyworker_id
+        else ([], False)
+    )
+    return render_template(
+        "sessions/find_time.html",
+        title=title,
+        participant=participant,
+        days=queries.slots_by_day(slots),
+        venues=locality_queries.venues_by_id(db.session, slots),
+        week=week,
+        more=more,
+        action=url_for(action, **action_values),
+        moving=moving,
+        has_keyworker=keyworker_id is not None,
+    )
+
+
+def answer_problem(problem: BookingProblem, participant: User, *, action: str, **action_values):
+    """A refused booking: 409 with the nearest free times, or 422 when the time isn't offered."""
+    alternatives = problem.alternatives if isinstance(problem, SlotTaken) else []
+    status = 409 if isinstance(problem, SlotTaken) else 422
+    return render_template(
+        "sessions/problem.html",
+        message=problem.message,
+        participant=participant,
+        alternatives=alternatives,
+        venues=locality_queries.venues_by_id(db.session, alternatives),
+        action=url_for(action, **action_values),
+        back=request.referrer if request.referrer else url_for("home.index"),
+    ), status
+
+
+NOT_OFFERED = "Choose a time from the list."
+
+
+def book_slot(form: SlotForm, participant: User, keyworker: User | None, *, action: str, **values):
+    """Book the slot the form names for the parent with the keyworker; None when booked,
+    otherwise the refusal's answer (the session is in ``form.booked``)."""
+    if not form.validate_on_submit() or keyworker is None:
+        return answer_problem(SlotNotOffered(NOT_OFFERED), participant, action=action, **values)
+    with committed(BookingProblem) as saved:
+        form.booked = operations.book_session(
+            db.session,
+            participant=participant,
+            keyworker=keyworker,
+            starts_at=form.moment,
+            mode=SessionMode(form.mode.data),
+            venue_id=form.venue,
+            booked_by=current_user,
+            limits=search_limits(),
+        )
+    if saved.refusal:
+        return answer_problem(saved.refusal, participant, action=action, **values)
+    return None
+
+
+def data_of(form, *names: str) -> dict:
+    """The named fields' values, to hand to an operation as keywords."""
+    return {name: form[name].data for name in names}
+
+
+def when(booked: BookedSession) -> str:
+    return clock.day_and_time(booked.starts_at, "long_day", " at ")
+
+
+def after_change() -> str:
+    if current_user.role == Role.PARTICIPANT:
+        return url_for("sessions.my_sessions")
+    return url_for("sessions.diary")
+
+
+# The parent's pages -----------------------------------------------------------------------
+
+
+@bp.route("/sessions")
+@allow(Role.PARTICIPANT)
+def my_sessions():
+    now = utcnow()
+    coming_up, past, others = queries.parent_sessions(db.session, current_user, now)
+    return render_template(
+        "sessions/my_sessions.html",
+        coming_up=coming_up,
+        past=past,
+        groups=others,
+        now=now,
+        form=EmptyForm(),
+        push_key=current_app.config["VAPID_PUBLIC_KEY"] if push_enabled() else None,
+    )
+
+
+@bp.route("/sessions/find")
+@allow(Role.PARTICIPANT)
+def find_time():
+    profile = current_user.profile
+    return render_slots(
+        current_user,
+        profile.keyworker_id if profile else None,
+        action="sessions.book",
+        title="Find a time",
+    )
+
+
+@bp.route("/sessions/book", methods=["POST"])
+@allow(Role.PARTICIPANT)
+def book():
+    form = SlotForm()
+    profile = current_user.profile
+    keyworker = profile.keyworker if profile else None
+    refused = book_slot(form, current_user, keyworker, action="sessions.book")
+    if refused:
+        return refused
+    flash(f"Booked: {when(form.booked)}.", "success")
+    return redirect(url_for("sessions.my_sessions"))
+
+
+@bp.route("/sessions/<int:session_id>/move", methods=["GET", "POST"])
+@signed_in
+def reschedule(session_id: int):
+    booked = booking_or_404(session_id, booked_only=True)
+    participant, here = booked.participant, {"session_id": booked.id}
+    if request.method == "GET":
+        title = "Move your session" if current_user.id == participant.id else "Move session"
+        return render_slots(
+            participant,
+            booked.keyworker_id,
+            action="sessions.reschedule",
+            title=title,
+            moving=booked,
+            **here,
+        )
+    problem = move_to_slot(booked, SlotForm())
+    if problem:
+        return answer_problem(problem, participant, action="sessions.reschedule", **here)
+    flash(f"Moved to {when(booked)}.", "success")
+    return redirect(after_change())
+
+
+def move_to_slot(booked: BookedSession, form: SlotForm) -> BookingProblem | None:
+    """Move the session to the slot the form names; the refusal, or None once moved."""
+    if not form.validate_on_submit():
+        return SlotNotOffered(NOT_OFFERED)
+    with committed(BookingProblem) as saved:
+        operations.reschedule_session(
+            db.session,
+            booking=booked,
+            starts_at=form.moment,
+            mode=SessionMode(form.mode.data),
+            venue_id=form.venue,
+            limits=search_limits(),
+        )
+    return saved.refusal
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@signed_in
+def cancel(session_id: int):
+    booked = booking_or_404(session_id, booked_only=True)
+    form = CancelForm()
+    if form.validate_on_submit():
+        with committed():
+            operations.cancel_session(db.session, booking=booked, reason=form.reason.data)
+        whose = "your" if current_user.id == booked.participant_id else "the"
+        flash(f"Cancelled {whose} session on {when(booked)}.", "success")
+        return redirect(after_change())
+    status = 422 if form.is_submitted() else 200
+    return render_template("sessions/cancel.html", booking=booked, form=form), status
+
+
+@bp.route("/sessions/<int:session_id>/calendar.ics")
+@signed_in
+def session_calendar(session_id: int):
+    booked = booking_or_404(session_id)
+    body = session_ics(booked, for_staff=current_user.is_staff, stamp=utcnow())
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="coplan-session-{booked.id}.ics"'},
+    )
+
+
+@bp.route("/sessions/calendar-feed", methods=["POST"])
+@signed_in
+def calendar_feed():
+    action = request.form.get("action")
+    if not EmptyForm().validate_on_submit() or action not in ("new", "stop"):
+        abort(400)
+    with committed():
+        if action == "stop":
+            operations.revoke_feed_tokens(db.session, current_user)
+        else:
+            token = operations.issue_feed_token(db.session, current_user)
+    if action == "stop":
+        flash("Your calendar link no longer works. Make a new one whenever you like.", "success")
+        return redirect(request.referrer or url_for("home.index"))
+    feed_url = url_for("sessions.feed", token=token, _external=True)
+    return render_template("sessions/feed_link.html", url=feed_url)
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def feed(token: str):
+    user = queries.user_for_feed_token(db.session, token)
+    if user is None or not user.is_active:
+        abort(404)
+    return Response(
+        feed_body(user), mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"}
+    )
+
+
+def feed_body(user: User) -> bytes:
+    """The person's calendar feed: their sessions and group sessions from a month ago on."""
+    since = utcnow() - FEED_PAST
+    return feed_ics(
+        queries.feed_sessions(db.session, user, since),
+        for_staff=user.is_staff,
+        stamp=utcnow(),
+        name="CoPlan sessions",
+        groups=group_queries.feed_groups(db.session, user, since=since),
+    )
+
+
+@bp.route("/sessions/when-im-free", methods=["GET", "POST"])
+@allow(Role.PARTICIPANT)
+def free_windows():
+    form = FreeWindowForm()
+    if form.validate_on_submit():
+        with committed():
+            operations.add_free_window(
+                db.session,
+                participant=current_user,
+                **data_of(form, "weekday", "starts_at", "ends_at"),
+            )
+        flash("Added. We'll only offer times that fit.", "success")
+        return redirect(url_for("sessions.free_windows"))
+    status = 422 if form.is_submitted() else 200
+    return render_free_windows(form), status
+
+
+def render_free_windows(form: FreeWindowForm):
+    return render_template(
+        "sessions/free_windows.html",
+        form=form,
+        windows=queries.free_windows(db.session, current_user.id),
+        terms=locality_queries.school_terms(db.session, current_user.locality_id),
+        weekdays=WEEKDAYS,
+        remove_form=EmptyForm(),
+    )
+
+
+@bp.route("/sessions/when-im-free/<int:window_id>/remove", methods=["POST"])
+@allow(Role.PARTICIPANT)
+def remove_window(window_id: int):
+    return remove_own(FreeWindow, window_id, "participant_id", "Removed.", "sessions.free_windows")
+
+
+def remove_own(model, row_id: int, owner: str, done: str | None, back: str):
+    """Delete one of the signed-in person's own rows (someone else's answers 404), then go back."""
+    row = queries.own_row(db.session, model, row_id, owner, current_user.id)
+    if row is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        with committed():
+            operations.remove_set_up(db.session, row)
+        if done:
+            flash(done, "success")
+    return redirect(url_for(back))

@@ -1,0 +1,33 @@
+"""What the parents' voice pages read."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from webapp.models import Idea, Locality, Role, User
+
+IDEAS_SHOWN = 200
+
+
+def visible_ideas(session: Session, viewer: User) -> list[Idea]:
+    """The ideas board the viewer sees: their locality's, or every one for an admin."""
+    query = select(Idea).options(joinedload(Idea.locality)).order_by(Idea.created_at.desc())
+    if viewer.role != Role.ADMIN:
+        query = query.where(Idea.locality_id == viewer.locality_id)
+    return list(session.scalars(query.limit(IDEAS_SHOWN)))
+
+
+def idea_or_404(session: Session, viewer: User, idea_id: int) -> Idea:
+    idea = session.get(Idea, idea_id)
+    if idea is None or (viewer.role != Role.ADMIN and idea.locality_id != viewer.locality_id):
+        abort(404)
+    return idea
+
+
+def viewer_locality_ids(session: Session, viewer: User) -> list[int]:
+    """The localities whose feedback the viewer reads."""
+    if viewer.role == Role.ADMIN:
+        return list(session.scalars(select(Locality.id)))
+    return [viewer.locality_id]
