@@ -183,7 +183,7 @@ def staff_member(session, people):
         password="colleague-password",
         locality_id=people["keyworker"].locality_id,
     )
-    return {"staff_id": colleague.id}
+    return {"staff_id": colleague.id, "locality_id": people["keyworker"].locality_id}
 
 
 def join_request(session, people):
@@ -224,6 +224,8 @@ PARAMETER_SCOPE = {
     "idea_id": {"parent_a", "parent_b", "keyworker", "manager"},
     # staff of parent A's locality: their manager's to manage
     "staff_id": {"manager"},
+    # parent A's locality: its manager sets its rules
+    "locality_id": {"manager"},
     # a request to join the locality: its keyworkers and manager act on it
     "join_request_id": {"keyworker", "manager"},
 }

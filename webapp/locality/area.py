@@ -7,5 +7,8 @@ from webapp.models import Role
 AREA = Area(
     "locality",
     blueprints=(bp,),
-    navigation=(NavLink(Role.MANAGER, "locality.venues", "Venues", 50),),
+    navigation=(
+        NavLink(Role.MANAGER, "locality.venues", "Venues", 50),
+        NavLink(Role.ADMIN, "locality.localities", "Localities", 15),
+    ),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -14,12 +16,14 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
+    NumberRange,
+    Optional,
     ValidationError,
 )
 
 from webapp.models import CalendarEntryKind
 from webapp.sessions.forms import end_after_start
-from webapp.web.forms import BaseForm, PlainDateField, PlainTimeField
+from webapp.web.forms import BaseForm, PlainDateField, PlainTimeField, WholeNumberField
 
 
 class VenueForm(BaseForm):
@@ -62,6 +66,15 @@ class SchoolDayForm(BaseForm):
         "School day ends", validators=[InputRequired("Enter a time."), end_after_start]
     )
 
+    def validate_starts_at(self, field):
+        # A school day of 00:00-23:59 would offer parents sessions in the middle of the night.
+        if field.data and not time(7) <= field.data <= time(11):
+            raise ValidationError("A school day starts between 07:00 and 11:00.")
+
+    def validate_ends_at(self, field):
+        if field.data and not time(12) <= field.data <= time(17):
+            raise ValidationError("A school day ends between 12:00 and 17:00.")
+
 
 class CalendarEntryForm(BaseForm):
     kind = SelectField("What", choices=[SelectChoice(k.value, k.label) for k in CalendarEntryKind])
@@ -83,3 +96,50 @@ class CalendarImportForm(BaseForm):
         validators=[FileRequired("Choose a file to import.")],
     )
     replace = BooleanField("Replace the terms and holidays already here", default=True)
+
+
+RANGE = "Enter a whole number from %(min)s to %(max)s."
+NUMBERS = ("min_notice_hours", "horizon_days", "travel_minutes")
+RULES = ("name", "phone", "opening_hours")
+
+
+class LocalityForm(BaseForm):
+    name = StringField(
+        "Name of the locality",
+        description="For example: Inverclyde.",
+        validators=[DataRequired("Enter the locality's name."), Length(max=120)],
+    )
+
+
+class LocalityRulesForm(LocalityForm):
+    min_notice_hours = WholeNumberField(
+        "Least notice for a booking, in hours",
+        description="Parents can't book a session sooner than this. 0 to 168 (a week).",
+        validators=[InputRequired("Enter a number of hours."), NumberRange(0, 168, RANGE)],
+    )
+    horizon_days = WholeNumberField(
+        "How far ahead parents can book, in days",
+        description="7 to 182 (about six months).",
+        validators=[InputRequired("Enter a number of days."), NumberRange(7, 182, RANGE)],
+    )
+    travel_minutes = WholeNumberField(
+        "Travel time kept free before and after a session away from home, in minutes",
+        description="0 to 120.",
+        validators=[InputRequired("Enter a number of minutes."), NumberRange(0, 120, RANGE)],
+    )
+    phone = StringField(
+        "The team's phone number, for parents",
+        validators=[Optional(), Length(max=30)],
+        render_kw={"inputmode": "tel"},
+    )
+    opening_hours = StringField(
+        "When the phone is answered",
+        description="For example: Monday to Thursday, 9am to 3pm.",
+        validators=[Optional(), Length(max=200)],
+    )
+
+    def rules(self) -> dict:
+        """The locality's settings, as operations.save_rules takes them."""
+        return {name: self[name].data or None for name in RULES} | {
+            name: self[name].data for name in NUMBERS
+        }

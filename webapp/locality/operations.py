@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, time
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from webapp.locality.queries import school_calendar_or_default
 from webapp.locality.school_calendar import ParsedEntry
-from webapp.models import CalendarEntryKind, SchoolCalendar, SchoolCalendarEntry, Venue
+from webapp.models import CalendarEntryKind, Locality, SchoolCalendar, SchoolCalendarEntry, Venue
 
 
 def ensure_school_calendar(session: Session, locality_id: int) -> SchoolCalendar:
@@ -121,4 +121,31 @@ def import_calendar(
 def remove_calendar_entry(session: Session, entry: SchoolCalendarEntry) -> None:
     """Remove a term, holiday or in-service day."""
     session.delete(entry)
+    session.flush()
+
+
+class NameTaken(Exception):
+    """Another locality already has this name."""
+
+
+def create_locality(session: Session, *, name: str) -> Locality:
+    """A new locality, with the service's default rules until someone sets its own."""
+    if session.scalar(select(Locality.id).where(Locality.name == name)) is not None:
+        raise NameTaken(name)
+    locality = Locality(name=name)
+    session.add(locality)
+    session.flush()
+    return locality
+
+
+def save_rules(session: Session, *, locality: Locality, name: str, **rules) -> None:
+    """Rename the locality and set its booking rules and how parents reach the team."""
+    clash = session.scalar(
+        select(Locality.id).where(Locality.name == name, Locality.id != locality.id)
+    )
+    if clash is not None:
+        raise NameTaken(name)
+    locality.name = name
+    for setting, value in rules.items():
+        setattr(locality, setting, value)
     session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from flask import abort
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -15,9 +16,11 @@ from webapp.models import (
     CalendarEntryKind,
     GroupSession,
     Locality,
+    Role,
     SchoolCalendar,
     SchoolCalendarEntry,
     SessionStatus,
+    User,
     Venue,
     utcnow,
 )
@@ -155,3 +158,15 @@ def calendar_entry_in(
     """A term, holiday or in-service day of this locality, or None."""
     entry = session.get(SchoolCalendarEntry, entry_id)
     return entry if entry is not None and entry.locality_id == locality_id else None
+
+
+def all_localities(session: Session) -> list[Locality]:
+    return list(session.scalars(select(Locality).order_by(Locality.name)))
+
+
+def locality_or_404(session: Session, viewer: User, locality_id: int) -> Locality:
+    """A locality the viewer runs: any, for an admin; their own, for a manager."""
+    locality = session.get(Locality, locality_id)
+    if locality is None or (viewer.role != Role.ADMIN and viewer.locality_id != locality.id):
+        abort(404)
+    return locality

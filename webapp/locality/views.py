@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -9,12 +11,15 @@ from webapp.locality import operations, queries
 from webapp.locality.forms import (
     CalendarEntryForm,
     CalendarImportForm,
+    LocalityForm,
+    LocalityRulesForm,
     SchoolDayForm,
     VenueEditForm,
     VenueForm,
 )
 from webapp.locality.school_calendar import MAX_IMPORT_BYTES, parse_upload
 from webapp.models import Role, Venue
+from webapp.sessions.limits import service_limits
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
 from webapp.web.htmx import committed
@@ -218,3 +223,52 @@ def remove_calendar_entry(entry_id: int):
         with committed():
             operations.remove_calendar_entry(db.session, entry)
     return redirect(url_for("locality.school_calendar"))
+
+
+# Localities and their rules -----------------------------------------------------------------
+
+
+@bp.route("/localities", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def localities():
+    form = LocalityForm()
+    if form.validate_on_submit():
+        with committed(operations.NameTaken) as made:
+            locality = operations.create_locality(db.session, name=form.name.data)
+        if not made.refusal:
+            flash(f"{locality.name} added. Set its rules now.", "success")
+            return redirect(url_for("locality.rules", locality_id=locality.id))
+        form.name.errors.append("There is a locality with this name already.")
+    return render_template(
+        "locality/localities.html", form=form, localities=queries.all_localities(db.session)
+    ), 422 if form.errors else 200
+
+
+@bp.route("/localities/<int:locality_id>", methods=["GET", "POST"])
+@allow(Role.MANAGER, Role.ADMIN)
+def rules(locality_id: int):
+    locality = queries.locality_or_404(db.session, current_user, locality_id)
+    form = LocalityRulesForm(obj=None if request.method == "POST" else rules_shown(locality))
+    if form.validate_on_submit():
+        with committed(operations.NameTaken) as saved:
+            operations.save_rules(db.session, locality=locality, **form.rules())
+        if not saved.refusal:
+            flash(f"{locality.name}'s rules are saved.", "success")
+            return redirect(url_for("locality.rules", locality_id=locality.id))
+        form.name.errors.append("There is a locality with this name already.")
+    return render_template(
+        "locality/rules.html", form=form, locality=locality
+    ), 422 if form.errors else 200
+
+
+def rules_shown(locality):
+    """The locality's rules for the form: its own, or the service's defaults where unset."""
+    limits = service_limits(locality)
+    return SimpleNamespace(
+        name=locality.name,
+        min_notice_hours=int(limits.min_notice.total_seconds() // 3600),
+        horizon_days=limits.horizon.days,
+        travel_minutes=int(limits.travel.total_seconds() // 60),
+        phone=locality.phone,
+        opening_hours=locality.opening_hours,
+    )

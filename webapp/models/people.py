@@ -66,6 +66,13 @@ class Locality(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Booking rules; None means the service's own default (BOOKING_* settings).
+    min_notice_hours: Mapped[int | None]
+    horizon_days: Mapped[int | None]
+    travel_minutes: Mapped[int | None]
+    # How parents reach the local team, shown to them.
+    phone: Mapped[str | None] = mapped_column(String(30))
+    opening_hours: Mapped[str | None] = mapped_column(String(200))
 
     def __repr__(self) -> str:
         return f"<Locality {self.name}>"

@@ -40,7 +40,7 @@ from webapp.sessions.forms import (
     SlotForm,
 )
 from webapp.sessions.guard import BookingProblem, SlotNotOffered, SlotTaken
-from webapp.sessions.slots import SearchLimits
+from webapp.sessions.limits import service_limits
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
 from webapp.web.htmx import committed
@@ -49,16 +49,6 @@ from webapp.web.policy import allow, participant_or_404, public, signed_in
 bp = Blueprint("sessions", __name__)
 
 FEED_PAST = timedelta(days=30)  # how far back a calendar feed reaches
-
-
-def search_limits() -> SearchLimits:
-    """The notice, horizon and travel buffer, configurable per service."""
-    config = current_app.config
-    return SearchLimits(
-        min_notice=timedelta(hours=config.get("BOOKING_MIN_NOTICE_HOURS", 24)),
-        horizon=timedelta(days=config.get("BOOKING_HORIZON_DAYS", 42)),
-        travel=timedelta(minutes=config.get("BOOKING_TRAVEL_MINUTES", 30)),
-    )
 
 
 def booking_or_404(booking_id: int, *, booked_only: bool = False) -> BookedSession:
@@ -90,7 +80,7 @@ def render_slots(
             participant,
             keyworker_id,
             week,
-            search_limits(),
+            service_limits(participant.locality),
             moving.id if moving else None,
         )
         if keyworker_id
@@ -142,7 +132,7 @@ def book_slot(form: SlotForm, participant: User, keyworker: User | None, *, acti
             mode=SessionMode(form.mode.data),
             venue_id=form.venue,
             booked_by=current_user,
-            limits=search_limits(),
+            limits=service_limits(participant.locality),
         )
     if saved.refusal:
         return answer_problem(saved.refusal, participant, action=action, **values)
@@ -241,7 +231,7 @@ def move_to_slot(booked: BookedSession, form: SlotForm) -> BookingProblem | None
             starts_at=form.moment,
             mode=SessionMode(form.mode.data),
             venue_id=form.venue,
-            limits=search_limits(),
+            limits=service_limits(booked.participant.locality),
         )
     return saved.refusal
 
