@@ -16,14 +16,54 @@ class Page(BeautifulSoup):
     response = None
 
 
+def is_full_page(html: str) -> bool:
+    return html.lstrip()[:9].lower() == "<!doctype"
+
+
 def parse_strictly(html: str) -> Page:
-    """Parse HTML, failing on parse errors and on duplicate ids."""
+    """Parse a page or an htmx fragment, failing on parse errors and on duplicate ids.
+
+    A full page must also have exactly one ``<h1>``: it is what a screen reader user jumps to.
+    """
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    parser.parse(html)
+    full = is_full_page(html)
+    if full:
+        parser.parse(html)
+    else:
+        parser.parseFragment(html)
     page = Page(html, "html5lib")
     ids = Counter(tag["id"] for tag in page.select("[id]"))
     duplicated = [id_ for id_, count in ids.items() if count > 1]
     assert not duplicated, f"duplicate ids on the page: {duplicated}"
+    if full:
+        headings = len(page.find_all("h1"))
+        assert headings == 1, f"a page needs exactly one <h1>; this one has {headings}"
+    return page
+
+
+def check_status(method: str, endpoint: str, response, expected: int) -> None:
+    """Fail unless the status is the expected one; a redirect must be expected by name."""
+    if response.status_code == expected:
+        return
+    where = response.headers.get("Location")
+    detail = (
+        f" to {where} (pass expect={response.status_code} if the redirect is meant)"
+        if where
+        else ":\n" + response.get_data(as_text=True)[:2000]
+    )
+    raise AssertionError(
+        f"{method} {endpoint} gave {response.status_code}, expected {expected}{detail}"
+    )
+
+
+def parsed(response) -> Page:
+    body = response.get_data(as_text=True)
+    # A redirect's body is Werkzeug's, not ours; only what we render is checked.
+    if response.mimetype == "text/html" and body.strip() and not 300 <= response.status_code < 400:
+        page = parse_strictly(body)
+    else:
+        page = Page(body if response.mimetype == "text/html" else "", "html5lib")
+    page.response = response
     return page
 
 
@@ -41,18 +81,19 @@ class PageClient:
         page = BeautifulSoup(response.get_data(as_text=True), "html5lib")
         return json.loads(page.body["hx-headers"])["X-CSRFToken"]
 
-    def get(self, endpoint: str, _expected_status: int = 200, **values) -> Page:
-        response = self.client.get(self.url(endpoint, **values))
-        assert response.status_code == _expected_status, (
-            f"GET {endpoint} gave {response.status_code}, expected {_expected_status}"
-        )
-        page = (
-            parse_strictly(response.get_data(as_text=True))
-            if response.mimetype == "text/html"
-            else Page("", "html5lib")
-        )
-        page.response = response
-        return page
+    def get(
+        self,
+        endpoint: str,
+        _expected_status: int = 200,
+        *,
+        expect: int | None = None,
+        _headers: dict | None = None,
+        **values,
+    ) -> Page:
+        """GET by endpoint; a 3xx fails unless ``expect`` (or the status) names it."""
+        response = self.client.get(self.url(endpoint, **values), headers=_headers)
+        check_status("GET", endpoint, response, expect or _expected_status)
+        return parsed(response)
 
     def post(
         self,
@@ -61,30 +102,23 @@ class PageClient:
         _expected_status: int = 302,
         _csrf: bool = True,
         _headers: dict | None = None,
+        *,
+        expect: int | None = None,
         **values,
     ) -> Page:
+        """POST by endpoint; by default a post must redirect (post/redirect/get)."""
         data = dict(_data or {})
         if _csrf:
             data.setdefault("csrf_token", self.csrf_token())
         response = self.client.post(self.url(endpoint, **values), data=data, headers=_headers)
-        assert response.status_code == _expected_status, (
-            f"POST {endpoint} gave {response.status_code}, expected {_expected_status}:\n"
-            + response.get_data(as_text=True)[:2000]
-        )
-        body = response.get_data(as_text=True)
-        page = (
-            parse_strictly(body)
-            if response.mimetype == "text/html" and body.strip().startswith("<!doctype")
-            else Page(body, "html5lib")
-        )
-        page.response = response
-        return page
+        check_status("POST", endpoint, response, expect or _expected_status)
+        return parsed(response)
 
     def sign_in(self, user, password: str = PASSWORD, remember: bool = False):
         data = {"identifier": user.email or user.phone, "password": password}
         if remember:
             data["remember"] = "y"
-        return self.post("auth.sign_in", data, _expected_status=302)
+        return self.post("auth.sign_in", data, expect=302)
 
     def sign_out(self):
-        return self.post("auth.sign_out", _expected_status=302)
+        return self.post("auth.sign_out", expect=302)

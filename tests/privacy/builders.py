@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from tests.factories.checkins import make_checkin
+from tests.factories.record import make_note, make_outcome, make_referral
+from tests.factories.sessions import make_booked_session
 from webapp.models import (
     AccessToken,
     AvailabilityRule,
-    BookedSession,
     CalendarFeedToken,
     ContactChoice,
     EngagementPause,
@@ -25,16 +27,11 @@ from webapp.models import (
     JoinRequestStatus,
     KeyworkerSettings,
     Message,
-    Note,
     OutboxMail,
-    Outcome,
-    OutcomeKind,
     PauseReason,
     PipelineStageChange,
     PushSubscription,
     RecoveryCode,
-    Referral,
-    ReferralKind,
     ReferredBy,
     Reminder,
     SessionFeedback,
@@ -79,10 +76,7 @@ def audit_events(session, participant, staff):
 
 
 def checkins(session, participant, staff):
-    from tests.checkins.helpers import entry
-    from webapp.checkins.sync import merge_checkins
-
-    merge_checkins(session, participant.id, [entry(note=SECRET_TEXT, note_shared=True)])
+    make_checkin(session, participant=participant, note=SECRET_TEXT, note_shared=True)
 
 
 def erasure_requests(session, participant, staff):
@@ -126,19 +120,13 @@ PLAN_TABLES = [
 
 
 def _session(session, participant, staff):
-    start = utcnow() + timedelta(days=3)
-    booking = BookedSession(
-        keyworker_id=staff.id,
-        participant_id=participant.id,
-        mode=SessionMode.PHONE,
-        starts_at=start,
-        ends_at=start + timedelta(hours=1),
+    return make_booked_session(
+        session,
+        keyworker=staff,
+        participant=participant,
         status=SessionStatus.CANCELLED,
         cancel_reason=SECRET_TEXT,
     )
-    session.add(booking)
-    session.flush()
-    return booking
 
 
 def sessions(session, participant, staff):
@@ -236,34 +224,16 @@ def keyworker_settings(session, participant, staff):
 
 
 def notes(session, participant, staff):
-    session.add(Note(participant_id=participant.id, author_id=staff.id, body=SECRET_TEXT))
-    session.add(
-        Note(participant_id=participant.id, author_id=staff.id, body=SECRET_TEXT, staff_only=True)
-    )
+    make_note(session, participant=participant, author=staff, body=SECRET_TEXT)
+    make_note(session, participant=participant, author=staff, body=SECRET_TEXT, staff_only=True)
 
 
 def referrals(session, participant, staff):
-    session.add(
-        Referral(
-            participant_id=participant.id,
-            made_by_id=staff.id,
-            kind=ReferralKind.OTHER,
-            organisation=SECRET_TEXT,
-            made_on=date(2026, 11, 1),
-        )
-    )
+    make_referral(session, participant=participant, made_by=staff, organisation=SECRET_TEXT)
 
 
 def outcomes(session, participant, staff):
-    session.add(
-        Outcome(
-            participant_id=participant.id,
-            kind=OutcomeKind.QUALIFICATION,
-            achieved_on=date(2026, 11, 1),
-            detail=SECRET_TEXT,
-            recorded_by_id=staff.id,
-        )
-    )
+    make_outcome(session, participant=participant, recorded_by=staff, detail=SECRET_TEXT)
 
 
 def pipeline_stage_changes(session, participant, staff):

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from webapp.models import AuditEvent, ParticipantStatus, User, utcnow
@@ -41,4 +40,3 @@ def test_retention_dry_run_then_apply_then_again(app, make, session):
         select(AuditEvent).where(AuditEvent.action == "retention.anonymised")
     ).all()
     assert [e.participant_id for e in events] == [old.id]
-    assert isinstance(runner, type(app.test_cli_runner())) and CliRunner
