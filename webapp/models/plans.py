@@ -255,11 +255,11 @@ class GoalComment(Base):
     author: Mapped[User] = relationship()
 
 
-class Notification(Base):
+class Notice(Base):
     """An in-app notice: "Ewan changed your plan". Unread ones from the same person about
     the same plan are gathered into one, so a busy editing session is one notice."""
 
-    __tablename__ = "notifications"
+    __tablename__ = "notifications"  # its name from before it was called a notice
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

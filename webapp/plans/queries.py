@@ -13,7 +13,7 @@ from webapp.models import (
     Goal,
     GoalComment,
     GoalStatus,
-    Notification,
+    Notice,
     ParticipantProfile,
     Plan,
     PlanAgreement,
@@ -132,16 +132,12 @@ def agreement_state(session: Session, plan: Plan | None) -> AgreementState:
     return AgreementState(plan.revision, agreed, pending, changes)
 
 
-def unread_notifications(
-    session: Session, user: User, plan: Plan | None = None
-) -> list[Notification]:
+def unread_notifications(session: Session, user: User, plan: Plan | None = None) -> list[Notice]:
     """Someone's unread notices, newest first; only this plan's when given one."""
-    query = select(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)
-    )
+    query = select(Notice).where(Notice.user_id == user.id, Notice.read_at.is_(None))
     if plan is not None:
-        query = query.where(Notification.plan_id == plan.id)
-    return list(session.scalars(query.order_by(Notification.updated_at.desc())))
+        query = query.where(Notice.plan_id == plan.id)
+    return list(session.scalars(query.order_by(Notice.updated_at.desc())))
 
 
 def steps_due_by(session: Session, viewer: User, week_end: date) -> list[Step]:
@@ -182,14 +178,14 @@ def next_plan_steps(session: Session, participant_id: int, limit: int) -> list[t
     return next_steps(plan.goals if plan else [])[:limit]
 
 
-def plan_notices(session: Session, user_id: int, limit: int = 20) -> list[Notification]:
+def plan_notices(session: Session, user_id: int, limit: int = 20) -> list[Notice]:
     """The person's unread notices about plans, newest first."""
     return list(
         session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-            .options(joinedload(Notification.plan).joinedload(Plan.participant))
-            .order_by(Notification.updated_at.desc())
+            select(Notice)
+            .where(Notice.user_id == user_id, Notice.read_at.is_(None))
+            .options(joinedload(Notice.plan).joinedload(Plan.participant))
+            .order_by(Notice.updated_at.desc())
             .limit(limit)
         )
     )

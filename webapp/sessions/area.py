@@ -22,7 +22,7 @@ AREA = Area(
         NavLink(Role.PARTICIPANT, "sessions.my_sessions", "Sessions", 30),
         NavLink(Role.KEYWORKER, "sessions.diary", "Diary", 30),
     ),
-    today_panels=(Panel("partials/next_session.html", queries.today_panel),),
+    today_panels=(Panel("sessions/_next_session.html", queries.today_panel),),
     timeline_sources=(
         TimelineSource("sessions", "Sessions", record.session_items),
         TimelineSource("groups", "Group sessions", record.group_place_items),

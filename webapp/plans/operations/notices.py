@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from webapp.models import Notification, Plan, User, utcnow
+from webapp.models import Notice, Plan, User, utcnow
 
 
 def notify_other_side(
     session: Session, plan: Plan, actor: User, what: str = "changed"
-) -> list[Notification]:
+) -> list[Notice]:
     """Tell the people on the other side of the plan, gathering a run of changes into one."""
     participant = plan.participant
     keyworker = participant.profile.keyworker if participant.profile else None
@@ -20,21 +20,21 @@ def notify_other_side(
     for recipient in recipients:
         message = _notice_message(actor, recipient, participant, keyworker, what)
         unread = session.scalar(
-            select(Notification).where(
-                Notification.user_id == recipient.id,
-                Notification.plan_id == plan.id,
-                Notification.actor_id == actor.id,
-                Notification.message == message,
-                Notification.read_at.is_(None),
+            select(Notice).where(
+                Notice.user_id == recipient.id,
+                Notice.plan_id == plan.id,
+                Notice.actor_id == actor.id,
+                Notice.message == message,
+                Notice.read_at.is_(None),
             )
         )
         if unread is None:
-            unread = Notification(
+            unread = Notice(
                 user_id=recipient.id, actor_id=actor.id, plan_id=plan.id, message=message
             )
             session.add(unread)
         else:
-            unread.changes = Notification.changes + 1
+            unread.changes = Notice.changes + 1
             unread.updated_at = now
         notices.append(unread)
     return notices
@@ -59,11 +59,11 @@ def _notice_message(actor, recipient, participant, keyworker, what: str) -> str:
 def mark_read(session: Session, user: User, plan: Plan) -> None:
     """The person has seen their plan, so its notices are read."""
     session.execute(
-        update(Notification)
+        update(Notice)
         .where(
-            Notification.user_id == user.id,
-            Notification.plan_id == plan.id,
-            Notification.read_at.is_(None),
+            Notice.user_id == user.id,
+            Notice.plan_id == plan.id,
+            Notice.read_at.is_(None),
         )
         .values(read_at=utcnow())
     )
