@@ -6,6 +6,7 @@ import re
 import secrets
 from datetime import timedelta
 
+from flask import render_template
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,7 @@ from webapp.models import (
     User,
     utcnow,
 )
+from webapp.services.mail import send_mail
 
 PHONE_DIGITS = re.compile(r"\D")
 
@@ -212,3 +214,25 @@ def reset_password(session: Session, *, token: str, password: str) -> User:
     use_token(session, record)
     set_password(record.user, password)
     return record.user
+
+
+def email_invitation(
+    session: Session, *, participant: User, keyworker, link: str, days: int
+) -> bool:
+    """Email a parent their invitation; True only if the mail server took it."""
+    if not participant.email:
+        return False
+    mail = send_mail(
+        session,
+        to=participant.email,
+        user=participant,
+        subject="Your invitation to CoPlan",
+        body=render_template(
+            "mail/invitation.txt",
+            participant=participant,
+            keyworker=keyworker,
+            link=link,
+            days=days,
+        ),
+    )
+    return mail.sent_at is not None

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     Form,
     IntegerField,
     RadioField,
@@ -19,7 +17,6 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -27,7 +24,6 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from webapp.auth.operations import normalise_phone
 from webapp.models import (
     OUTCOME_KIND_LABELS,
     PAUSE_REASON_LABELS,
@@ -38,9 +34,7 @@ from webapp.models import (
     OutcomeKind,
     ReferralStatus,
 )
-from webapp.web.forms import BaseForm
-
-UK_MOBILE = re.compile(r"^07\d{9}$")
+from webapp.web.forms import BaseForm, mobile_field, optional_email_field
 
 
 class CheckboxesField(SelectMultipleField):
@@ -54,20 +48,9 @@ class InviteParticipantForm(BaseForm):
         validators=[DataRequired("Enter the parent's name."), Length(max=120)],
         render_kw={"autocomplete": "off"},
     )
-    email = EmailField(
-        "Email address (optional)",
-        validators=[
-            Optional(),
-            Length(max=254),
-            Email("Enter an email address like name@example.com.", check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )
-    phone = StringField(
-        "Mobile number (optional)",
-        description="We need an email or a mobile number so they can sign in.",
-        validators=[Optional(), Length(max=20)],
-        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    email = optional_email_field("Email address (optional)")
+    phone = mobile_field(
+        "Mobile number (optional)", "We need an email or a mobile number so they can sign in."
     )
     children_stages = CheckboxesField(
         "Children's ages (tick all that apply)",
@@ -75,10 +58,6 @@ class InviteParticipantForm(BaseForm):
         validators=[Optional()],
     )
     keyworker_id = SelectField("Keyworker", coerce=int)
-
-    def validate_phone(self, field):
-        if field.data and not UK_MOBILE.match(normalise_phone(field.data)):
-            raise ValidationError("Enter a UK mobile number, like 07700 900123.")
 
     def invitation(self) -> dict:
         """Who is being invited, as invite_participant takes it."""

@@ -15,7 +15,12 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
-from webapp.auth.operations import DuplicateContact, invite_participant, reissue_invitation
+from webapp.auth.operations import (
+    DuplicateContact,
+    email_invitation,
+    invite_participant,
+    reissue_invitation,
+)
 from webapp.auth.views import send_reset_link
 from webapp.caseload import queries
 from webapp.caseload.blueprint import bp
@@ -31,7 +36,6 @@ from webapp.models import (
     User,
 )
 from webapp.services import audit
-from webapp.services.mail import send_mail
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
 from webapp.web.htmx import committed
@@ -177,22 +181,11 @@ def send_invitation(participant: User, token: str) -> tuple[str, bool]:
     """Record and email the invitation; the link, and whether the mail server took it."""
     audit.record(db.session, "invite.issued", actor=current_user, participant=participant)
     link = url_for("auth.accept_invitation", token=token, _external=True)
-    if not participant.email:
-        return link, False
-    mail = send_mail(
-        db.session,
-        to=participant.email,
-        user=participant,
-        subject="Your invitation to CoPlan",
-        body=render_template(
-            "mail/invitation.txt",
-            participant=participant,
-            link=link,
-            days=current_app.config["INVITE_DAYS"],
-            keyworker=current_user,
-        ),
+    days = current_app.config["INVITE_DAYS"]
+    emailed = email_invitation(
+        db.session, participant=participant, keyworker=current_user, link=link, days=days
     )
-    return link, mail.sent_at is not None
+    return link, emailed
 
 
 @bp.route("/<int:participant_id>/invitation", methods=["POST"])

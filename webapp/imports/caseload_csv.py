@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 
 from webapp.auth.operations import normalise_phone
+from webapp.web.forms import UK_MOBILE
 
-UK_MOBILE = re.compile(r"^07\d{9}$")
 MAX_LINES = 5000
 
 # The heading CoPlan looks for, and the other headings people use for the same thing.

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from types import SimpleNamespace
 
-from flask import render_template
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from webapp.auth.operations import create_user
+from webapp.auth.operations import create_user, email_invitation
 from webapp.auth.tokens import issue_token
 from webapp.clock import LONDON, london_today
 from webapp.imports.caseload_csv import CheckedFile, Line, check_file
@@ -24,7 +24,6 @@ from webapp.models import (
     User,
 )
 from webapp.services import audit
-from webapp.services.mail import send_mail
 
 
 class ImportRefused(Exception):
@@ -117,23 +116,14 @@ def email_invitations(
 ) -> set[int]:
     """Email each imported parent who has an email address their invitation; the ids of those
     the mail server took."""
-    taken = set()
-    for person in imported:
-        if not person.participant.email:
-            continue
-        mail = send_mail(
+    return {
+        person.participant.id
+        for person in imported
+        if email_invitation(
             session,
-            to=person.participant.email,
-            user=person.participant,
-            subject="Your invitation to CoPlan",
-            body=render_template(
-                "mail/invitation.txt",
-                participant=person.participant,
-                keyworker={"name": person.keyworker_name or "Your keyworker"},
-                link=link_for(person.token),
-                days=days,
-            ),
+            participant=person.participant,
+            keyworker=SimpleNamespace(name=person.keyworker_name or "Your keyworker"),
+            link=link_for(person.token),
+            days=days,
         )
-        if mail.sent_at is not None:
-            taken.add(person.participant.id)
-    return taken
+    }

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
-from webapp.auth.operations import normalise_phone
-from webapp.caseload.forms import UK_MOBILE, CheckboxesField
+from webapp.caseload.forms import CheckboxesField
 from webapp.models import REFERRED_BY_LABELS, SCHOOL_STAGE_LABELS, ReferredBy
-from webapp.web.forms import BaseForm
+from webapp.web.forms import BaseForm, mobile_field, optional_email_field
 
 
 class AskToJoinForm(BaseForm):
@@ -18,21 +17,10 @@ class AskToJoinForm(BaseForm):
         validators=[DataRequired("Enter your name."), Length(max=120)],
         render_kw={"autocomplete": "name"},
     )
-    phone = StringField(
-        "Mobile number",
-        description="We'll text you. Leave it empty if you'd rather we emailed.",
-        validators=[Optional(), Length(max=20)],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    phone = mobile_field(
+        "Mobile number", "We'll text you. Leave it empty if you'd rather we emailed.", "tel"
     )
-    email = EmailField(
-        "Email address (optional)",
-        validators=[
-            Optional(),
-            Length(max=254),
-            Email("Enter an email address like name@example.com.", check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
-    )
+    email = optional_email_field("Email address (optional)", "email")
     locality_id = SelectField("Where you live", coerce=int)
     children_stages = CheckboxesField(
         "Your children's ages (tick all that apply)",
@@ -66,10 +54,6 @@ class AskToJoinForm(BaseForm):
     )
     # Left empty by people; filled in by the robots that fill in every field.
     website = StringField("Leave this empty", validators=[Optional()])
-
-    def validate_phone(self, field):
-        if field.data and not UK_MOBILE.match(normalise_phone(field.data)):
-            raise ValidationError("Enter a UK mobile number, like 07700 900123.")
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import render_template
 from sqlalchemy.orm import Session
 
 from webapp.auth.operations import invite_participant
 from webapp.clock import utcnow
 from webapp.models import JoinRequest, JoinRequestStatus, ReferredBy, User
 from webapp.services import audit
-from webapp.services.mail import send_mail
 
 
 def record_request(session: Session, **details) -> JoinRequest:
@@ -67,25 +65,3 @@ def _decide(request: JoinRequest, by: User, status: JoinRequestStatus) -> None:
     request.status = status
     request.decided_by_id = by.id
     request.decided_at = utcnow()
-
-
-def email_invitation(
-    session: Session, *, participant: User, keyworker: User, link: str, days: int
-) -> bool:
-    """Email a parent their invitation; True only if the mail server took it."""
-    if not participant.email:
-        return False
-    mail = send_mail(
-        session,
-        to=participant.email,
-        user=participant,
-        subject="Your invitation to CoPlan",
-        body=render_template(
-            "mail/invitation.txt",
-            participant=participant,
-            keyworker=keyworker,
-            link=link,
-            days=days,
-        ),
-    )
-    return mail.sent_at is not None

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.auth.operations import DuplicateContact, normalise_phone
+from webapp.auth.operations import DuplicateContact, email_invitation, normalise_phone
 from webapp.clock import utcnow
 from webapp.joining import operations as ops
 from webapp.joining import queries
@@ -103,7 +103,7 @@ def accepted(join_request, form: AcceptRequestForm):
             lifetime=timedelta(days=days),
         )
         link = url_for("auth.accept_invitation", token=token, _external=True)
-        emailed = ops.email_invitation(
+        emailed = email_invitation(
             db.session, participant=participant, keyworker=keyworker, link=link, days=days
         )
     if invited.refusal:

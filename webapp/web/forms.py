@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, TimeField
+from wtforms import DateField, EmailField, IntegerField, StringField, TimeField
+from wtforms.validators import Email, Length, Optional, ValidationError
+
+from webapp.auth.operations import normalise_phone
 
 
 def _strip(value):
@@ -55,3 +60,35 @@ class PlainTimeField(_PlainWhenUnreadable, TimeField):
 
 class WholeNumberField(_PlainWhenUnreadable, IntegerField):
     not_understood = "Enter a whole number, like 8."
+
+
+UK_MOBILE = re.compile(r"^07\d{9}$")
+
+
+def uk_mobile(form, field) -> None:
+    """A validator: the number, however it was typed, is a UK mobile (07…)."""
+    if field.data and not UK_MOBILE.match(normalise_phone(field.data)):
+        raise ValidationError("Enter a UK mobile number, like 07700 900123.")
+
+
+def mobile_field(label: str, description: str, autocomplete: str = "off") -> StringField:
+    """An optional UK mobile number, checked and explained in plain English."""
+    return StringField(
+        label,
+        description=description,
+        validators=[Optional(), Length(max=20), uk_mobile],
+        render_kw={"autocomplete": autocomplete, "inputmode": "tel"},
+    )
+
+
+def optional_email_field(label: str, autocomplete: str = "off") -> EmailField:
+    """An optional email address, checked for its form only (no look-up of the domain)."""
+    return EmailField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email("Enter an email address like name@example.com.", check_deliverability=False),
+        ],
+        render_kw={"autocomplete": autocomplete, "spellcheck": "false"},
+    )
