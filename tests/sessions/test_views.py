@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from datetime import datetime, time, timedelta
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
 from webapp.models import (
     BookedSession,
+    FreeWindow,
     SchoolCalendar,
     SchoolCalendarEntry,
     SessionStatus,
@@ -381,3 +383,34 @@ def test_a_calendar_link_is_made_only_when_asked_for(world, pages, session):
     for data in ({}, {"action": "please"}):
         pages.post("sessions.calendar_feed", data, _expected_status=400)
     assert session.scalar(select(func.count()).select_from(CalendarFeedToken)) == 0
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "field", "message"),
+    [
+        ("06:00", "08:00", "ends_at", "would never be offered one"),
+        ("10:00", "10:20", "ends_at", "A session is 60 minutes"),
+        ("17:30", "21:00", "ends_at", "between 08:00 and 18:00"),
+    ],
+)
+def test_a_free_window_that_can_never_hold_a_session_says_why(
+    world, pages, session, starts, ends, field, message
+):
+    setup_parent(world, pages)
+    page = pages.post(
+        "sessions.free_windows",
+        {"weekday": "1", "starts_at": starts, "ends_at": ends},
+        _expected_status=422,
+    )
+    assert message in page.select_one(f"#{field}-error").text
+    assert page.select_one("input[name=starts_at]")["value"] == starts
+    assert session.scalar(select(func.count()).select_from(FreeWindow)) == 0
+
+
+def test_the_same_free_window_twice_is_refused(world, pages, session):
+    setup_parent(world, pages)
+    window = {"weekday": "1", "starts_at": "09:00", "ends_at": "12:00"}
+    pages.post("sessions.free_windows", window)
+    page = pages.post("sessions.free_windows", window, _expected_status=422)
+    assert "already said you're free then" in page.select_one("#starts_at-error").text
+    assert session.scalar(select(func.count()).select_from(FreeWindow)) == 1

@@ -309,14 +309,16 @@ def feed_body(user: User) -> bytes:
 def free_windows():
     form = FreeWindowForm()
     if form.validate_on_submit():
-        with committed():
+        with committed(operations.WindowRefused) as added:
             operations.add_free_window(
                 db.session,
                 participant=current_user,
                 **data_of(form, "weekday", "starts_at", "ends_at"),
             )
-        flash("Added. We'll only offer times that fit.", "success")
-        return redirect(url_for("sessions.free_windows"))
+        if not added.refusal:
+            flash("Added. We'll only offer times that fit.", "success")
+            return redirect(url_for("sessions.free_windows"))
+        form[added.refusal.field].errors.append(added.refusal.message)
     status = 422 if form.is_submitted() else 200
     return render_free_windows(form), status
 
