@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import timedelta
 
@@ -21,16 +20,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.services.mail import send_mail
-
-PHONE_DIGITS = re.compile(r"\D")
-
-
-def normalise_phone(phone: str) -> str:
-    """A UK mobile number in one form (07…), whatever spaces or +44 it was typed with."""
-    digits = PHONE_DIGITS.sub("", phone)
-    if digits.startswith("44"):
-        digits = "0" + digits[2:]
-    return digits
+from webapp.services.sms import normalise_phone
 
 
 def normalise_identifier(identifier: str) -> tuple[str | None, str | None]:

@@ -7,12 +7,11 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.auth.operations import normalise_phone
 from webapp.clock import LONDON, utcnow
 from webapp.models import ContactChoice, User
 from webapp.models.contact import CHANNELS, PURPOSES
 from webapp.services.push import push_enabled
-from webapp.services.sms import NotAMobile, texts_enabled, uk_mobile
+from webapp.services.sms import NotAMobile, normalise_phone, texts_enabled, uk_mobile
 
 
 def choice_for(session: Session, user: User) -> ContactChoice:

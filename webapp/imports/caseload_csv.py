@@ -12,8 +12,7 @@ from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 
-from webapp.auth.operations import normalise_phone
-from webapp.web.forms import UK_MOBILE
+from webapp.services.sms import UK_MOBILE, normalise_phone
 
 MAX_LINES = 5000
 

@@ -7,12 +7,13 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.auth.operations import DuplicateContact, email_invitation, normalise_phone
+from webapp.auth.operations import DuplicateContact, email_invitation
 from webapp.clock import utcnow
 from webapp.joining import operations as ops
 from webapp.joining import queries
 from webapp.joining.forms import AcceptRequestForm, AskToJoinForm, DeclineRequestForm
 from webapp.models import Role
+from webapp.services.sms import normalise_phone
 from webapp.web.extensions import db, limiter
 from webapp.web.htmx import committed
 from webapp.web.policy import allow, public

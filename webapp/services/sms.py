@@ -7,6 +7,7 @@ could help. Numbers are read with ``phonenumbers``: only UK mobiles can get a te
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -49,6 +50,19 @@ class TextProvider(Protocol):
 # them. phonenumbers calls them invalid; CoPlan treats them as the mobiles they look like.
 DRAMA_MOBILES = range(447700900000, 447700901000)
 UK_REGIONS = ("GB", "GG", "JE", "IM")
+
+
+PHONE_DIGITS = re.compile(r"\D")
+# How CoPlan keeps a UK mobile number: 07 and nine more digits.
+UK_MOBILE = re.compile(r"^07\d{9}$")
+
+
+def normalise_phone(phone: str) -> str:
+    """A UK mobile number in one form (07…), whatever spaces or +44 it was typed with."""
+    digits = PHONE_DIGITS.sub("", phone)
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits
 
 
 def uk_mobile(text: str) -> str:
@@ -150,7 +164,8 @@ def provider_from_config(config) -> TextProvider | None:
 
 
 def texts_enabled() -> bool:
-    return provider_from_config(current_app.config) is not None
+    """Whether a provider is set up (create_app refuses to start with a half-set one)."""
+    return bool(current_app.config.get("SMS_PROVIDER"))
 
 
 def send_text(to: str, body: str, *, reference: str) -> SentText:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField, StringField, TimeField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
-from webapp.auth.operations import normalise_phone
+from webapp.services.sms import UK_MOBILE, normalise_phone
 
 
 def _strip(value):
@@ -60,9 +58,6 @@ class PlainTimeField(_PlainWhenUnreadable, TimeField):
 
 class WholeNumberField(_PlainWhenUnreadable, IntegerField):
     not_understood = "Enter a whole number, like 8."
-
-
-UK_MOBILE = re.compile(r"^07\d{9}$")
 
 
 def uk_mobile(form, field) -> None:
