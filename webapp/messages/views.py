@@ -51,6 +51,7 @@ def conversation_page(participant, endpoint: str, values: dict):
             flash("Message sent.", "success")
         return redirect(url_for(endpoint, **values, _anchor="latest"))
     before = request.args.get("before", type=int)
+    keyworker = keyworker_of(participant)
     shown = queries.conversation(db.session, participant, before=before)
     ops.mark_read(db.session, participant=participant, reader=current_user)
     context = {
@@ -60,8 +61,8 @@ def conversation_page(participant, endpoint: str, values: dict):
         "endpoint": endpoint,
         "values": values,
         "parent_view": participant.id == current_user.id,
-        "reply_days": queries.reply_days(db.session, keyworker_of(participant)),
-        "keyworker": keyworker_of(participant),
+        "reply_days": queries.reply_days(db.session, keyworker),
+        "keyworker": keyworker,
     }
     # What was read, and who looked, is committed once the page is made (audit.kept_with).
     if is_htmx() and request.method == "GET":

@@ -9,11 +9,8 @@ from webapp.caseload.timeline import TimelineSource
 from webapp.demo.bookings import seed_bookings, seed_large_groups, seed_large_sessions
 from webapp.models import Role
 from webapp.reports.figures import ReportSection
-
-# The keyworker's diary pages are routes of the sessions blueprint, kept in their own module:
-# this is the one place that loads them.
-from webapp.sessions import diary_views, queries, record  # noqa: F401
-from webapp.sessions.views import bp
+from webapp.sessions import queries, record
+from webapp.sessions.routes import bp
 
 AREA = Area(
     "sessions",
