@@ -13,14 +13,17 @@ from webapp.web.forms import BaseForm, mobile_field, optional_email_field
 
 class AskToJoinForm(BaseForm):
     name = StringField(
-        "Your full name",
-        validators=[DataRequired("Enter your name."), Length(max=120)],
+        "The parent's full name",
+        description="Yours, if you're asking for yourself.",
+        validators=[DataRequired("Enter the parent's name."), Length(max=120)],
         render_kw={"autocomplete": "name"},
     )
     phone = mobile_field(
-        "Mobile number", "We'll text you. Leave it empty if you'd rather we emailed.", "tel"
+        "The parent's mobile number",
+        "We'll text them. Leave it empty if they'd rather we emailed.",
+        "tel",
     )
-    email = optional_email_field("Email address (optional)", "email")
+    email = optional_email_field("The parent's email address (optional)", "email")
     locality_id = SelectField("Where you live", coerce=int)
     children_stages = CheckboxesField(
         "Your children's ages (tick all that apply)",
@@ -49,8 +52,8 @@ class AskToJoinForm(BaseForm):
         render_kw={"autocomplete": "off"},
     )
     consent = BooleanField(
-        "I agree that the team can contact me about joining",
-        validators=[DataRequired("Tick the box so the team may contact you.")],
+        "The parent agrees that the team can contact them about joining",
+        validators=[DataRequired("Tick the box so the team may get in touch.")],
     )
     # Left empty by people; filled in by the robots that fill in every field.
     website = StringField("Leave this empty", validators=[Optional()])
