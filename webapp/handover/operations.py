@@ -41,6 +41,7 @@ class Transfer:
     kept: list[BookedSession] = field(default_factory=list)
     cancelled: list[BookedSession] = field(default_factory=list)
     told: list[str] = field(default_factory=list)
+    change: KeyworkerChange | None = None
 
 
 def _check_new_keyworker(participant: User, keyworker: User) -> None:
@@ -83,19 +84,18 @@ def change_keyworker(
         else:
             transfer.kept.append(booking)
     profile.keyworker = keyworker
-    session.add(
-        KeyworkerChange(
-            participant_id=participant.id,
-            from_keyworker_id=transfer.previous.id if transfer.previous else None,
-            to_keyworker_id=keyworker.id,
-            changed_by_id=by.id,
-            changed_at=now,
-            sessions_rule=rule,
-            sessions_moved=len(transfer.moved),
-            sessions_kept=len(transfer.kept),
-            sessions_cancelled=len(transfer.cancelled),
-        )
+    transfer.change = KeyworkerChange(
+        participant_id=participant.id,
+        from_keyworker_id=transfer.previous.id if transfer.previous else None,
+        to_keyworker_id=keyworker.id,
+        changed_by_id=by.id,
+        changed_at=now,
+        sessions_rule=rule,
+        sessions_moved=len(transfer.moved),
+        sessions_kept=len(transfer.kept),
+        sessions_cancelled=len(transfer.cancelled),
     )
+    session.add(transfer.change)
     session.flush()
     audit.record(
         session,
@@ -118,6 +118,8 @@ def change_keyworker(
         link=url_for("home.today", _external=True),
         reference=f"keyworker-{participant.id}",
     )
+    transfer.change.told = ",".join(transfer.told)
+    session.flush()
     return transfer
 
 
