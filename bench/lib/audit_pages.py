@@ -47,6 +47,8 @@ PAGE_NAMES = {
     "caseload.my_notes": "notes",
     "voice.ideas": "ideas",
     "privacy.index": "my-information",
+    "messages.conversation": "messages",
+    "contact.choose": "contact",
 }
 CATEGORIES = {"performance": "performance", "accessibility": "accessibility",
               "best_practices": "best-practices"}  # fmt: skip
@@ -79,7 +81,7 @@ def participant_pages() -> dict[str, str]:
             PAGE_NAMES.get(link.endpoint, link.endpoint): url_for(link.endpoint) for link in links
         }
         for name, endpoint in MORE_PAGES.items():
-            if endpoint in app.view_functions:
+            if endpoint in app.view_functions and url_for(endpoint) not in pages.values():
                 pages[name] = url_for(endpoint)
         return pages
 
