@@ -29,9 +29,10 @@ from tests.test_authorization_matrix import (
 from webapp.web.policy import POLICY_ATTRIBUTE, PUBLIC
 
 TOTAL_EXAMPLES = 2000
-# Pages that show a new secret once (an invitation, a calendar link, recovery codes) are a
+# Pages that show a new secret once (an invitation, a calendar link, recovery codes), and
+# pages that say what a change did (a keyworker changed: who was told, what moved), are a
 # success answered 200 rather than a redirect, so the request may well have stored something.
-SUCCESS_MARKERS = ("data-shown-once",)
+SUCCESS_MARKERS = ("data-shown-once", "data-saved")
 # Every route is fuzzed in one world, and the posts really change it. Routes that end a record
 # run last, so that the routes which need the record still find it; among them, a record's
 # parts go before the record (a parent's place before the group session, a step before its
@@ -49,6 +50,9 @@ RUN_LAST = [
     # a request to join leaves the queue once accepted or declined
     "joining.decide",
     "joining.decline",
+    # closing a record cancels what the parent has booked; reopening needs it closed
+    "caseload.close",
+    "caseload.reopen",
 ]
 # Field names to try on a route whose form no page holds.
 MADE_UP_FIELDS = ["name", "text", "code"]

@@ -11,6 +11,7 @@ from tests.factories.sessions import make_booked_session
 from webapp.admin.operations import decide_erasure
 from webapp.auth import operations as auth
 from webapp.caseload import lifecycle, operations
+from webapp.handover.operations import HandoverRefused, change_keyworker
 from webapp.models import (
     AuditEvent,
     ClosureReason,
@@ -25,6 +26,7 @@ from webapp.models import (
     ReferralKind,
     ReferralStatus,
     SessionMode,
+    SessionsRule,
     SessionStatus,
     User,
     utcnow,
@@ -312,6 +314,14 @@ KINDS_OF_NEW_DATA = {
             )
         ),
         RecordErased,
+    ),
+    "keyworker change": (
+        _erased_then(
+            lambda s, p, k: change_keyworker(
+                s, participant=p, keyworker=k, by=k, rule=SessionsRule.KEEP, now=utcnow()
+            )
+        ),
+        HandoverRefused,
     ),
     "goal": (_plan_goal, RecordErased),
     "step": (_plan_step, RecordErased),
