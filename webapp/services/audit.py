@@ -44,6 +44,8 @@ ACTIONS = {
     "sign_in.succeeded": "Signed in",
     "sign_in.failed": "Failed to sign in",
     "two_factor.enrolled": "Set up two-step sign-in",
+    "two_factor.moved": "Moved two-step sign-in to a new phone",
+    "two_factor.recovery_codes_renewed": "Made new recovery codes",
     "caseload.imported": "Imported a caseload from a spreadsheet",
     "join_request.accepted": "Accepted a request to join",
     "join_request.declined": "Declined a request to join",
