@@ -14,6 +14,7 @@ from webapp.clock import day_and_time, show
 from webapp.contact.telling import tell_parent
 from webapp.models import BookedSession, Cover, KeyworkerChange, Role, SessionsRule, User
 from webapp.services import audit
+from webapp.services.records import ensure_record_open
 from webapp.sessions.handing import hand_session_to, sessions_ahead
 from webapp.sessions.operations import cancel_session
 
@@ -51,8 +52,6 @@ def _check_new_keyworker(participant: User, keyworker: User) -> None:
         raise HandoverRefused(
             f"{keyworker.name} works in another locality from {participant.name}.", "keyworker_id"
         )
-    if participant.profile.anonymised_at is not None:
-        raise HandoverRefused("This record has been erased: it can't be given a keyworker.")
 
 
 def change_keyworker(
@@ -66,6 +65,7 @@ def change_keyworker(
 ) -> Transfer:
     """Make ``keyworker`` the parent's keyworker, doing ``rule`` with their booked sessions,
     and tell the parent who their keyworker is now (on Today, and by their chosen channel)."""
+    ensure_record_open(participant, HandoverRefused)
     profile = participant.profile
     if profile.keyworker_id == keyworker.id:
         raise HandoverRefused(
