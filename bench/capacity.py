@@ -276,7 +276,8 @@ def prepare(env: dict) -> dict:
     from webapp import create_app
     from webapp.config import normalise_database_url
     from webapp.demo.large import seed_large, settle_after_bulk_load
-    from webapp.models import Goal, ParticipantProfile, Plan, Step, User
+    from webapp.models import ParticipantProfile, User
+    from webapp.plans import operations as plan_operations
     from webapp.web.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(env["DATABASE_URL"])})
@@ -295,21 +296,21 @@ def prepare(env: dict) -> dict:
             .where(ParticipantProfile.keyworker_id == keyworker.id)
             .order_by(ParticipantProfile.user_id)
         )
-        # Parents with a plan that has steps, so that ticking one has something to tick.
-        with_steps = list(
-            db.session.scalars(
-                select(User.email)
-                .join(Plan, Plan.participant_id == User.id)
-                .join(Goal, Goal.plan_id == Plan.id)
-                .join(Step, Step.goal_id == Goal.id)
-                .group_by(User.email)
-                .order_by(User.email)
-                .limit(PARENTS)
-            )
-        )
+        # The driven parents each have a goal with steps, so that ticking one has something
+        # to tick (the large dataset has no plans of its own).
+        parents = demo_emails("parent", PARENTS)
+        for parent in db.session.scalars(select(User).where(User.email.in_(parents))):
+            plan = plan_operations.plan_for(db.session, parent)
+            if not plan.goals:
+                goal = plan_operations.add_goal(
+                    db.session, plan=plan, actor=parent, title="Find work", area="work", why=""
+                )
+                for text in ("Update my CV", "Look at jobs near school", "Ask about childcare"):
+                    plan_operations.add_step(db.session, goal=goal, actor=parent, text=text)
+        db.session.commit()
         db.engine.dispose()
     return {
-        "parents": with_steps or demo_emails("parent", PARENTS),
+        "parents": parents,
         "keyworkers": demo_emails("keyworker", KEYWORKERS),
         "managers": demo_emails("manager", MANAGERS),
         "record": f"/people/{record}",
