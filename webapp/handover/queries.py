@@ -11,7 +11,7 @@ from flask import abort
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from webapp.caseload.timeline import TimelineFilters, TimelineItem
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, newest_first
 from webapp.clock import london_today
 from webapp.models import BookedSession, Cover, KeyworkerChange, Role, User
 from webapp.sessions.handing import sessions_ahead
@@ -159,12 +159,15 @@ def keyworker_change_items(
         .outerjoin(_FROM, _FROM.id == KeyworkerChange.from_keyworker_id)
         .join(_TO, _TO.id == KeyworkerChange.to_keyworker_id)
         .join(_BY, _BY.id == KeyworkerChange.changed_by_id)
-        .where(KeyworkerChange.participant_id.in_(ids))
-        .order_by(KeyworkerChange.changed_at.desc(), KeyworkerChange.id.desc())
-        .limit(filters.limit)
     )
-    if filters.before is not None:
-        query = query.where(KeyworkerChange.changed_at < filters.before)
+    query = newest_first(
+        query,
+        KeyworkerChange.participant_id,
+        KeyworkerChange.changed_at,
+        KeyworkerChange.id,
+        ids,
+        filters,
+    )
     return [
         TimelineItem(
             when=change.changed_at,
