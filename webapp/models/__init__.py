@@ -5,6 +5,7 @@ from webapp.models.audit import AuditEvent, AuditLogIsAppendOnly
 from webapp.models.base import Base, UTCDateTime, as_utc, london_today, utcnow
 from webapp.models.checkins import CheckIn
 from webapp.models.contact import ContactChoice
+from webapp.models.documents import Document
 from webapp.models.groups import GroupPlace, GroupSession
 from webapp.models.joining import (
     REFERRED_BY_LABELS,
@@ -133,6 +134,7 @@ __all__ = [
     "Base",
     "CheckIn",
     "ContactChoice",
+    "Document",
     "JoinRequest",
     "Message",
     "JoinRequestStatus",
