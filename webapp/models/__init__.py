@@ -7,6 +7,12 @@ from webapp.models.checkins import CheckIn
 from webapp.models.contact import ContactChoice
 from webapp.models.documents import Document
 from webapp.models.groups import GroupPlace, GroupSession
+from webapp.models.handover import (
+    SESSIONS_RULE_LABELS,
+    Cover,
+    KeyworkerChange,
+    SessionsRule,
+)
 from webapp.models.joining import (
     REFERRED_BY_LABELS,
     JoinRequest,
@@ -134,7 +140,11 @@ __all__ = [
     "Base",
     "CheckIn",
     "ContactChoice",
+    "Cover",
     "Document",
+    "KeyworkerChange",
+    "SESSIONS_RULE_LABELS",
+    "SessionsRule",
     "JoinRequest",
     "Message",
     "JoinRequestStatus",

@@ -1,7 +1,7 @@
 """documents attached to messages and goals
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02 14:48:31.149410
 
 The files themselves are kept in the table (bytea on PostgreSQL), so every machine has them.
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
