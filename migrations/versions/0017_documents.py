@@ -1,7 +1,7 @@
 """documents attached to messages and goals
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-02 14:48:31.149410
 
 The files themselves are kept in the table (bytea on PostgreSQL), so every machine has them.
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
