@@ -32,28 +32,35 @@ def plan_page(participant: User):
     """The whole plan: goals, next steps, recent history, agreement and notices."""
     plan = queries.load_plan(db.session, participant)
     goals = plan.goals if plan else []
-    state = queries.agreement_state(db.session, plan)
     return render_template(
         "plans/plan.html",
-        participant=participant,
         plan=plan,
-        goals=goals,
         next_steps=queries.next_steps(goals),
         history=queries.history(
             db.session, plan, viewer=current_user, participant=participant, limit=RECENT_HISTORY
         ),
-        agreement=state,
-        changes=[
-            describe_change(c, viewer=current_user, participant=participant) for c in state.changes
-        ],
-        my_side=ops.side_of(current_user),
         notices=queries.unread_notifications(db.session, current_user, plan) if plan else [],
         dismiss_form=EmptyForm(),
         step_forms={goal.id: new_step_form(goal, participant) for goal in goals},
         comment_form=CommentForm(),
         today=london_today(),
-        agree_form=AgreeForm(revision=state.revision),
+        **agreement_context(participant, plan),
     )
+
+
+def agreement_context(participant: User, plan) -> dict:
+    """What the "Agreeing the plan" box shows, with the plan version the page then holds."""
+    state = queries.agreement_state(db.session, plan)
+    return {
+        "participant": participant,
+        "goals": plan.goals if plan else [],
+        "agreement": state,
+        "changes": [
+            describe_change(c, viewer=current_user, participant=participant) for c in state.changes
+        ],
+        "my_side": ops.side_of(current_user),
+        "agree_form": AgreeForm(revision=state.revision),
+    }
 
 
 def print_page(participant: User):
@@ -70,13 +77,14 @@ def print_page(participant: User):
 
 
 def goal_card(goal: Goal, step_form: StepForm | None = None, status: int = 200, **extra):
-    """One goal's card, as htmx swaps it in after a change."""
+    """One goal's card, as htmx swaps it in after a change, with the agreement box (and the
+    plan version the page holds) swapped out of band, since the change may have moved it."""
     participant = goal.plan.participant
     return fragment(
-        "plans/_goal.html",
+        "plans/_goal_changed.html",
         status,
+        **agreement_context(participant, queries.load_plan(db.session, participant)),
         goal=goal,
-        participant=participant,
         new_step_form=step_form or new_step_form(goal, participant, formdata=None),
         comment_form=CommentForm(),
         today=london_today(),
