@@ -195,6 +195,14 @@ class BookedSession(Base):
     def uid(self) -> str:
         return f"session-{self.id}@coplan"
 
+    @property
+    def is_attended(self) -> bool:
+        return self.status == SessionStatus.ATTENDED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
 
 class CalendarFeedToken(Base):
     """The secret in a person's private calendar feed address. Only its hash is kept."""

@@ -18,6 +18,7 @@ from webapp.models import (
     FreeWindow,
     KeyworkerSettings,
     Role,
+    SessionFeedback,
     SessionStatus,
     TimeOff,
     User,
@@ -226,12 +227,47 @@ def next_booked_session(session: Session, participant_id: int) -> BookedSession 
     )
 
 
+FEEDBACK_ASKED_FOR = timedelta(days=14)  # how long Today asks about a session just had
+
+
 def today_panel(session: Session, parent: User) -> dict:
-    """The parent's next session and next group session, for their Today page."""
+    """The parent's next session and next group session, and the session they last attended
+    when it was lately and they have not yet said how it went, for their Today page."""
     return {
         "upcoming": next_booked_session(session, parent.id),
         "next_group": group_queries.next_group_place(session, parent),
+        "to_review": session_to_review(session, parent.id),
     }
+
+
+def session_to_review(session: Session, participant_id: int) -> BookedSession | None:
+    """The latest session the parent attended in the last fortnight, if they have not yet
+    said whether it helped."""
+    given = select(SessionFeedback.booking_id).where(SessionFeedback.booking_id.is_not(None))
+    return session.scalar(
+        select(BookedSession)
+        .where(
+            BookedSession.participant_id == participant_id,
+            BookedSession.status == SessionStatus.ATTENDED,
+            BookedSession.starts_at >= utcnow() - FEEDBACK_ASKED_FOR,
+            BookedSession.id.not_in(given.where(SessionFeedback.participant_id == participant_id)),
+        )
+        .options(selectinload(BookedSession.keyworker))
+        .order_by(BookedSession.starts_at.desc())
+        .limit(1)
+    )
+
+
+def sessions_with_feedback(session: Session, participant_id: int) -> set[int]:
+    """The parent's sessions they have already said were helpful or not."""
+    return set(
+        session.scalars(
+            select(SessionFeedback.booking_id).where(
+                SessionFeedback.participant_id == participant_id,
+                SessionFeedback.booking_id.is_not(None),
+            )
+        )
+    )
 
 
 def attended_session_label(session: Session, participant: User, booking_id: int) -> str | None:

@@ -166,6 +166,7 @@ def my_sessions():
         "sessions/my_sessions.html",
         coming_up=coming_up,
         past=past,
+        reviewed=queries.sessions_with_feedback(db.session, current_user.id),
         groups=others,
         now=now,
         form=EmptyForm(),
