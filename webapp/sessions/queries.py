@@ -4,6 +4,7 @@ calendar feeds. Plain functions of a database session and plain values."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -19,9 +20,11 @@ from webapp.models import (
     KeyworkerSettings,
     Role,
     SessionFeedback,
+    SessionMode,
     SessionStatus,
     TimeOff,
     User,
+    Venue,
 )
 from webapp.sessions.search import search_slots
 from webapp.sessions.slots import LONDON, SearchLimits, Slot, Timing
@@ -43,6 +46,32 @@ def keyworker_settings_or_default(session: Session, keyworker_id: int) -> Keywor
             buffer_minutes=default.buffer_minutes,
         )
     return settings
+
+
+@dataclass(frozen=True)
+class ProposedSession:
+    """A session as it would be booked, shown for checking before it is made."""
+
+    starts_at: datetime
+    ends_at: datetime
+    mode: SessionMode
+    keyworker: User
+    venue: Venue | None
+    is_group = False
+
+
+def proposed_session(
+    session: Session, *, keyworker_id: int, starts_at: datetime, mode: str, venue_id: int | None
+) -> ProposedSession:
+    """What booking this time would make: how long, where and with whom (nothing is kept)."""
+    minutes = keyworker_timing(session, keyworker_id).session_minutes
+    return ProposedSession(
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        mode=SessionMode(mode),
+        keyworker=session.get(User, keyworker_id),
+        venue=session.get(Venue, venue_id) if venue_id else None,
+    )
 
 
 def hash_token(token: str) -> str:
