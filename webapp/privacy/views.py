@@ -41,6 +41,15 @@ def who_has_looked():
     return render_template("privacy/who_has_looked.html", rows=rows, looked_at=LOOKED_AT)
 
 
+@bp.route("/summary")
+@allow(Role.PARTICIPANT)
+def summary():
+    """ "Read it as a page": what we hold, grouped as the parent knows it."""
+    return render_template(
+        "privacy/summary.html", summary=queries.readable_summary(db.session, current_user)
+    )
+
+
 @bp.route("/download.<any(json, zip, html):kind>")
 @allow(Role.PARTICIPANT)
 def download(kind: str):
