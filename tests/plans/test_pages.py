@@ -357,3 +357,20 @@ def test_adding_a_step_in_place_no_longer_says_you_agreed_the_plan_as_it_is_now(
     page = pages.get("plans.my_plan")
     assert "changed while you were reading" not in page.text
     assert "You've agreed the plan as it is now" in page.select_one("#agreement").text
+
+
+def test_back_to_a_removed_step_says_it_was_removed_not_page_not_found(session, pages, cast):
+    goal, [step] = seed_goal(session, cast, steps=["Ring the nursery"])
+    pages.sign_in(cast.parent)
+    pages.post("plans.remove_step", {"version": step.version}, step_id=step.id)
+    for endpoint in ("plans.remove_step", "plans.edit_step"):
+        page = pages.get(endpoint, 410, step_id=step.id)
+        assert page.h1.text == "This step was removed from the plan"
+        assert "“Ring the nursery” was removed on" in page.text
+        assert page.find("a", string="Back to the plan")["href"] == pages.url("plans.my_plan")
+    pages.sign_out()
+    pages.sign_in(cast.other_parent)
+    pages.get("plans.remove_step", 404, step_id=step.id)
+    pages.sign_out()
+    pages.sign_in(cast.outsider)
+    pages.get("plans.edit_goal", 404, goal_id=goal.id)

@@ -3,15 +3,17 @@ forms, and where "back to the plan" goes. Reads come from ``queries``; nothing h
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 
+from webapp import clock
 from webapp.clock import london_today
 from webapp.models import Goal, Step, User
 from webapp.plans import operations as ops
 from webapp.plans import queries
 from webapp.plans.forms import AgreeForm, CommentForm, GoalForm, StepForm, VersionedForm
 from webapp.plans.history import describe_change, format_day
+from webapp.web.errors import gone
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
 from webapp.web.htmx import fragment, is_htmx
@@ -125,10 +127,27 @@ def goal_form_page(goal: Goal | None, form: GoalForm, participant: User, status:
     return render_template("plans/goal_form.html", **context), status
 
 
+def removed_page(row: Goal | Step):
+    """Back to a goal or step that was taken off the plan: when, and where it is kept."""
+    kind, words = ("goal", row.title) if isinstance(row, Goal) else ("step", row.text)
+    participant = (row if isinstance(row, Goal) else row.goal).plan.participant
+    return gone(
+        f"This {kind} was removed from the plan",
+        [
+            f"“{words}” was removed on {clock.show(row.removed_at, 'date')}.",
+            "It stays in the plan's history.",
+        ],
+        [
+            ("Back to the plan", plan_url(participant)),
+            ("See what changed", url_for("plans.history", participant_id=participant.id)),
+        ],
+    )
+
+
 def edit_goal_page(goal: Goal):
     """The goal form filled in with the goal as it reads now."""
     if goal.removed_at is not None:
-        abort(404)
+        return removed_page(goal)
     form = goal_form(goal, obj=goal, version=goal.version)
     form.area.data = goal.area.value
     return goal_form_page(goal, form, goal.plan.participant)
@@ -183,7 +202,7 @@ def new_step_answer(goal: Goal, form: StepForm):
 def edit_step_page(step: Step):
     """The step form filled in with the step as it reads now."""
     if step.removed_at is not None:
-        abort(404)
+        return removed_page(step)
     form = step_form(step, obj=step, version=step.version)
     form.owner.data = step.owner.value
     return step_form_page(step.goal, step, form)
@@ -192,7 +211,7 @@ def edit_step_page(step: Step):
 def remove_page(row: Goal | Step):
     """ "Are you sure?" before a goal or step is taken off the plan."""
     if row.removed_at is not None:
-        abort(404)
+        return removed_page(row)
     goal, step = (row, None) if isinstance(row, Goal) else (row.goal, row)
     return render_template(
         "plans/remove.html",

@@ -40,6 +40,7 @@ from webapp.sessions.forms import (
     SlotForm,
 )
 from webapp.sessions.free_windows import WindowRefused
+from webapp.sessions.gone import session_gone
 from webapp.sessions.guard import BookingProblem, SlotNotOffered, SlotTaken
 from webapp.sessions.limits import service_limits
 from webapp.web.extensions import db
@@ -55,13 +56,15 @@ FEED_PAST = timedelta(days=30)  # how far back a calendar feed reaches
 def booking_or_404(booking_id: int, *, booked_only: bool = False) -> BookedSession:
     """A session the current person may see: their own, or one in a staff member's scope."""
     booked = queries.booked_session(db.session, booking_id)
-    if booked is None or (booked_only and booked.status != SessionStatus.BOOKED):
+    if booked is None:
         abort(404)
     if current_user.role == Role.PARTICIPANT:
         if booked.participant_id != current_user.id:
             abort(404)
     else:
         participant_or_404(booked.participant_id)
+    if booked_only and booked.status != SessionStatus.BOOKED:
+        abort(session_gone(booked))
     return booked
 
 

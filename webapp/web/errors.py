@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -36,6 +36,14 @@ def render_error(status: int, title: str | None = None, detail: str | None = Non
     if wants_json():
         return jsonify(error=status, message=f"{title}. {detail}"), status
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
+
+
+def gone(title: str, lines: list[str], links: list[tuple[str, str]]):
+    """410: what became of something the person had open (cancelled, removed), with where to
+    go next. Only for someone who may see it: anyone else still gets 404."""
+    return make_response(
+        render_template("errors/gone.html", title=title, lines=lines, links=links), 410
+    )
 
 
 def init_app(app: Flask) -> None:
