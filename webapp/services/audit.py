@@ -35,6 +35,7 @@ ACTIONS = {
     "export.downloaded": "Downloaded everything held",
     "erasure.requested": "Asked for the record to be deleted",
     "erasure.approved": "Approved deletion",
+    "erasure.withdrawn": "Took back the request to delete the record",
     "retention.anonymised": "Anonymised after the retention period",
     "role.changed": "Changed a role",
     "invite.issued": "Made an invitation link",

@@ -17,6 +17,8 @@ from webapp.models import (
     BookedSession,
     CalendarFeedToken,
     FreeWindow,
+    GroupPlace,
+    GroupSession,
     KeyworkerSettings,
     Role,
     SessionFeedback,
@@ -285,6 +287,36 @@ def session_to_review(session: Session, participant_id: int) -> BookedSession | 
         .order_by(BookedSession.starts_at.desc())
         .limit(1)
     )
+
+
+def upcoming_bookings(
+    session: Session, participant_id: int, now: datetime | None = None
+) -> tuple[list[BookedSession], list[GroupPlace]]:
+    """The parent's booked sessions and group places still to come, soonest first."""
+    now = now or utcnow()
+    sessions = session.scalars(
+        select(BookedSession)
+        .where(
+            BookedSession.participant_id == participant_id,
+            BookedSession.status == SessionStatus.BOOKED,
+            BookedSession.starts_at > now,
+        )
+        .options(selectinload(BookedSession.keyworker))
+        .order_by(BookedSession.starts_at)
+    ).all()
+    places = session.scalars(
+        select(GroupPlace)
+        .join(GroupPlace.group_session)
+        .where(
+            GroupPlace.participant_id == participant_id,
+            GroupPlace.status == SessionStatus.BOOKED,
+            GroupSession.starts_at > now,
+            GroupSession.cancelled_at.is_(None),
+        )
+        .options(selectinload(GroupPlace.group_session))
+        .order_by(GroupSession.starts_at)
+    ).all()
+    return list(sessions), list(places)
 
 
 def sessions_with_feedback(session: Session, participant_id: int) -> set[int]:
