@@ -1,8 +1,8 @@
 """The caseload and each participant's record, with the service record's own timeline items,
 columns, flags and contact, and its demo data."""
 
-from webapp.areas import Area, NavLink, Panel
-from webapp.caseload import facts, queries, timeline
+from webapp.areas import Area, NavLink
+from webapp.caseload import facts, timeline
 from webapp.caseload.facts import CaseloadFact, CaseloadFlag
 from webapp.caseload.routes import bp
 from webapp.caseload.timeline import TimelineSource
@@ -19,7 +19,6 @@ AREA = Area(
         NavLink(Role.MANAGER, "caseload.index", "Participants", 20),
         NavLink(Role.ADMIN, "caseload.index", "Participants", 20),
     ),
-    today_panels=(Panel("caseload/_break_today.html", queries.break_panel),),
     timeline_sources=(
         TimelineSource("notes", "Notes", timeline.note_items),
         TimelineSource("referrals", "Referrals", timeline.referral_items),

@@ -17,7 +17,6 @@ from webapp.models import (
     TokenPurpose,
     User,
 )
-from webapp.sessions.queries import upcoming_bookings
 from webapp.web.policy import participants_in_scope
 
 MAIL_SHOWN = 10
@@ -99,9 +98,3 @@ def caseload(
     if needing_attention:
         rows = [row for row in rows if row.flags]
     return sort_rows(rows, sort)
-
-
-def break_panel(session: Session, parent: User) -> dict:
-    """Whether the parent is on a break, and how many bookings they still have, for Today."""
-    sessions, places = upcoming_bookings(session, parent.id)
-    return {"profile": parent.profile, "booked": len(sessions) + len(places)}

@@ -319,6 +319,13 @@ def upcoming_bookings(
     return list(sessions), list(places)
 
 
+def break_panel(session: Session, parent: User) -> dict:
+    """Whether the parent is on a break and how many bookings (with reminders) they still
+    have, for Today: what a break means for their sessions."""
+    sessions, places = upcoming_bookings(session, parent.id)
+    return {"profile": parent.profile, "booked": len(sessions) + len(places)}
+
+
 def sessions_with_feedback(session: Session, participant_id: int) -> set[int]:
     """The parent's sessions they have already said were helpful or not."""
     return set(
