@@ -30,6 +30,8 @@ ACTIONS = {
     "stage.changed": "Moved to a pipeline stage",
     "engagement.paused": "Paused involvement",
     "engagement.resumed": "Resumed involvement",
+    "record.closed": "Closed the record",
+    "record.reopened": "Reopened the record",
     "idea.answered": "Answered an idea",
     "report.downloaded": "Downloaded a report",
     "export.downloaded": "Downloaded everything held",
