@@ -289,6 +289,9 @@
       return;
     }
     if (!form.matches("[data-outbox]")) return;
+    // A message with a document goes as a normal form post: the outbox keeps words, not files.
+    var file = form.elements.document;
+    if (file && file.files && file.files.length) return;
     if (!meta) {
       if (form.hasAttribute("data-shell")) {
         event.preventDefault();

@@ -22,6 +22,7 @@ LOOKED_AT = {
     "checkins.viewed": "your check-ins",
     "journey.viewed": "your journey",
     "notes.viewed": "notes",
+    "document.downloaded": "a document",
     "note.staff_only_viewed": "a staff note",
     "export.downloaded": "a copy of everything we hold",
 }

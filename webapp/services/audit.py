@@ -21,6 +21,8 @@ ACTIONS = {
     "journey.viewed": "Looked at the journey",
     "notes.viewed": "Looked at notes",
     "messages.viewed": "Looked at messages",
+    "document.uploaded": "Added a document",
+    "document.downloaded": "Downloaded a document",
     "note.staff_only_created": "Wrote a staff-only note",
     "note.staff_only_viewed": "Read a staff-only note",
     "note.created": "Wrote a note shared with the participant",

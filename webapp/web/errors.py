@@ -15,7 +15,7 @@ MESSAGES = {
     404: ("Page not found", "Check the address, or go back to your home page."),
     405: ("That didn't work", "Go back and try again."),
     410: ("This link no longer works", "Ask for a new one."),
-    413: ("That file is too big", "Choose a smaller file."),
+    413: ("That file is bigger than 5 MB", "Go back and choose a smaller one."),
     429: ("Too many tries", "Wait a few minutes, then try again."),
     500: (
         "Sorry, something went wrong on our side",
