@@ -31,7 +31,7 @@ def test_read_it_as_a_page_is_grouped_as_a_parent_knows_it_with_no_ids_or_secret
     notes = page.select_one("[aria-labelledby=your-notes] ul").select("li")
     assert len(notes) == 1, "a note staff keep for themselves is not shown"
     messages = page.select("[aria-labelledby=your-messages] li")
-    assert [m.text.split(": ")[0].split(", ")[-1] for m in messages] == ["you", staff.name]
+    assert {m.text.split(": ")[0].split(", ")[-1] for m in messages} == {"you", staff.name}
     assert "wellbeing" in page.select_one("[aria-labelledby=your-checkins] li").text
     downloads = {a.text: a["href"] for a in page.select("aside a")}
     assert downloads["Download it as a data file (JSON)"] == pages.url(
