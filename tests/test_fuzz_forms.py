@@ -184,7 +184,10 @@ class Report:
 
 # Routes whose authority is a secret header rather than a session: the fuzz sends the secret,
 # so that it reaches the code that reads the body.
-SECRET_HEADERS = {"text_callbacks.received": {"Authorization": "Bearer fuzz-callback-token"}}
+SECRET_HEADERS = {
+    endpoint: {"Authorization": "Bearer fuzz-callback-token"}
+    for endpoint in ("text_callbacks.received", "text_callbacks.delivery_status")
+}
 
 
 def fuzz_route(
