@@ -226,3 +226,10 @@ def test_a_receipt_saying_not_delivered_flags_the_caseload(app, session, family,
     assert "Reminder not delivered" in pages.get("caseload.index").text
     record = pages.get("caseload.record", participant_id=family["parent"].id)
     assert "The phone network couldn't deliver it." in record.text
+
+
+def test_the_sessions_page_says_reminders_come_by_text(pages, family):
+    pages.sign_in(family["parent"])
+    page = pages.get("sessions.my_sessions")
+    assert "We text you a reminder the day before each session" in page.text
+    assert "we can't email you reminders" not in page.text
