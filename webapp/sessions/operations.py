@@ -28,6 +28,7 @@ from webapp.models import (
     User,
     utcnow,
 )
+from webapp.services.records import ensure_can_book
 from webapp.sessions.guard import (
     BookingProblem,
     SlotNotOffered,
@@ -143,7 +144,9 @@ def book_session(
     now: datetime | None = None,
     limits: SearchLimits = DEFAULT_LIMITS,
 ) -> BookedSession:
-    """Book a one-to-one session, or raise ``SlotNotOffered`` or ``SlotTaken``."""
+    """Book a one-to-one session, or raise ``SlotNotOffered`` or ``SlotTaken`` (or
+    ``BookingProblem`` on an erased or closed record)."""
+    ensure_can_book(participant, BookingProblem)
     now = now or utcnow()
     slot = _check_offered(
         session,
