@@ -49,6 +49,10 @@ RUN_LAST = [
     # a request to join leaves the queue once accepted or declined
     "joining.decide",
     "joining.decline",
+    # handing a parent on moves or cancels their sessions: their old keyworker's session
+    # routes must have had their turn
+    "handover.change_keyworker",
+    "handover.move_caseload",
     # closing a record cancels what the parent has booked; reopening needs it closed
     "caseload.close",
     "caseload.reopen",
