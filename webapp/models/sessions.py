@@ -71,6 +71,8 @@ class SessionStatus(enum.StrEnum):
         }[self]
 
 
+UNDO_WINDOW = timedelta(seconds=30)  # a booking's undo: shown for 10 s, 30 for slow networks
+
 # The statuses of a session that holds its time (a cancelled one frees it).
 ACTIVE_STATUSES = (SessionStatus.BOOKED, SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND)
 
@@ -194,6 +196,22 @@ class BookedSession(Base):
     @property
     def uid(self) -> str:
         return f"session-{self.id}@coplan"
+
+    @property
+    def is_attended(self) -> bool:
+        return self.status == SessionStatus.ATTENDED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    def can_undo(self, person: User, now: datetime) -> bool:
+        """Whether ``person`` booked this a moment ago, so may still take it back."""
+        return (
+            self.status == SessionStatus.BOOKED
+            and self.booked_by_id == person.id
+            and now - self.created_at <= UNDO_WINDOW
+        )
 
 
 class CalendarFeedToken(Base):

@@ -1,7 +1,7 @@
-"""One-to-one sessions: a parent's sessions and the keyworker's diary, the next session on a
-parent's Today page, sessions and group places on the timeline, the next session on the
-caseload, a reminder that did not arrive flagged on the caseload (and reminders on
-the timeline), attended sessions as contact, the sessions report, the check of what session
+"""One-to-one sessions: a parent's sessions and the keyworker's diary, the next session and
+what a break means for bookings on a parent's Today page, sessions, group places and reminders
+on the timeline, the next session on the caseload, a reminder that did not arrive flagged on
+the caseload, attended sessions as contact, the sessions report, the check of what session
 feedback is about, and the demo's sessions."""
 
 from webapp.areas import Area, NavLink, Panel
@@ -21,7 +21,10 @@ AREA = Area(
         NavLink(Role.KEYWORKER, "sessions.diary", "Diary", 30),
         NavLink(Role.MANAGER, "sessions.diaries", "Diaries", 25),
     ),
-    today_panels=(Panel("sessions/_next_session.html", queries.today_panel),),
+    today_panels=(
+        Panel("sessions/_next_session.html", queries.today_panel),
+        Panel("sessions/_break_today.html", queries.break_panel),
+    ),
     timeline_sources=(
         TimelineSource("sessions", "Sessions", record.session_items),
         TimelineSource("groups", "Group sessions", record.group_place_items),

@@ -29,6 +29,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.services.records import ensure_can_book
+from webapp.sessions.free_windows import check_free_window
 from webapp.sessions.guard import (
     BookingProblem,
     SlotNotOffered,
@@ -38,7 +39,7 @@ from webapp.sessions.guard import (
     guarded_change,
     queue_for_people,
 )
-from webapp.sessions.queries import hash_token, keyworker_settings_or_default, keyworker_timing
+from webapp.sessions.queries import hash_token, keyworker_settings_or_default
 from webapp.sessions.reminders import schedule_reminder
 from webapp.sessions.search import search_slots
 from webapp.sessions.slots import (
@@ -248,6 +249,19 @@ def cancel_session(
     return booking
 
 
+UNDONE = "Undone straight after booking"
+
+
+def undo_booking(
+    session: Session, *, booking: BookedSession, by: User, now: datetime | None = None
+) -> BookedSession:
+    """Cancel a session its booker booked a moment ago; later, it is cancelled as any other."""
+    now = now or utcnow()
+    if not booking.can_undo(by, now):
+        raise BookingProblem("It's too late to undo that booking. You can cancel it here.")
+    return cancel_session(session, booking=booking, reason=UNDONE, now=now)
+
+
 def mark_attendance(
     session: Session, *, booking: BookedSession, attended: bool, now: datetime | None = None
 ) -> BookedSession:
@@ -286,48 +300,6 @@ def revoke_feed_tokens(session: Session, user: User, now: datetime | None = None
 
 
 # What keyworkers and parents set up -----------------------------------------------------------
-
-
-class WindowRefused(Exception):
-    """A free window that would never offer a session, or one the parent has already given."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-# Sessions are offered in working hours; a window wholly outside them would offer nothing.
-EARLIEST_SESSION, LATEST_SESSION = time(8), time(18)
-
-
-def check_free_window(
-    session: Session, *, participant: User, weekday: int, starts_at: time, ends_at: time
-) -> None:
-    """Refuse a window that can never hold a session, saying why, and a repeat of one given."""
-    same = session.scalar(
-        select(FreeWindow.id).where(
-            FreeWindow.participant_id == participant.id,
-            FreeWindow.weekday == weekday,
-            FreeWindow.starts_at == starts_at,
-            FreeWindow.ends_at == ends_at,
-        )
-    )
-    if same is not None:
-        raise WindowRefused("starts_at", "You've already said you're free then.")
-    keyworker_id = participant.profile.keyworker_id if participant.profile else None
-    minutes = keyworker_timing(session, keyworker_id).session_minutes if keyworker_id else 60
-    usable_from, usable_until = max(starts_at, EARLIEST_SESSION), min(ends_at, LATEST_SESSION)
-    usable = (
-        datetime.combine(date.min, usable_until) - datetime.combine(date.min, usable_from)
-    ).total_seconds() / 60
-    if usable < minutes:
-        raise WindowRefused(
-            "ends_at",
-            f"A session is {minutes} minutes, between {EARLIEST_SESSION:%H:%M} and "
-            f"{LATEST_SESSION:%H:%M}, so this window would never be offered one. "
-            f"Give at least {minutes} minutes in those hours.",
-        )
 
 
 def add_free_window(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from webapp import clock
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue
-from webapp.caseload.timeline import TimelineFilters, TimelineItem
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, newest_first
 from webapp.models import (
     BookedSession,
     GroupPlace,
@@ -61,15 +61,12 @@ _happened_at = type_coerce(
 def session_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = (
-        select(BookedSession, User.name, _happened_at.label("moment"))
-        .join(User, User.id == BookedSession.keyworker_id)
-        .where(BookedSession.participant_id.in_(ids))
-        .order_by(_happened_at.desc(), BookedSession.id.desc())
-        .limit(filters.limit)
+    query = select(BookedSession, User.name, _happened_at.label("moment")).join(
+        User, User.id == BookedSession.keyworker_id
     )
-    if filters.before is not None:
-        query = query.where(_happened_at < filters.before)
+    query = newest_first(
+        query, BookedSession.participant_id, _happened_at, BookedSession.id, ids, filters
+    )
     items = []
     for booked, keyworker, moment in session.execute(query):
         detail = booked.mode.label
@@ -132,12 +129,10 @@ def group_place_items(
         select(GroupPlace, GroupSession, User.name, _place_happened_at.label("moment"))
         .join(GroupSession, GroupSession.id == GroupPlace.group_session_id)
         .outerjoin(User, User.id == GroupSession.led_by_id)
-        .where(GroupPlace.participant_id.in_(ids))
-        .order_by(_place_happened_at.desc(), GroupPlace.id.desc())
-        .limit(filters.limit)
     )
-    if filters.before is not None:
-        query = query.where(_place_happened_at < filters.before)
+    query = newest_first(
+        query, GroupPlace.participant_id, _place_happened_at, GroupPlace.id, ids, filters
+    )
     items = []
     for place, group, leader, moment in session.execute(query):
         detail = "Group session"

@@ -39,6 +39,8 @@ from webapp.sessions.forms import (
     FreeWindowForm,
     SlotForm,
 )
+from webapp.sessions.free_windows import WindowRefused
+from webapp.sessions.gone import session_gone
 from webapp.sessions.guard import BookingProblem, SlotNotOffered, SlotTaken
 from webapp.sessions.limits import service_limits
 from webapp.web.extensions import db
@@ -54,13 +56,15 @@ FEED_PAST = timedelta(days=30)  # how far back a calendar feed reaches
 def booking_or_404(booking_id: int, *, booked_only: bool = False) -> BookedSession:
     """A session the current person may see: their own, or one in a staff member's scope."""
     booked = queries.booked_session(db.session, booking_id)
-    if booked is None or (booked_only and booked.status != SessionStatus.BOOKED):
+    if booked is None:
         abort(404)
     if current_user.role == Role.PARTICIPANT:
         if booked.participant_id != current_user.id:
             abort(404)
     else:
         participant_or_404(booked.participant_id)
+    if booked_only and booked.status != SessionStatus.BOOKED:
+        abort(session_gone(booked))
     return booked
 
 
@@ -73,6 +77,7 @@ def render_slots(
     moving: BookedSession | None = None,
     **action_values,
 ):
+    """A week of free times, each a button that books it (or checks first: CHECK_FIRST)."""
     week = max(0, min(request.args.get("week", 0, type=int), 6))
     slots, more = (
         queries.week_of_slots(
@@ -94,7 +99,8 @@ def render_slots(
         venues=locality_queries.venues_by_id(db.session, slots),
         week=week,
         more=more,
-        action=url_for(action, **action_values),
+        action=url_for(CHECK_FIRST.get(action, action), **action_values),
+        check_first=action in CHECK_FIRST,
         moving=moving,
         has_keyworker=keyworker_id is not None,
     )
@@ -110,12 +116,18 @@ def answer_problem(problem: BookingProblem, participant: User, *, action: str, *
         participant=participant,
         alternatives=alternatives,
         venues=locality_queries.venues_by_id(db.session, alternatives),
-        action=url_for(action, **action_values),
+        action=url_for(CHECK_FIRST.get(action, action), **action_values),
+        check_first=action in CHECK_FIRST,
         back=request.referrer if request.referrer else url_for("home.index"),
     ), status
 
 
 NOT_OFFERED = "Choose a time from the list."
+# A parent's booking and any move are checked on a page of their own before they are made.
+CHECK_FIRST = {
+    "sessions.book": "sessions.confirm_booking",
+    "sessions.reschedule": "sessions.confirm_move",
+}
 
 
 def book_slot(form: SlotForm, participant: User, keyworker: User | None, *, action: str, **values):
@@ -166,12 +178,23 @@ def my_sessions():
         "sessions/my_sessions.html",
         coming_up=coming_up,
         past=past,
+        just_booked=just_booked(coming_up, now),
+        reviewed=queries.sessions_with_feedback(db.session, current_user.id),
         groups=others,
         now=now,
         form=EmptyForm(),
         push_key=current_app.config["VAPID_PUBLIC_KEY"] if push_enabled() else None,
         **queries.reminder_ways(db.session, current_user),
     )
+
+
+def just_booked(coming_up: list, now) -> BookedSession | None:
+    """The session the parent booked a moment ago (``?booked=``), while it can be undone."""
+    booked_id = request.args.get("booked", type=int)
+    for kind, item in coming_up:
+        if kind == "session" and item.id == booked_id and item.can_undo(current_user, now):
+            return item
+    return None
 
 
 @bp.route("/sessions/find")
@@ -196,7 +219,7 @@ def book():
     if refused:
         return refused
     flash(f"Booked: {when(form.booked)}.", "success")
-    return redirect(url_for("sessions.my_sessions"))
+    return redirect(url_for("sessions.my_sessions", booked=form.booked.id))
 
 
 @bp.route("/sessions/<int:session_id>/move", methods=["GET", "POST"])
@@ -310,7 +333,7 @@ def feed_body(user: User) -> bytes:
 def free_windows():
     form = FreeWindowForm()
     if form.validate_on_submit():
-        with committed(operations.WindowRefused) as added:
+        with committed(WindowRefused) as added:
             operations.add_free_window(
                 db.session,
                 participant=current_user,
