@@ -92,7 +92,7 @@ class CalendarEntryForm(BaseForm):
 class CalendarImportForm(BaseForm):
     file = FileField(
         "CSV or iCalendar file",
-        description="CSV columns: kind,name,starts_on,ends_on. Up to 200 KB.",
+        description="CSV columns: kind, name, starts_on, ends_on. Up to 200 KB.",
         validators=[FileRequired("Choose a file to import.")],
     )
     replace = BooleanField("Replace the terms and holidays already here", default=True)
