@@ -7,21 +7,26 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
+from webapp.auth.operations import DuplicateContact
 from webapp.caseload import operations, queries
 from webapp.caseload.blueprint import bp
 from webapp.caseload.forms import (
     NoteForm,
     OutcomeForm,
+    ParticipantDetailsForm,
     PauseForm,
     ReferralForm,
     ReferralStatusForm,
     StageForm,
 )
 from webapp.caseload.record_views import record
+from webapp.caseload.views import IN_USE
 from webapp.models import (
     ContractType,
     OutcomeKind,
@@ -32,6 +37,7 @@ from webapp.models import (
 )
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
+from webapp.web.htmx import committed
 from webapp.web.policy import participant_or_404, staff_only
 
 
@@ -201,3 +207,49 @@ def resume(participant_id: int):
     return back_to_record(
         participant, f"{participant.first_name} is taking part again.", "involvement"
     )
+
+
+NO_KEYWORKER = 0
+
+
+def details_form(participant: User) -> ParticipantDetailsForm:
+    """The details form, filled with what is held unless it was just posted."""
+    posted = request.method == "POST"
+    form = ParticipantDetailsForm() if posted else ParticipantDetailsForm(formdata=None)
+    form.keyworker_id.choices = [SelectChoice(NO_KEYWORKER, "No keyworker yet")] + [
+        SelectChoice(k.id, k.name) for k in queries.keyworkers_for(db.session, participant)
+    ]
+    if not posted:
+        profile = participant.profile
+        form.name.data, form.email.data = participant.name, participant.email
+        form.phone.data, form.children_stages.data = participant.phone, profile.children_stages
+        form.keyworker_id.data = profile.keyworker_id or NO_KEYWORKER
+    return form
+
+
+@bp.route("/<int:participant_id>/details", methods=["GET", "POST"])
+@staff_only
+def edit_details(participant_id: int):
+    participant = participant_or_404(participant_id)
+    form = details_form(participant)
+    if not form.validate_on_submit():
+        return details_page(participant, form)
+    with committed(DuplicateContact) as saved:
+        changed = operations.update_participant_details(
+            db.session,
+            participant=participant,
+            by=current_user,
+            keyworker=queries.keyworker_of(db.session, participant, form.keyworker_id.data),
+            **form.details(),
+        )
+    if saved.refusal:
+        field = form.email if saved.refusal.field == "email" else form.phone
+        field.errors.append(IN_USE)
+        return details_page(participant, form)
+    done = "Details saved." if changed else "Nothing changed."
+    return back_to_record(participant, done, anchor="details")
+
+
+def details_page(participant: User, form: ParticipantDetailsForm):
+    status = 422 if form.is_submitted() else 200
+    return render_template("caseload/details.html", participant=participant, form=form), status

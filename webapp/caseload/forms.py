@@ -76,6 +76,40 @@ class InviteParticipantForm(BaseForm):
         return valid
 
 
+class ParticipantDetailsForm(BaseForm):
+    """A parent's details as staff keep them: name, how to reach them, children, keyworker."""
+
+    name = StringField(
+        "Full name",
+        validators=[DataRequired("Enter the parent's name."), Length(max=120)],
+        render_kw={"autocomplete": "off"},
+    )
+    email = optional_email_field("Email address (optional)")
+    phone = mobile_field("Mobile number (optional)", "A UK mobile, for texts if they want them.")
+    children_stages = CheckboxesField(
+        "Children's ages (tick all that apply)",
+        choices=[SelectChoice(stage.value, label) for stage, label in SCHOOL_STAGE_LABELS.items()],
+        validators=[Optional()],
+    )
+    keyworker_id = SelectField("Keyworker", coerce=int)
+
+    def details(self) -> dict:
+        """The details as update_participant_details takes them (the keyworker apart)."""
+        return {
+            "name": self.name.data.strip(),
+            "email": self.email.data or None,
+            "phone": self.phone.data or None,
+            "children_stages": list(self.children_stages.data or []),
+        }
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.email.data and not self.phone.data:
+            self.email.errors = [*self.email.errors, "Enter an email address or a mobile number."]
+            return False
+        return valid
+
+
 class DateInputField(DateField):
     """A date picker whose error reads plainly."""
 

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.auth.operations import DuplicateContact, contact_in_use
 from webapp.models import (
     PIPELINE_STAGES,
     ContractType,
@@ -26,6 +27,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.services import audit
+from webapp.services.sms import normalise_phone
 
 
 class NotAllowedNow(Exception):
@@ -232,3 +234,47 @@ def resume(session: Session, *, participant: User, by: User) -> EngagementPause 
         pause=entry.id if entry else None,
     )
     return entry
+
+
+def update_participant_details(
+    session: Session,
+    *,
+    participant: User,
+    by: User,
+    name: str,
+    email: str | None,
+    phone: str | None,
+    children_stages: list[str],
+    keyworker: User | None,
+) -> list[str]:
+    """Change a parent's name, contact, children and keyworker; the fields changed (audited by
+    name, never by value). Refuses an email or mobile someone else uses (``DuplicateContact``)."""
+    clash = contact_in_use(session, email=email, phone=phone, except_user_id=participant.id)
+    if clash:
+        raise DuplicateContact(clash)
+    profile = participant.profile
+    wanted = {
+        "name": name,
+        "email": email.lower() if email else None,
+        "phone": normalise_phone(phone) if phone else None,
+    }
+    changed = [field for field, value in wanted.items() if getattr(participant, field) != value]
+    for field in changed:
+        setattr(participant, field, wanted[field])
+    if sorted(profile.children_stages or []) != sorted(children_stages):
+        profile.children_stages = list(children_stages)
+        changed.append("children")
+    keyworker_id = keyworker.id if keyworker else None
+    if profile.keyworker_id != keyworker_id:
+        profile.keyworker_id = keyworker_id
+        changed.append("keyworker")
+    if changed:
+        session.flush()
+        audit.record(
+            session,
+            "participant.details_changed",
+            actor=by,
+            participant=participant,
+            fields=changed,
+        )
+    return changed

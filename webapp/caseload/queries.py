@@ -31,6 +31,26 @@ def active_keyworkers(session: Session, viewer: User) -> list[User]:
     return list(session.scalars(query.order_by(User.name)))
 
 
+def keyworkers_for(session: Session, participant: User) -> list[User]:
+    """The active keyworkers of the parent's locality, who can take them on."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.role == Role.KEYWORKER,
+                User.is_active.is_(True),
+                User.locality_id == participant.locality_id,
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+def keyworker_of(session: Session, participant: User, keyworker_id: int) -> User | None:
+    """The keyworker chosen for the parent, if they are one who can take the parent on."""
+    return next((k for k in keyworkers_for(session, participant) if k.id == keyworker_id), None)
+
+
 def user_or_none(session: Session, user_id: int | None) -> User | None:
     return session.get(User, user_id) if user_id else None
 

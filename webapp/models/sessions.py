@@ -192,6 +192,11 @@ class BookedSession(Base):
     venue: Mapped[Venue | None] = relationship()
 
     @property
+    def is_booked(self) -> bool:
+        """Booked and not yet marked or cancelled."""
+        return self.status == SessionStatus.BOOKED
+
+    @property
     def uid(self) -> str:
         return f"session-{self.id}@coplan"
 

@@ -28,6 +28,7 @@ ACTIONS = {
     "referral.updated": "Changed a referral's status",
     "outcome.recorded": "Recorded an outcome",
     "stage.changed": "Moved to a pipeline stage",
+    "participant.details_changed": "Changed a parent's details",
     "engagement.paused": "Paused involvement",
     "engagement.resumed": "Resumed involvement",
     "idea.answered": "Answered an idea",

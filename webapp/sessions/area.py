@@ -20,6 +20,7 @@ AREA = Area(
         NavLink(Role.KEYWORKER, "sessions.diary", "Diary", 30),
     ),
     today_panels=(Panel("sessions/_next_session.html", queries.today_panel),),
+    record_panels=(Panel("sessions/_record_sessions.html", queries.record_panel),),
     timeline_sources=(
         TimelineSource("sessions", "Sessions", record.session_items),
         TimelineSource("groups", "Group sessions", record.group_place_items),

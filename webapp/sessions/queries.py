@@ -234,6 +234,27 @@ def today_panel(session: Session, parent: User) -> dict:
     }
 
 
+RECORD_SESSIONS = 5  # how many sessions each way the record's panel lists
+
+
+def record_panel(session: Session, participant: User) -> dict:
+    """The parent's next sessions and their most recent ones, for their record."""
+    now = utcnow()
+    query = select(BookedSession).where(BookedSession.participant_id == participant.id)
+    query = query.options(selectinload(BookedSession.venue), selectinload(BookedSession.keyworker))
+    upcoming = session.scalars(
+        query.where(BookedSession.starts_at > now, BookedSession.status == SessionStatus.BOOKED)
+        .order_by(BookedSession.starts_at)
+        .limit(RECORD_SESSIONS)
+    ).all()
+    recent = session.scalars(
+        query.where(BookedSession.starts_at <= now)
+        .order_by(BookedSession.starts_at.desc())
+        .limit(RECORD_SESSIONS)
+    ).all()
+    return {"participant": participant, "upcoming": upcoming, "recent": recent, "now": now}
+
+
 def attended_session_label(session: Session, participant: User, booking_id: int) -> str | None:
     """What the parent's feedback is about ("Session with Ewan MacLeod on Tue 1 December"),
     when the booking is a session they attended; otherwise None."""
