@@ -29,6 +29,7 @@ ACTIONS = {
     "outcome.recorded": "Recorded an outcome",
     "stage.changed": "Moved to a pipeline stage",
     "participant.details_changed": "Changed a parent's details",
+    "session.booked_by_agreement": "Booked a time agreed with the parent",
     "engagement.paused": "Paused involvement",
     "engagement.resumed": "Resumed involvement",
     "idea.answered": "Answered an idea",

@@ -187,12 +187,14 @@ def book_for(participant_id: int):
     if current_user.role == Role.KEYWORKER:
         keyworker = current_user
     here = {"action": "sessions.book_for", "participant_id": participant.id}
+    agreed = (request.args if request.method == "GET" else request.form).get("agreed") == "y"
     if request.method == "GET":
         title = f"Book a session for {participant.name}"
-        return render_slots(participant, keyworker.id if keyworker else None, title=title, **here)
+        keyworker_id = keyworker.id if keyworker else None
+        return render_slots(participant, keyworker_id, title=title, agreed=agreed, **here)
     form = SlotForm()
-    refused = book_slot(form, participant, keyworker, **here)
+    refused = book_slot(form, participant, keyworker, agreed=agreed, **here)
     if refused:
         return refused
     flash(f"Booked {participant.name} for {when(form.booked)}.", "success")
-    return redirect(url_for("sessions.diary"))
+    return redirect(url_for("caseload.record", participant_id=participant.id, _anchor="sessions"))

@@ -78,6 +78,17 @@ class CancelForm(BaseForm):
     )
 
 
+class StaffCancelForm(BaseForm):
+    reason = TextAreaField(
+        "Why is it cancelled?",
+        description="The parent is told the session is cancelled, with this reason.",
+        validators=[
+            DataRequired("Say why the session is cancelled."),
+            Length(max=500, message="Keep it under 500 characters."),
+        ],
+    )
+
+
 class FreeWindowForm(BaseForm):
     weekday = SelectField("Day", choices=WEEKDAY_CHOICES[:5], coerce=int)
     starts_at = PlainTimeField(

@@ -28,6 +28,7 @@ from webapp.models import (
     User,
     utcnow,
 )
+from webapp.services import audit
 from webapp.sessions.guard import (
     BookingProblem,
     SlotNotOffered,
@@ -47,6 +48,7 @@ from webapp.sessions.slots import (
     SESSION_LENGTHS,
     SearchLimits,
     Slot,
+    agreed_with_parent,
     local_moment,
     nearest,
 )
@@ -142,9 +144,17 @@ def book_session(
     booked_by: User | None = None,
     now: datetime | None = None,
     limits: SearchLimits = DEFAULT_LIMITS,
+    agreed: bool = False,
 ) -> BookedSession:
-    """Book a one-to-one session, or raise ``SlotNotOffered`` or ``SlotTaken``."""
+    """Book a one-to-one session, or raise ``SlotNotOffered`` or ``SlotTaken``.
+
+    ``agreed``: staff agreed the time with the parent, so it may fall outside the parent's
+    usual windows and within the notice period; that choice goes to the audit log."""
     now = now or utcnow()
+    if agreed:
+        if booked_by is None or not booked_by.is_staff:
+            raise SlotNotOffered("Only staff can book a time agreed with the parent.")
+        limits = agreed_with_parent(limits)
     slot = _check_offered(
         session,
         participant=participant,
@@ -178,6 +188,14 @@ def book_session(
     if not guarded_change(session, lambda: session.add(booking)):
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
     schedule_reminder(session, booking)
+    if agreed:
+        audit.record(
+            session,
+            "session.booked_by_agreement",
+            actor=booked_by,
+            participant=participant,
+            booking=booking.id,
+        )
     return booking
 
 

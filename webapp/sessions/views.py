@@ -38,9 +38,11 @@ from webapp.sessions.forms import (
     CancelForm,
     FreeWindowForm,
     SlotForm,
+    StaffCancelForm,
 )
 from webapp.sessions.guard import BookingProblem, SlotNotOffered, SlotTaken
 from webapp.sessions.limits import service_limits
+from webapp.sessions.slots import agreed_with_parent
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
 from webapp.web.htmx import committed
@@ -71,16 +73,18 @@ def render_slots(
     action: str,
     title: str,
     moving: BookedSession | None = None,
+    agreed: bool = False,
     **action_values,
 ):
     week = max(0, min(request.args.get("week", 0, type=int), 6))
+    limits = service_limits(participant.locality)
     slots, more = (
         queries.week_of_slots(
             db.session,
             participant,
             keyworker_id,
             week,
-            service_limits(participant.locality),
+            agreed_with_parent(limits) if agreed else limits,
             moving.id if moving else None,
         )
         if keyworker_id
@@ -97,10 +101,15 @@ def render_slots(
         action=url_for(action, **action_values),
         moving=moving,
         has_keyworker=keyworker_id is not None,
+        agreed=agreed,
+        notice=clock.duration_words(limits.min_notice),
+        week_args=dict(request.view_args or {}, **({"agreed": "y"} if agreed else {})),
     )
 
 
-def answer_problem(problem: BookingProblem, participant: User, *, action: str, **action_values):
+def answer_problem(
+    problem: BookingProblem, participant: User, *, action: str, agreed=False, **action_values
+):
     """A refused booking: 409 with the nearest free times, or 422 when the time isn't offered."""
     alternatives = problem.alternatives if isinstance(problem, SlotTaken) else []
     status = 409 if isinstance(problem, SlotTaken) else 422
@@ -111,6 +120,7 @@ def answer_problem(problem: BookingProblem, participant: User, *, action: str, *
         alternatives=alternatives,
         venues=locality_queries.venues_by_id(db.session, alternatives),
         action=url_for(action, **action_values),
+        agreed=agreed,
         back=request.referrer if request.referrer else url_for("home.index"),
     ), status
 
@@ -118,11 +128,12 @@ def answer_problem(problem: BookingProblem, participant: User, *, action: str, *
 NOT_OFFERED = "Choose a time from the list."
 
 
-def book_slot(form: SlotForm, participant: User, keyworker: User | None, *, action: str, **values):
+def book_slot(form: SlotForm, participant: User, keyworker: User | None, *, agreed=False, **values):
     """Book the slot the form names for the parent with the keyworker; None when booked,
-    otherwise the refusal's answer (the session is in ``form.booked``)."""
+    otherwise the refusal's answer (the session is in ``form.booked``). ``agreed``: staff
+    agreed the time with the parent (outside their usual times or notice)."""
     if not form.validate_on_submit() or keyworker is None:
-        return answer_problem(SlotNotOffered(NOT_OFFERED), participant, action=action, **values)
+        return answer_problem(SlotNotOffered(NOT_OFFERED), participant, agreed=agreed, **values)
     with committed(BookingProblem) as saved:
         form.booked = operations.book_session(
             db.session,
@@ -133,9 +144,10 @@ def book_slot(form: SlotForm, participant: User, keyworker: User | None, *, acti
             venue_id=form.venue,
             booked_by=current_user,
             limits=service_limits(participant.locality),
+            agreed=agreed,
         )
     if saved.refusal:
-        return answer_problem(saved.refusal, participant, action=action, **values)
+        return answer_problem(saved.refusal, participant, agreed=agreed, **values)
     return None
 
 
@@ -204,7 +216,8 @@ def reschedule(session_id: int):
     booked = booking_or_404(session_id, booked_only=True)
     participant, here = booked.participant, {"session_id": booked.id}
     if request.method == "GET":
-        title = "Move your session" if current_user.id == participant.id else "Move session"
+        own = current_user.id == participant.id
+        title = "Move your session" if own else f"Move {participant.name}'s session"
         return render_slots(
             participant,
             booked.keyworker_id,
@@ -240,7 +253,7 @@ def move_to_slot(booked: BookedSession, form: SlotForm) -> BookingProblem | None
 @signed_in
 def cancel(session_id: int):
     booked = booking_or_404(session_id, booked_only=True)
-    form = CancelForm()
+    form = CancelForm() if current_user.id == booked.participant_id else StaffCancelForm()
     if form.validate_on_submit():
         with committed():
             operations.cancel_session(db.session, booking=booked, reason=form.reason.data)
