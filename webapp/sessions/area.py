@@ -4,7 +4,7 @@ caseload, attended sessions as contact, the sessions report, the check of what s
 feedback is about, and the demo's sessions."""
 
 from webapp.areas import Area, NavLink, Panel
-from webapp.caseload.facts import CaseloadFact
+from webapp.caseload.facts import CaseloadFact, CaseloadFlag
 from webapp.caseload.timeline import TimelineSource
 from webapp.demo.bookings import seed_bookings, seed_large_groups, seed_large_sessions
 from webapp.models import Role
@@ -28,6 +28,14 @@ AREA = Area(
     caseload_facts=(
         CaseloadFact(
             "next_session", "Next session", record.next_session_columns, record.present_next_session
+        ),
+    ),
+    caseload_flags=(
+        CaseloadFlag(
+            "missed_session",
+            "Did not attend their last session",
+            record.missed_session_columns,
+            record.missed_session_check,
         ),
     ),
     contact_columns=(record.attended_sessions_contact, record.attended_groups_contact),

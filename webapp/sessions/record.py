@@ -177,6 +177,30 @@ def present_next_session(values: facts.Values) -> FactValue | None:
     return None if at is None else FactValue(text=clock.day_and_time(at), sort=at)
 
 
+def missed_session_columns() -> dict[str, ColumnElement]:
+    """The status and time of the parent's latest marked session."""
+    marked = (
+        BookedSession.participant_id == User.id,
+        BookedSession.status.in_([SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND]),
+        BookedSession.starts_at <= facts.NOW,
+    )
+    return {
+        "marked_session_status": facts.latest(
+            BookedSession.status, *marked, order_by=[BookedSession.starts_at.desc()]
+        ),
+        "marked_session_at": type_coerce(
+            facts.latest(BookedSession.starts_at, *marked), UTCDateTime()
+        ),
+    }
+
+
+def missed_session_check(values: facts.Values) -> str | None:
+    """The parent did not come to their latest session (a later one they came to clears it)."""
+    if values["marked_session_status"] != SessionStatus.DID_NOT_ATTEND:
+        return None
+    return f"Did not attend the session on {clock.day(values['marked_session_at'])}"
+
+
 def attended_sessions_contact() -> ColumnElement:
     return facts.latest(
         BookedSession.starts_at,
