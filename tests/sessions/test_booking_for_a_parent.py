@@ -115,3 +115,46 @@ def test_a_keyworker_books_outside_the_parents_windows_when_they_tick_they_agree
     assert session.scalar(
         select(AuditEvent).where(AuditEvent.action == "session.booked_by_agreement")
     )
+
+
+def test_attendance_marked_by_mistake_is_corrected_within_14_days_and_audited(
+    world, pages, session
+):
+    from datetime import timedelta
+
+    from tests.factories.sessions import make_booked_session
+    from webapp.models import SessionStatus, utcnow
+
+    keyworker = world.keyworker()
+    parent = world.participant(keyworker=keyworker)
+    recent = make_booked_session(
+        session,
+        keyworker=keyworker,
+        participant=parent,
+        starts_at=utcnow() - timedelta(days=3),
+        status=SessionStatus.ATTENDED,
+    )
+    old = make_booked_session(
+        session,
+        keyworker=keyworker,
+        participant=parent,
+        starts_at=utcnow() - timedelta(days=20),
+        status=SessionStatus.ATTENDED,
+    )
+    session.commit()
+    pages.sign_in(keyworker)
+    diary = pages.get("sessions.diary")
+    assert "Correct to did not attend" in diary.select_one("[data-marked]").text
+    record = pages.get("caseload.record", participant_id=parent.id)
+    assert len(record.select("#sessions button[name=attended]")) == 1
+    pages.post("sessions.attendance", {"attended": "no"}, session_id=recent.id)
+    pages.post("sessions.attendance", {"attended": "no"}, session_id=old.id)
+    session.expire_all()
+    assert session.get(BookedSession, recent.id).status == SessionStatus.DID_NOT_ATTEND
+    assert session.get(BookedSession, old.id).status == SessionStatus.ATTENDED
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "attendance.corrected"))
+    assert event.actor_id == keyworker.id and event.detail == {
+        "booking": recent.id,
+        "was": "attended",
+        "now": "did-not-attend",
+    }

@@ -71,6 +71,9 @@ class SessionStatus(enum.StrEnum):
         }[self]
 
 
+# How long after a session its attendance, once marked, can still be corrected.
+CORRECTION_DAYS = 14
+
 # The statuses of a session that holds its time (a cancelled one frees it).
 ACTIVE_STATUSES = (SessionStatus.BOOKED, SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND)
 
@@ -195,6 +198,18 @@ class BookedSession(Base):
     def is_booked(self) -> bool:
         """Booked and not yet marked or cancelled."""
         return self.status == SessionStatus.BOOKED
+
+    @property
+    def is_marked(self) -> bool:
+        return self.status in (SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND)
+
+    @property
+    def attended(self) -> bool:
+        return self.status == SessionStatus.ATTENDED
+
+    def correctable(self, now: datetime) -> bool:
+        """Whether its attendance, once marked, can still be corrected."""
+        return self.is_marked and now - self.starts_at <= timedelta(days=CORRECTION_DAYS)
 
     @property
     def uid(self) -> str:

@@ -30,6 +30,7 @@ ACTIONS = {
     "stage.changed": "Moved to a pipeline stage",
     "participant.details_changed": "Changed a parent's details",
     "session.booked_by_agreement": "Booked a time agreed with the parent",
+    "attendance.corrected": "Corrected a session's attendance",
     "engagement.paused": "Paused involvement",
     "engagement.resumed": "Resumed involvement",
     "idea.answered": "Answered an idea",

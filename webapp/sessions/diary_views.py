@@ -41,9 +41,9 @@ from webapp.web.policy import allow, participant_or_404, staff_only
 @bp.route("/diary")
 @allow(Role.KEYWORKER)
 def diary():
-    to_mark, upcoming = queries.diary(db.session, current_user.id, utcnow())
+    to_mark, upcoming, marked = queries.diary(db.session, current_user.id, utcnow())
     return render_template(
-        "sessions/diary.html", to_mark=to_mark, upcoming=upcoming, form=EmptyForm()
+        "sessions/diary.html", to_mark=to_mark, upcoming=upcoming, marked=marked, form=EmptyForm()
     )
 
 
@@ -54,11 +54,17 @@ def attendance(session_id: int):
     if EmptyForm().validate_on_submit():
         attended = request.form.get("attended") == "yes"
         with committed(BookingProblem) as saved:
-            operations.mark_attendance(db.session, booking=booked, attended=attended)
+            operations.mark_attendance(
+                db.session, booking=booked, attended=attended, by=current_user
+            )
         if saved.refusal:
             flash(saved.refusal.message, "error")
         else:
             flash(f"{booked.participant.name}: {booked.status.label.lower()}.", "success")
+    if request.form.get("back") == "record":
+        return redirect(
+            url_for("caseload.record", participant_id=booked.participant_id, _anchor="sessions")
+        )
     return redirect(url_for("sessions.diary"))
 
 

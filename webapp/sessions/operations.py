@@ -28,6 +28,7 @@ from webapp.models import (
     User,
     utcnow,
 )
+from webapp.models.sessions import CORRECTION_DAYS
 from webapp.services import audit
 from webapp.sessions.guard import (
     BookingProblem,
@@ -264,15 +265,40 @@ def cancel_session(
 
 
 def mark_attendance(
-    session: Session, *, booking: BookedSession, attended: bool, now: datetime | None = None
+    session: Session,
+    *,
+    booking: BookedSession,
+    attended: bool,
+    now: datetime | None = None,
+    by: User | None = None,
 ) -> BookedSession:
-    """Record whether the parent came. Only once the session has started."""
+    """Record whether the parent came, once the session has started; a mark already made can
+    be corrected for CORRECTION_DAYS after the session, and the correction is audited."""
     now = now or utcnow()
     if booking.status == SessionStatus.CANCELLED:
         raise BookingProblem("This session was cancelled.")
     if booking.starts_at > now:
         raise BookingProblem("You can mark attendance once the session has started.")
-    booking.status = SessionStatus.ATTENDED if attended else SessionStatus.DID_NOT_ATTEND
+    status = SessionStatus.ATTENDED if attended else SessionStatus.DID_NOT_ATTEND
+    was = booking.status
+    if was == status:
+        return booking
+    if was != SessionStatus.BOOKED:
+        if not booking.correctable(now):
+            raise BookingProblem(
+                f"Attendance can be corrected for {CORRECTION_DAYS} days after the session. "
+                "This one is older, so it stays as it was marked."
+            )
+        audit.record(
+            session,
+            "attendance.corrected",
+            actor=by,
+            participant=booking.participant_id,
+            booking=booking.id,
+            was=was.value,
+            now=status.value,
+        )
+    booking.status = status
     booking.updated_at = now
     session.flush()
     return booking

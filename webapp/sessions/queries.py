@@ -99,7 +99,8 @@ def parent_sessions(session: Session, participant: User, now: datetime):
 
 
 def diary(session: Session, keyworker_id: int, now: datetime):
-    """A keyworker's diary: (sessions started and not yet marked, sessions to come)."""
+    """A keyworker's diary: (sessions started and not yet marked, sessions to come, sessions
+    marked recently enough to correct, newest first)."""
     appointments = session.scalars(
         select(BookedSession)
         .where(
@@ -111,7 +112,8 @@ def diary(session: Session, keyworker_id: int, now: datetime):
         .order_by(BookedSession.starts_at)
     ).all()
     to_mark = [b for b in appointments if b.starts_at <= now and b.status == SessionStatus.BOOKED]
-    return to_mark, [b for b in appointments if b.starts_at > now]
+    marked = [b for b in reversed(appointments) if b.correctable(now)]
+    return to_mark, [b for b in appointments if b.starts_at > now], marked
 
 
 def feed_sessions(session: Session, user: User, since: datetime) -> list[BookedSession]:
