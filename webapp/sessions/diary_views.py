@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -157,7 +157,7 @@ def time_off():
     form = TimeOffForm()
     if form.validate_on_submit():
         with committed():
-            operations.add_time_off(
+            off = operations.add_time_off(
                 db.session,
                 keyworker=current_user,
                 first_day=form.starts_on.data,
@@ -165,9 +165,21 @@ def time_off():
                 reason=form.reason.data or "",
             )
         flash("Time off added. No new sessions will be offered then.", "success")
+        if queries.booked_during(db.session, current_user.id, off):
+            return redirect(url_for("sessions.time_off_clashes", time_off_id=off.id))
         return redirect(url_for("sessions.availability"))
     flash_errors(form)
     return redirect(url_for("sessions.availability"))
+
+
+@bp.route("/diary/time-off/<int:time_off_id>")
+@allow(Role.KEYWORKER)
+def time_off_clashes(time_off_id: int):
+    off = queries.own_row(db.session, TimeOff, time_off_id, "keyworker_id", current_user.id)
+    if off is None:
+        abort(404)
+    booked = queries.booked_during(db.session, current_user.id, off)
+    return render_template("sessions/time_off_clashes.html", off=off, booked=booked)
 
 
 def flash_errors(form) -> None:

@@ -17,6 +17,7 @@ from webapp.models import (
     CalendarFeedToken,
     FreeWindow,
     KeyworkerSettings,
+    Notice,
     Role,
     SessionStatus,
     TimeOff,
@@ -24,6 +25,7 @@ from webapp.models import (
 )
 from webapp.sessions.search import search_slots
 from webapp.sessions.slots import LONDON, SearchLimits, Slot, Timing
+from webapp.sessions.telling import SESSION_NOTICE
 
 
 def keyworker_timing(session: Session, keyworker_id: int) -> Timing:
@@ -171,6 +173,23 @@ def time_off_ahead(session: Session, keyworker_id: int, now: datetime) -> list[T
     )
 
 
+def booked_during(session: Session, keyworker_id: int, off: TimeOff) -> list[BookedSession]:
+    """The keyworker's sessions still booked in their time off, in time order."""
+    return list(
+        session.scalars(
+            select(BookedSession)
+            .where(
+                BookedSession.keyworker_id == keyworker_id,
+                BookedSession.status == SessionStatus.BOOKED,
+                BookedSession.starts_at < off.ends_at,
+                BookedSession.ends_at > off.starts_at,
+            )
+            .options(selectinload(BookedSession.participant), selectinload(BookedSession.venue))
+            .order_by(BookedSession.starts_at)
+        )
+    )
+
+
 def own_row(session: Session, model, row_id: int, owner: str, user_id: int):
     """A free window, availability rule or time off of this person's, or None."""
     row = session.get(model, row_id)
@@ -228,11 +247,24 @@ def next_booked_session(session: Session, participant_id: int) -> BookedSession 
     )
 
 
+def unread_session_notices(session: Session, user_id: int, limit: int = 5) -> list[Notice]:
+    """The parent's unread notices about their sessions, newest first."""
+    return list(
+        session.scalars(
+            select(Notice)
+            .where(Notice.user_id == user_id, SESSION_NOTICE, Notice.read_at.is_(None))
+            .order_by(Notice.created_at.desc(), Notice.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def today_panel(session: Session, parent: User) -> dict:
     """The parent's next session and next group session, for their Today page."""
     return {
         "upcoming": next_booked_session(session, parent.id),
         "next_group": group_queries.next_group_place(session, parent),
+        "notices": unread_session_notices(session, parent.id),
     }
 
 

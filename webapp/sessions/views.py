@@ -185,6 +185,15 @@ def my_sessions():
     )
 
 
+@bp.route("/sessions/notices/dismiss", methods=["POST"])
+@allow(Role.PARTICIPANT)
+def dismiss_notices():
+    if EmptyForm().validate_on_submit():
+        with committed():
+            operations.dismiss_session_notices(db.session, current_user)
+    return redirect(url_for("home.today"))
+
+
 @bp.route("/sessions/find")
 @allow(Role.PARTICIPANT)
 def find_time():
@@ -245,6 +254,7 @@ def move_to_slot(booked: BookedSession, form: SlotForm) -> BookingProblem | None
             mode=SessionMode(form.mode.data),
             venue_id=form.venue,
             limits=service_limits(booked.participant.locality),
+            by=current_user,
         )
     return saved.refusal
 
@@ -256,7 +266,9 @@ def cancel(session_id: int):
     form = CancelForm() if current_user.id == booked.participant_id else StaffCancelForm()
     if form.validate_on_submit():
         with committed():
-            operations.cancel_session(db.session, booking=booked, reason=form.reason.data)
+            operations.cancel_session(
+                db.session, booking=booked, reason=form.reason.data, by=current_user
+            )
         whose = "your" if current_user.id == booked.participant_id else "the"
         flash(f"Cancelled {whose} session on {when(booked)}.", "success")
         return redirect(after_change())

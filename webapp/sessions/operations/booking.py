@@ -1,30 +1,21 @@
-"""Booking, moving and cancelling one-to-one sessions, and the keyworker's and parent's
-set-up. Functions take a database session and plain values, only flush, and leave the commit
-to the caller.
-
-A one-to-one session never overlaps the parent's place at a group session, nor a group session
-the keyworker leads: the slot search leaves that time out, and booking checks it again while
-holding both people's locks (``guard.queue_for_people``), as a group place does.
-"""
+"""Booking, moving and cancelling one-to-one sessions, marking attendance, the notices a
+parent reads about them, and calendar feeds."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from webapp.models import (
-    AvailabilityRule,
     BookedSession,
     CalendarFeedToken,
-    FreeWindow,
-    KeyworkerSettings,
+    Notice,
     Role,
     SessionMode,
     SessionStatus,
-    TimeOff,
     User,
     utcnow,
 )
@@ -39,38 +30,19 @@ from webapp.sessions.guard import (
     guarded_change,
     queue_for_people,
 )
-from webapp.sessions.queries import hash_token, keyworker_settings_or_default, keyworker_timing
+from webapp.sessions.queries import hash_token
 from webapp.sessions.reminders import schedule_reminder
 from webapp.sessions.search import search_slots
 from webapp.sessions.slots import (
     DEFAULT_LIMITS,
     LONDON,
-    SESSION_GAPS,
-    SESSION_LENGTHS,
     SearchLimits,
     Slot,
     agreed_with_parent,
     local_moment,
     nearest,
 )
-
-
-def set_session_timing(
-    session: Session, *, keyworker: User, session_minutes: int, buffer_minutes: int
-) -> KeyworkerSettings:
-    """Save how long the keyworker's new sessions are and the gap kept around them.
-
-    Sessions already booked keep their own start and end: only the times offered change.
-    """
-    if session_minutes not in SESSION_LENGTHS or buffer_minutes not in SESSION_GAPS:
-        raise ValueError("a session length or gap CoPlan does not offer")
-    settings = keyworker_settings_or_default(session, keyworker.id)
-    settings.session_minutes, settings.buffer_minutes = session_minutes, buffer_minutes
-    if settings not in session:
-        session.add(settings)
-    session.flush()
-    return settings
-
+from webapp.sessions.telling import SESSION_NOTICE, tell_of_change
 
 # Booking one-to-one sessions ----------------------------------------------------------------
 
@@ -189,6 +161,7 @@ def book_session(
     if not guarded_change(session, lambda: session.add(booking)):
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
     schedule_reminder(session, booking)
+    tell_of_change(session, booking=booking, actor=booked_by, what="booked")
     if agreed:
         audit.record(
             session,
@@ -209,8 +182,10 @@ def reschedule_session(
     venue_id: int | None = None,
     now: datetime | None = None,
     limits: SearchLimits = DEFAULT_LIMITS,
+    by: User | None = None,
 ) -> BookedSession:
-    """Move a booked session to another offered time, through the same guard as booking."""
+    """Move a booked session to another offered time, through the same guard as booking; the
+    parent is told when someone else (``by``) moved it."""
     now = now or utcnow()
     if booking.status != SessionStatus.BOOKED or booking.starts_at <= now:
         raise SlotNotOffered("This session can't be moved now.")
@@ -245,13 +220,20 @@ def reschedule_session(
     if not guarded_change(session, move):
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
     schedule_reminder(session, booking)
+    tell_of_change(session, booking=booking, actor=by, what="moved")
     return booking
 
 
 def cancel_session(
-    session: Session, *, booking: BookedSession, reason: str, now: datetime | None = None
+    session: Session,
+    *,
+    booking: BookedSession,
+    reason: str,
+    now: datetime | None = None,
+    by: User | None = None,
 ) -> BookedSession:
-    """Cancel a booked session, keeping the reason; its time becomes free again."""
+    """Cancel a booked session, keeping the reason; its time becomes free again. The parent
+    is told when someone else (``by``) cancelled it."""
     now = now or utcnow()
     if booking.status != SessionStatus.BOOKED:
         raise BookingProblem("This session is not booked, so it can't be cancelled.")
@@ -261,6 +243,7 @@ def cancel_session(
     booking.sequence += 1
     booking.updated_at = now
     session.flush()
+    tell_of_change(session, booking=booking, actor=by, what="cancelled")
     return booking
 
 
@@ -304,6 +287,15 @@ def mark_attendance(
     return booking
 
 
+def dismiss_session_notices(session: Session, user: User) -> None:
+    """The parent has read the notices about their sessions."""
+    session.execute(
+        update(Notice)
+        .where(Notice.user_id == user.id, SESSION_NOTICE, Notice.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+
+
 # Calendar feeds ----------------------------------------------------------------------------
 
 
@@ -323,113 +315,4 @@ def revoke_feed_tokens(session: Session, user: User, now: datetime | None = None
         )
     ):
         feed.revoked_at = now or utcnow()
-    session.flush()
-
-
-# What keyworkers and parents set up -----------------------------------------------------------
-
-
-class WindowRefused(Exception):
-    """A free window that would never offer a session, or one the parent has already given."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-# Sessions are offered in working hours; a window wholly outside them would offer nothing.
-EARLIEST_SESSION, LATEST_SESSION = time(8), time(18)
-
-
-def check_free_window(
-    session: Session, *, participant: User, weekday: int, starts_at: time, ends_at: time
-) -> None:
-    """Refuse a window that can never hold a session, saying why, and a repeat of one given."""
-    same = session.scalar(
-        select(FreeWindow.id).where(
-            FreeWindow.participant_id == participant.id,
-            FreeWindow.weekday == weekday,
-            FreeWindow.starts_at == starts_at,
-            FreeWindow.ends_at == ends_at,
-        )
-    )
-    if same is not None:
-        raise WindowRefused("starts_at", "You've already said you're free then.")
-    keyworker_id = participant.profile.keyworker_id if participant.profile else None
-    minutes = keyworker_timing(session, keyworker_id).session_minutes if keyworker_id else 60
-    usable_from, usable_until = max(starts_at, EARLIEST_SESSION), min(ends_at, LATEST_SESSION)
-    usable = (
-        datetime.combine(date.min, usable_until) - datetime.combine(date.min, usable_from)
-    ).total_seconds() / 60
-    if usable < minutes:
-        raise WindowRefused(
-            "ends_at",
-            f"A session is {minutes} minutes, between {EARLIEST_SESSION:%H:%M} and "
-            f"{LATEST_SESSION:%H:%M}, so this window would never be offered one. "
-            f"Give at least {minutes} minutes in those hours.",
-        )
-
-
-def add_free_window(
-    session: Session, *, participant: User, weekday: int, starts_at: time, ends_at: time
-) -> FreeWindow:
-    """A weekly stretch when the parent is free: only times inside their windows are offered."""
-    check_free_window(
-        session, participant=participant, weekday=weekday, starts_at=starts_at, ends_at=ends_at
-    )
-    window = FreeWindow(
-        participant_id=participant.id, weekday=weekday, starts_at=starts_at, ends_at=ends_at
-    )
-    session.add(window)
-    session.flush()
-    return window
-
-
-def add_availability_rule(
-    session: Session,
-    *,
-    keyworker: User,
-    weekday: int,
-    starts_at: time,
-    ends_at: time,
-    mode: SessionMode,
-    venue_id: int | None,
-    valid_from: date,
-    valid_until: date | None,
-) -> AvailabilityRule:
-    """A weekly stretch when the keyworker can meet people, somewhere, in some way."""
-    rule = AvailabilityRule(
-        keyworker_id=keyworker.id,
-        weekday=weekday,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        mode=mode,
-        venue_id=venue_id,
-        valid_from=valid_from,
-        valid_until=valid_until,
-    )
-    session.add(rule)
-    session.flush()
-    return rule
-
-
-def add_time_off(
-    session: Session, *, keyworker: User, first_day: date, last_day: date, reason: str
-) -> TimeOff:
-    """Whole days (in Scotland) off, first to last inclusive: no new times are offered then."""
-    off = TimeOff(
-        keyworker_id=keyworker.id,
-        starts_at=local_moment(first_day, time(0)),
-        ends_at=local_moment(last_day + timedelta(days=1), time(0)),
-        reason=reason,
-    )
-    session.add(off)
-    session.flush()
-    return off
-
-
-def remove_set_up(session: Session, row: FreeWindow | AvailabilityRule | TimeOff) -> None:
-    """Remove a free window, availability rule or time off; sessions booked are kept."""
-    session.delete(row)
     session.flush()

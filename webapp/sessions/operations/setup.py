@@ -1,0 +1,146 @@
+"""What keyworkers and parents set up: a keyworker's session length, availability and time off,
+and a parent's free windows. Functions only flush; the caller commits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.models import (
+    AvailabilityRule,
+    FreeWindow,
+    KeyworkerSettings,
+    SessionMode,
+    TimeOff,
+    User,
+)
+from webapp.sessions.queries import keyworker_settings_or_default, keyworker_timing
+from webapp.sessions.slots import SESSION_GAPS, SESSION_LENGTHS, local_moment
+
+
+def set_session_timing(
+    session: Session, *, keyworker: User, session_minutes: int, buffer_minutes: int
+) -> KeyworkerSettings:
+    """Save how long the keyworker's new sessions are and the gap kept around them.
+
+    Sessions already booked keep their own start and end: only the times offered change.
+    """
+    if session_minutes not in SESSION_LENGTHS or buffer_minutes not in SESSION_GAPS:
+        raise ValueError("a session length or gap CoPlan does not offer")
+    settings = keyworker_settings_or_default(session, keyworker.id)
+    settings.session_minutes, settings.buffer_minutes = session_minutes, buffer_minutes
+    if settings not in session:
+        session.add(settings)
+    session.flush()
+    return settings
+
+
+# What keyworkers and parents set up -----------------------------------------------------------
+
+
+class WindowRefused(Exception):
+    """A free window that would never offer a session, or one the parent has already given."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# Sessions are offered in working hours; a window wholly outside them would offer nothing.
+EARLIEST_SESSION, LATEST_SESSION = time(8), time(18)
+
+
+def check_free_window(
+    session: Session, *, participant: User, weekday: int, starts_at: time, ends_at: time
+) -> None:
+    """Refuse a window that can never hold a session, saying why, and a repeat of one given."""
+    same = session.scalar(
+        select(FreeWindow.id).where(
+            FreeWindow.participant_id == participant.id,
+            FreeWindow.weekday == weekday,
+            FreeWindow.starts_at == starts_at,
+            FreeWindow.ends_at == ends_at,
+        )
+    )
+    if same is not None:
+        raise WindowRefused("starts_at", "You've already said you're free then.")
+    keyworker_id = participant.profile.keyworker_id if participant.profile else None
+    minutes = keyworker_timing(session, keyworker_id).session_minutes if keyworker_id else 60
+    usable_from, usable_until = max(starts_at, EARLIEST_SESSION), min(ends_at, LATEST_SESSION)
+    usable = (
+        datetime.combine(date.min, usable_until) - datetime.combine(date.min, usable_from)
+    ).total_seconds() / 60
+    if usable < minutes:
+        raise WindowRefused(
+            "ends_at",
+            f"A session is {minutes} minutes, between {EARLIEST_SESSION:%H:%M} and "
+            f"{LATEST_SESSION:%H:%M}, so this window would never be offered one. "
+            f"Give at least {minutes} minutes in those hours.",
+        )
+
+
+def add_free_window(
+    session: Session, *, participant: User, weekday: int, starts_at: time, ends_at: time
+) -> FreeWindow:
+    """A weekly stretch when the parent is free: only times inside their windows are offered."""
+    check_free_window(
+        session, participant=participant, weekday=weekday, starts_at=starts_at, ends_at=ends_at
+    )
+    window = FreeWindow(
+        participant_id=participant.id, weekday=weekday, starts_at=starts_at, ends_at=ends_at
+    )
+    session.add(window)
+    session.flush()
+    return window
+
+
+def add_availability_rule(
+    session: Session,
+    *,
+    keyworker: User,
+    weekday: int,
+    starts_at: time,
+    ends_at: time,
+    mode: SessionMode,
+    venue_id: int | None,
+    valid_from: date,
+    valid_until: date | None,
+) -> AvailabilityRule:
+    """A weekly stretch when the keyworker can meet people, somewhere, in some way."""
+    rule = AvailabilityRule(
+        keyworker_id=keyworker.id,
+        weekday=weekday,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        mode=mode,
+        venue_id=venue_id,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    session.add(rule)
+    session.flush()
+    return rule
+
+
+def add_time_off(
+    session: Session, *, keyworker: User, first_day: date, last_day: date, reason: str
+) -> TimeOff:
+    """Whole days (in Scotland) off, first to last inclusive: no new times are offered then."""
+    off = TimeOff(
+        keyworker_id=keyworker.id,
+        starts_at=local_moment(first_day, time(0)),
+        ends_at=local_moment(last_day + timedelta(days=1), time(0)),
+        reason=reason,
+    )
+    session.add(off)
+    session.flush()
+    return off
+
+
+def remove_set_up(session: Session, row: FreeWindow | AvailabilityRule | TimeOff) -> None:
+    """Remove a free window, availability rule or time off; sessions booked are kept."""
+    session.delete(row)
+    session.flush()
