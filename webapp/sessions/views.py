@@ -40,7 +40,7 @@ from webapp.sessions.forms import (
     SlotForm,
     StaffCancelForm,
 )
-from webapp.sessions.guard import BookingProblem, SlotNotOffered, SlotTaken
+from webapp.sessions.guard import AlreadyBooked, BookingProblem, SlotNotOffered, SlotTaken
 from webapp.sessions.limits import service_limits
 from webapp.sessions.slots import agreed_with_parent
 from webapp.web.extensions import db
@@ -146,9 +146,23 @@ def book_slot(form: SlotForm, participant: User, keyworker: User | None, *, agre
             limits=service_limits(participant.locality),
             agreed=agreed,
         )
+    if isinstance(saved.refusal, AlreadyBooked):
+        return already_booked(saved.refusal.booking)
     if saved.refusal:
         return answer_problem(saved.refusal, participant, agreed=agreed, **values)
     return None
+
+
+def already_booked(booked: BookedSession):
+    """The session asked for is already booked (another tab, a second tap): say so, show it."""
+    if current_user.id == booked.participant_id:
+        flash(f"You've already booked this: {when(booked)}.", "info")
+        return redirect(url_for("sessions.my_sessions", _anchor=f"session-{booked.id}"))
+    name = booked.participant.name
+    flash(f"{name} is already booked for this: {when(booked)}.", "info")
+    return redirect(
+        url_for("caseload.record", participant_id=booked.participant_id, _anchor="sessions")
+    )
 
 
 def data_of(form, *names: str) -> dict:

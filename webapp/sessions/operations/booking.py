@@ -22,9 +22,11 @@ from webapp.models import (
 from webapp.models.sessions import CORRECTION_DAYS
 from webapp.services import audit
 from webapp.sessions.guard import (
+    AlreadyBooked,
     BookingProblem,
     SlotNotOffered,
     SlotTaken,
+    already_booked,
     clashes,
     group_clash,
     guarded_change,
@@ -139,6 +141,8 @@ def book_session(
         limits=limits,
     )
     queue_for_people(session, participant.id, keyworker.id)
+    if same := already_booked(session, slot=slot, participant_id=participant.id):
+        raise AlreadyBooked(same)
     if clashes(session, slot=slot, participant_id=participant.id, ignore_session_id=None):
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
     # Checked inside the people's locks: a group place for this parent takes the same lock.
@@ -159,6 +163,8 @@ def book_session(
         updated_at=now,
     )
     if not guarded_change(session, lambda: session.add(booking)):
+        if same := already_booked(session, slot=slot, participant_id=participant.id):
+            raise AlreadyBooked(same)
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
     schedule_reminder(session, booking)
     tell_of_change(session, booking=booking, actor=booked_by, what="booked")
