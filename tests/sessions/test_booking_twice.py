@@ -34,3 +34,29 @@ def test_staff_booking_a_parent_twice_are_told_the_parent_is_already_booked(worl
     pages.post("sessions.book_for", slot, participant_id=parent.id)
     page = pages.get("caseload.record", participant_id=parent.id)
     assert f"{parent.name} is already booked for this" in page.select_one(".flashes").text
+
+
+def test_a_week_of_school_holidays_names_them_and_links_to_the_next_week(world, pages, session):
+    from datetime import timedelta
+
+    from webapp.models import CalendarEntryKind, SchoolCalendarEntry, utcnow
+    from webapp.sessions.slots import LONDON
+
+    first = (utcnow() + timedelta(weeks=1)).astimezone(LONDON).date()
+    session.add(
+        SchoolCalendarEntry(
+            locality_id=world.locality.id,
+            kind=CalendarEntryKind.HOLIDAY,
+            name="February mid-term break",
+            starts_on=first - timedelta(days=1),
+            ends_on=first + timedelta(days=8),
+        )
+    )
+    session.commit()
+    setup_parent(world, pages)
+    page = pages.get("sessions.find_time", week=1)
+    assert not offered(page)
+    notice = page.select_one("[data-no-times]")
+    assert "the schools are closed for February mid-term break" in notice.text
+    link = notice.find("a", string="See next week's times")
+    assert link["href"] == pages.url("sessions.find_time", week=2)

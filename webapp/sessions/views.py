@@ -90,8 +90,18 @@ def render_slots(
         if keyworker_id
         else ([], False)
     )
+    first = clock.local(utcnow() + timedelta(weeks=week)).date()
+    closures = (
+        []
+        if slots
+        else locality_queries.closures_between(
+            db.session, participant.locality_id, first, first + timedelta(days=6)
+        )
+    )
     return render_template(
         "sessions/find_time.html",
+        closures=closures,
+        first=first,
         title=title,
         participant=participant,
         days=queries.slots_by_day(slots),
