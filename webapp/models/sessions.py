@@ -213,7 +213,8 @@ class BookedSession(Base):
 
     @property
     def uid(self) -> str:
-        return f"session-{self.id}@coplan"
+        """The event's name in calendars, before the installation's host is added."""
+        return f"session-{self.id}"
 
 
 class CalendarFeedToken(Base):
