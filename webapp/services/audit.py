@@ -35,6 +35,7 @@ ACTIONS = {
     "engagement.resumed": "Resumed involvement",
     "idea.answered": "Answered an idea",
     "report.downloaded": "Downloaded a report",
+    "audit.downloaded": "Downloaded the audit log",
     "export.downloaded": "Downloaded everything held",
     "erasure.requested": "Asked for the record to be deleted",
     "erasure.approved": "Approved deletion",
