@@ -201,6 +201,32 @@ def join_request(session, people):
     return {"join_request_id": waiting.id}
 
 
+def cover(session, people):
+    """Parent A's keyworker covering for a colleague of their locality who is away."""
+    from datetime import timedelta
+
+    from webapp.auth.operations import create_user
+    from webapp.models import Cover, Role, london_today
+
+    away = create_user(
+        session,
+        role=Role.KEYWORKER,
+        name="Away Colleague",
+        email="away@example.org",
+        locality_id=people["keyworker"].locality_id,
+    )
+    arranged = Cover(
+        absent_id=away.id,
+        cover_id=people["keyworker"].id,
+        starts_on=london_today(),
+        ends_on=london_today() + timedelta(days=7),
+        arranged_by_id=people["manager"].id,
+    )
+    session.add(arranged)
+    session.flush()
+    return {"cover_id": arranged.id}
+
+
 # Functions (session, people) -> {url parameter: value belonging to parent A}, one per area.
 URL_VALUE_BUILDERS: list = [
     erasure_request,
@@ -209,6 +235,7 @@ URL_VALUE_BUILDERS: list = [
     service_record,
     staff_member,
     join_request,
+    cover,
 ]
 
 # Who may reach a thing named by a URL parameter, beyond admins: by default parent A's own
@@ -228,6 +255,8 @@ PARAMETER_SCOPE = {
     "locality_id": {"manager"},
     # a request to join the locality: its keyworkers and manager act on it
     "join_request_id": {"keyworker", "manager"},
+    # cover in the locality: its staff arrange and end it
+    "cover_id": {"keyworker", "manager"},
 }
 
 # URL parameters that do not identify anyone's data, and the value to use.

@@ -2,9 +2,9 @@ import time
 
 import pyotp
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
-from webapp.models import TwoFactorCredential
+from webapp.models import AuditEvent, TwoFactorCredential
 from webapp.services import crypto
 
 
@@ -139,3 +139,70 @@ def test_a_new_key_goes_first_and_rotating_lets_the_old_one_go(
     assert "not right" in page.select_one("#code-error").text
     pages.post("auth.second_step", {"code": recovery[0]})
     pages.get("caseload.index")
+
+
+def allow_this_step_again(session, user_id):
+    """Enrolment used this 30-second step; a test that needs another code now allows it."""
+    session.expire_all()
+    session.get(TwoFactorCredential, user_id).last_used_step = None
+    session.commit()
+
+
+def test_staff_make_new_recovery_codes_and_the_old_ones_stop_working(pages, keyworker, session):
+    pages.sign_in(keyworker)
+    secret, old_codes = enrol(pages, session, keyworker.id)
+    allow_this_step_again(session, keyworker.id)
+
+    wrong = pages.post("auth.new_recovery_codes", {"code": "000000"}, _expected_status=422)
+    assert "not right" in wrong.select_one("#code-error").text
+    done = pages.post(
+        "auth.new_recovery_codes", {"code": pyotp.TOTP(secret).now()}, _expected_status=200
+    )
+    new_codes = [li.text for li in done.select("[data-recovery-codes] li")]
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    pages.sign_out()
+
+    pages.sign_in(keyworker)
+    pages.post("auth.second_step", {"code": old_codes[0]}, _expected_status=200)  # refused
+    pages.post("auth.second_step", {"code": new_codes[0]})  # signed in
+    assert audited(session, "two_factor.recovery_codes_renewed") == 1
+
+
+def test_staff_move_two_step_to_a_new_phone_and_the_old_phone_stops_working(
+    pages, keyworker, session
+):
+    pages.sign_in(keyworker)
+    old_secret, old_codes = enrol(pages, session, keyworker.id)
+
+    page = pages.get("auth.two_step_new_phone")
+    assert page.h1.text == "Move two-step sign-in to a new phone"
+    new_secret = page.select_one("[data-secret]").text.replace(" ", "")
+    assert new_secret != old_secret
+    allow_this_step_again(session, keyworker.id)
+    done = pages.post(
+        "auth.two_step_new_phone", {"code": pyotp.TOTP(new_secret).now()}, _expected_status=200
+    )
+    assert len(done.select("[data-recovery-codes] li")) == 10
+    pages.sign_out()
+
+    allow_this_step_again(session, keyworker.id)
+    pages.sign_in(keyworker)
+    pages.post("auth.second_step", {"code": pyotp.TOTP(old_secret).now()}, _expected_status=200)
+    pages.post("auth.second_step", {"code": old_codes[1]}, _expected_status=200)
+    pages.post("auth.second_step", {"code": pyotp.TOTP(new_secret).now()})
+    pages.get("caseload.index")
+    assert audited(session, "two_factor.moved") == 1
+
+
+def test_moving_phones_needs_a_sign_in_that_used_the_old_phone(pages, keyworker, session):
+    pages.sign_in(keyworker)
+    enrol(pages, session, keyworker.id)
+    with pages.client.session_transaction() as cookie:
+        cookie["two_step"] = False  # as when two-step was switched on after signing in
+    pages.get("auth.two_step_new_phone", expect=302)
+
+
+def audited(session, action: str) -> int:
+    return session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action)
+    )

@@ -45,32 +45,26 @@ def test_a_parent_with_no_mobile_reads_not_given_never_none(pages, team, keywork
     assert "Not given" in details
 
 
-def details(parent, keyworker, **changes):
+def details(parent, **changes):
     return {
         "name": parent.name,
         "email": parent.email or "",
         "phone": parent.phone or "",
         "children_stages": ["primary"],
-        "keyworker_id": str(keyworker.id),
     } | changes
 
 
-def test_staff_change_a_parents_name_mobile_children_and_keyworker(
-    pages, team, keyworker, make, session
-):
+def test_staff_change_a_parents_name_mobile_and_children(pages, team, keyworker, session):
     parent = team["parent"]
-    other = make.keyworker(locality=team["locality"], name="Fiona Grant")
     form = pages.get("caseload.edit_details", participant_id=parent.id)
     assert form.select_one("input[name=name]")["value"] == parent.name
     pages.post(
         "caseload.edit_details",
         details(
             parent,
-            keyworker,
             name="Aisha Khan",
             phone="07700 900123",
             children_stages=["nursery", "secondary"],
-            keyworker_id=str(other.id),
         ),
         participant_id=parent.id,
     )
@@ -78,12 +72,11 @@ def test_staff_change_a_parents_name_mobile_children_and_keyworker(
     changed = session.get(User, parent.id)
     assert changed.name == "Aisha Khan" and changed.phone == "07700900123"
     assert sorted(changed.profile.children_stages) == ["nursery", "secondary"]
-    assert changed.profile.keyworker_id == other.id
     event = session.scalar(
         select(AuditEvent).where(AuditEvent.action == "participant.details_changed")
     )
     assert event.actor_id == keyworker.id
-    assert set(event.detail["fields"]) == {"name", "phone", "children", "keyworker"}
+    assert set(event.detail["fields"]) == {"name", "phone", "children"}
     assert "07700" not in str(event.detail)
     page = pages.get("caseload.record", participant_id=parent.id)
     assert "Aisha Khan" in page.select_one("h1").text
@@ -96,7 +89,7 @@ def test_changing_details_to_someone_elses_email_is_refused_keeping_what_was_typ
     make.participant(locality=team["locality"], email="taken@example.org")
     page = pages.post(
         "caseload.edit_details",
-        details(parent, keyworker, name="Aisha New", email="taken@example.org"),
+        details(parent, name="Aisha New", email="taken@example.org"),
         _expected_status=422,
         participant_id=parent.id,
     )
@@ -106,15 +99,3 @@ def test_changing_details_to_someone_elses_email_is_refused_keeping_what_was_typ
     assert page.select_one("input[name=name]")["value"] == "Aisha New"
     session.expire_all()
     assert session.get(User, parent.id).name == "Aisha Rahman"
-
-
-def test_a_keyworker_from_another_locality_cannot_be_chosen(pages, team, keyworker, session):
-    parent = team["parent"]
-    pages.post(
-        "caseload.edit_details",
-        details(parent, keyworker, keyworker_id=str(team["outsider"].id)),
-        _expected_status=422,
-        participant_id=parent.id,
-    )
-    session.expire_all()
-    assert session.get(User, parent.id).profile.keyworker_id == keyworker.id

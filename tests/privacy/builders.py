@@ -17,6 +17,7 @@ from webapp.models import (
     AvailabilityRule,
     CalendarFeedToken,
     ContactChoice,
+    Cover,
     EngagementPause,
     ErasureRequest,
     FreeWindow,
@@ -25,6 +26,7 @@ from webapp.models import (
     Idea,
     JoinRequest,
     JoinRequestStatus,
+    KeyworkerChange,
     KeyworkerSettings,
     Message,
     OutboxMail,
@@ -36,6 +38,7 @@ from webapp.models import (
     Reminder,
     SessionFeedback,
     SessionMode,
+    SessionsRule,
     SessionStatus,
     TimeOff,
     TokenPurpose,
@@ -302,7 +305,34 @@ def contact_choices(session, participant, staff):
     session.add(ContactChoice(user_id=participant.id, plans_by_email=True))
 
 
+def keyworker_changes(session, participant, staff):
+    session.add(
+        KeyworkerChange(
+            participant_id=participant.id,
+            to_keyworker_id=staff.id,
+            changed_by_id=staff.id,
+            sessions_rule=SessionsRule.MOVE,
+        )
+    )
+
+
+def covers(session, participant, staff):
+    # As the other staff tables here do, with the participant's id where a keyworker's goes.
+    today = date.today()
+    session.add(
+        Cover(
+            absent_id=participant.id,
+            cover_id=staff.id,
+            starts_on=today,
+            ends_on=today,
+            arranged_by_id=staff.id,
+        )
+    )
+
+
 BUILDERS = {
+    "keyworker_changes": keyworker_changes,
+    "covers": covers,
     "contact_choices": contact_choices,
     "messages": messages,
     "join_requests": join_requests,

@@ -61,6 +61,15 @@ class ForgotPasswordForm(BaseForm):
     )
 
 
+class AppCodeForm(BaseForm):
+    code = StringField(
+        "Code from your authenticator app",
+        description="The 6-digit code the app shows now.",
+        validators=[DataRequired("Enter the code from your authenticator app."), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
 class SecondStepForm(BaseForm):
     code = StringField(
         "Code",

@@ -104,6 +104,14 @@ def new_recovery_codes(session: Session, user: User) -> list[str]:
     return codes
 
 
+def verify_app_code(session: Session, user: User, code: str) -> bool:
+    """Whether ``code`` is the authenticator app's current code (not a recovery code)."""
+    credential = credential_for(session, user)
+    if credential is None or credential.enabled_at is None:
+        return False
+    return _verify_totp(credential, code.replace(" ", ""))
+
+
 def verify_second_step(session: Session, user: User, code: str) -> bool:
     """Whether the code (from the app, or a recovery code) completes this person's sign-in."""
     credential = credential_for(session, user)

@@ -22,6 +22,7 @@ from flask_login import current_user, login_user, logout_user
 from webapp.auth import operations, two_factor
 from webapp.auth.forms import (
     AcceptInvitationForm,
+    AppCodeForm,
     ForgotPasswordForm,
     ResetPasswordForm,
     SecondStepForm,
@@ -142,17 +143,33 @@ def second_step():
 @bp.route("/account/two-step", methods=["GET", "POST"])
 @staff_only
 def two_step_setup():
-    if request.method == "GET" and two_factor.is_enrolled(db.session, current_user):
-        return render_template("auth/two_step_done.html", codes=None)
+    if two_factor.is_enrolled(db.session, current_user):
+        if request.method == "GET":
+            return render_template("auth/two_step_done.html", codes=None, form=AppCodeForm())
+        return redirect(url_for("auth.two_step_setup"))
+    return enrolment("two_factor.enrolled", "Turn on two-step sign-in")
+
+
+@bp.route("/account/two-step/new-phone", methods=["GET", "POST"])
+@staff_only
+def two_step_new_phone():
+    """Move two-step sign-in to a new phone: this sign-in has proved the old one."""
+    if not (two_factor.is_enrolled(db.session, current_user) and session.get("two_step")):
+        return redirect(url_for("auth.two_step_setup"))
+    return enrolment("two_factor.moved", "Use this phone from now on", moving=True)
+
+
+def enrolment(action: str, button: str, moving: bool = False):
+    """The set-up page: a new secret waits in the (signed) session until the person's app
+    proves it has it; then it replaces any old one and new recovery codes are shown."""
     form = SecondStepForm()
-    # The secret waits in the (signed) session until the person's app proves it has it.
     secret = session.get("two_step_secret") if form.is_submitted() else None
     if not secret:
         secret = session["two_step_secret"] = two_factor.new_secret()
     if form.validate_on_submit():
         codes = two_factor.finish_enrolment(db.session, current_user, secret, form.code.data)
         if codes is not None:
-            audit.record(db.session, "two_factor.enrolled", actor=current_user)
+            audit.record(db.session, action, actor=current_user)
             session.pop("two_step_secret", None)
             session["two_step"] = True
             db.session.commit()
@@ -163,9 +180,27 @@ def two_step_setup():
     return render_template(
         "auth/two_step_setup.html",
         form=form,
+        button=button,
+        moving=moving,
         secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         qr_code=two_factor.qr_code_data_uri(two_factor.provisioning_uri(secret, current_user)),
     )
+
+
+@bp.post("/account/two-step/recovery-codes")
+@staff_only
+def new_recovery_codes():
+    """Ten new recovery codes (the old ones stop working), for a code from the app."""
+    form = AppCodeForm()
+    if form.validate_on_submit():
+        if two_factor.verify_app_code(db.session, current_user, form.code.data):
+            codes = two_factor.new_recovery_codes(db.session, current_user)
+            audit.record(db.session, "two_factor.recovery_codes_renewed", actor=current_user)
+            db.session.commit()
+            return render_template("auth/two_step_done.html", codes=codes)
+        db.session.commit()  # the code's step is spent either way
+        form.code.errors.append("That code is not right. Codes change every 30 seconds.")
+    return render_template("auth/two_step_done.html", codes=None, form=form), 422
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -11,7 +11,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from webapp.auth.operations import DuplicateContact
 from webapp.caseload import operations, queries
@@ -209,21 +208,14 @@ def resume(participant_id: int):
     )
 
 
-NO_KEYWORKER = 0
-
-
 def details_form(participant: User) -> ParticipantDetailsForm:
     """The details form, filled with what is held unless it was just posted."""
     posted = request.method == "POST"
     form = ParticipantDetailsForm() if posted else ParticipantDetailsForm(formdata=None)
-    form.keyworker_id.choices = [SelectChoice(NO_KEYWORKER, "No keyworker yet")] + [
-        SelectChoice(k.id, k.name) for k in queries.keyworkers_for(db.session, participant)
-    ]
     if not posted:
         profile = participant.profile
         form.name.data, form.email.data = participant.name, participant.email
         form.phone.data, form.children_stages.data = participant.phone, profile.children_stages
-        form.keyworker_id.data = profile.keyworker_id or NO_KEYWORKER
     return form
 
 
@@ -239,7 +231,6 @@ def edit_details(participant_id: int):
             db.session,
             participant=participant,
             by=current_user,
-            keyworker=queries.keyworker_of(db.session, participant, form.keyworker_id.data),
             **form.details(),
         )
     if saved.refusal:

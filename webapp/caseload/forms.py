@@ -77,7 +77,8 @@ class InviteParticipantForm(BaseForm):
 
 
 class ParticipantDetailsForm(BaseForm):
-    """A parent's details as staff keep them: name, how to reach them, children, keyworker."""
+    """A parent's details as staff keep them: name, how to reach them, children. (Their
+    keyworker changes through handover, which also settles their booked sessions.)"""
 
     name = StringField(
         "Full name",
@@ -91,10 +92,9 @@ class ParticipantDetailsForm(BaseForm):
         choices=[SelectChoice(stage.value, label) for stage, label in SCHOOL_STAGE_LABELS.items()],
         validators=[Optional()],
     )
-    keyworker_id = SelectField("Keyworker", coerce=int)
 
     def details(self) -> dict:
-        """The details as update_participant_details takes them (the keyworker apart)."""
+        """The details as update_participant_details takes them."""
         return {
             "name": self.name.data.strip(),
             "email": self.email.data or None,

@@ -245,10 +245,9 @@ def update_participant_details(
     email: str | None,
     phone: str | None,
     children_stages: list[str],
-    keyworker: User | None,
 ) -> list[str]:
-    """Change a parent's name, contact, children and keyworker; the fields changed (audited by
-    name, never by value). Refuses an email or mobile someone else uses (``DuplicateContact``)."""
+    """Change a parent's name, contact and children; the fields changed (audited by name,
+    never by value). Refuses an email or mobile someone else uses (``DuplicateContact``)."""
     clash = contact_in_use(session, email=email, phone=phone, except_user_id=participant.id)
     if clash:
         raise DuplicateContact(clash)
@@ -264,10 +263,6 @@ def update_participant_details(
     if sorted(profile.children_stages or []) != sorted(children_stages):
         profile.children_stages = list(children_stages)
         changed.append("children")
-    keyworker_id = keyworker.id if keyworker else None
-    if profile.keyworker_id != keyworker_id:
-        profile.keyworker_id = keyworker_id
-        changed.append("keyworker")
     if changed:
         session.flush()
         audit.record(

@@ -7,6 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.caseload.facts import CaseloadRow, caseload_rows, sort_rows
+from webapp.clock import london_today
+from webapp.handover.queries import covering_for
 from webapp.models import (
     AccessToken,
     OutboxMail,
@@ -29,26 +31,6 @@ def active_keyworkers(session: Session, viewer: User) -> list[User]:
     if viewer.role != Role.ADMIN:
         query = query.where(User.locality_id == viewer.locality_id)
     return list(session.scalars(query.order_by(User.name)))
-
-
-def keyworkers_for(session: Session, participant: User) -> list[User]:
-    """The active keyworkers of the parent's locality, who can take them on."""
-    return list(
-        session.scalars(
-            select(User)
-            .where(
-                User.role == Role.KEYWORKER,
-                User.is_active.is_(True),
-                User.locality_id == participant.locality_id,
-            )
-            .order_by(User.name)
-        )
-    )
-
-
-def keyworker_of(session: Session, participant: User, keyworker_id: int) -> User | None:
-    """The keyworker chosen for the parent, if they are one who can take the parent on."""
-    return next((k for k in keyworkers_for(session, participant) if k.id == keyworker_id), None)
 
 
 def user_or_none(session: Session, user_id: int | None) -> User | None:
@@ -108,13 +90,18 @@ def caseload(
     """The caseload's rows, filtered and sorted; the keyworker is shown only for everyone's."""
     # The scope query has joined the profile already.
     query = participants_in_scope(viewer)
+    covering = {}
     if mine:
-        query = query.where(ParticipantProfile.keyworker_id == viewer.id)
+        # Their own parents, and those of anyone they cover for today.
+        covering = covering_for(session, viewer.id, london_today())
+        query = query.where(ParticipantProfile.keyworker_id.in_([viewer.id, *covering]))
     if status:
         query = query.where(ParticipantProfile.status == ParticipantStatus(status))
     if name:
         query = query.where(User.name.ilike(f"%{name}%"))
-    rows = caseload_rows(session, query.order_by(User.name), with_keyworker=not mine)
+    rows = caseload_rows(
+        session, query.order_by(User.name), with_keyworker=not mine or bool(covering)
+    )
     if needing_attention:
         rows = [row for row in rows if row.flags]
     return sort_rows(rows, sort)

@@ -89,9 +89,10 @@ def caseload_filters() -> CaseloadFilterForm:
 
 def caseload_row(row: CaseloadRow, show_keyworker: bool) -> Markup:
     """One person's row of the caseload table."""
-    with_keyworker = (
-        row.keyworker_name if show_keyworker and row.keyworker_id != current_user.id else None
-    )
+    # Everyone's caseload says whose each parent is; one's own says whom one covers for.
+    keyworker_hint = None
+    if row.keyworker_name and row.keyworker_id != current_user.id:
+        keyworker_hint = f"{'with' if show_keyworker else 'covering for'} {row.keyworker_name}"
     cells = tuple(
         (fact.key, fact.label, value.text, value.attention)
         if (value := row.facts[fact.key]) is not None
@@ -103,7 +104,7 @@ def caseload_row(row: CaseloadRow, show_keyworker: bool) -> Markup:
         row.participant_id,
         row.name,
         row.status.value,
-        with_keyworker,
+        keyworker_hint,
         cells,
         tuple(row.flags),
     )
@@ -121,7 +122,7 @@ def _rendered_row(
     participant_id: int,
     name: str,
     status: str,
-    with_keyworker: str | None,
+    keyworker_hint: str | None,
     cells: tuple[tuple[str, str, str | None, bool], ...],
     flags: tuple[str, ...],
 ) -> Markup:
@@ -131,7 +132,7 @@ def _rendered_row(
             participant_id=participant_id,
             name=name,
             status=status,
-            with_keyworker=with_keyworker,
+            keyworker_hint=keyworker_hint,
             cells=cells,
             flags=flags,
         )

@@ -1,5 +1,6 @@
-"""Telling a parent something by the channels they chose for it: an email, and a text outside
-their quiet hours (a text then would wake a house; the news waits in CoPlan)."""
+"""Telling a parent something short by the channels they chose for it: the one path for a
+notice that isn't a reminder (a new message, a new keyworker). Never more than the words given:
+no plan or wellbeing content goes by email or text."""
 
 from __future__ import annotations
 
@@ -18,25 +19,33 @@ logger = logging.getLogger(__name__)
 
 def tell_parent(
     session: Session,
-    *,
-    participant: User,
+    parent: User,
     purpose: str,
+    *,
     subject: str,
-    body: str,
-    text: str,
+    words: str,
+    link: str,
     reference: str,
 ) -> list[str]:
-    """Send ``body`` by email and ``text`` by text, as far as the parent chose them for
-    ``purpose`` ("reminders", "messages"); the channels it went by (or was queued for)."""
-    channels = channels_for(session, participant, purpose)
-    used = []
+    """Email and text ``words`` (with ``link``) by the channels the parent chose for
+    ``purpose``; the channels that took it. A text is not sent in their quiet hours: what it
+    says is on their Today page and waits there."""
+    told = []
+    channels = channels_for(session, parent, purpose)
     if "email" in channels:
-        send_mail(session, to=participant.email, user=participant, subject=subject, body=body)
-        used.append("email")
-    if "text" in channels and not is_quiet(choice_for(session, participant), utcnow()):
+        mail = send_mail(
+            session,
+            to=parent.email,
+            user=parent,
+            subject=subject,
+            body=f"Hello {parent.first_name},\n\n{words}\n\n{link}\n",
+        )
+        if mail.sent_at is not None:
+            told.append("email")
+    if "text" in channels and not is_quiet(choice_for(session, parent), utcnow()):
         try:
-            send_text(participant.phone, text, reference=reference)
-            used.append("text")
+            send_text(parent.phone, f"{words} {link}", reference=reference)
+            told.append("text")
         except (TextNotSent, NotAMobile) as error:
-            logger.warning("Could not text a parent: %s", getattr(error, "reason", error))
-    return used
+            logger.warning("Could not text %s: %s", reference, getattr(error, "reason", error))
+    return told

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from webapp import areas
 from webapp.clock import utcnow
+from webapp.handover.queries import keyworker_card
 from webapp.home import queries
 from webapp.joining.queries import overdue_count
 from webapp.models import Role
@@ -35,11 +36,9 @@ def index():
 @bp.route("/today")
 @allow(Role.PARTICIPANT)
 def today():
-    profile = current_user.profile
     panels = areas.render_panels(areas.current().today_panels, db.session, current_user)
-    return render_template(
-        "home/today.html", keyworker=profile.keyworker if profile else None, panels=panels
-    )
+    card = keyworker_card(db.session, current_user, utcnow())
+    return render_template("home/today.html", card=card, panels=panels)
 
 
 @bp.route("/locality")

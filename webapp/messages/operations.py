@@ -117,11 +117,11 @@ def tell_the_other_side(session: Session, *, participant: User, author: User) ->
     link = url_for("messages.conversation", _external=True)
     tell_parent(
         session,
-        participant=participant,
-        purpose="messages",
+        participant,
+        "messages",
         subject=TOLD,
-        body=f"Hello {participant.first_name},\n\n{TOLD}\n\n{link}\n",
-        text=f"{TOLD} {link}",
+        words=TOLD,
+        link=link,
         reference=f"message-{participant.id}",
     )
 

@@ -6,6 +6,12 @@ from webapp.models.base import Base, UTCDateTime, as_utc, london_today, utcnow
 from webapp.models.checkins import CheckIn
 from webapp.models.contact import ContactChoice
 from webapp.models.groups import GroupPlace, GroupSession
+from webapp.models.handover import (
+    SESSIONS_RULE_LABELS,
+    Cover,
+    KeyworkerChange,
+    SessionsRule,
+)
 from webapp.models.joining import (
     REFERRED_BY_LABELS,
     JoinRequest,
@@ -133,6 +139,10 @@ __all__ = [
     "Base",
     "CheckIn",
     "ContactChoice",
+    "Cover",
+    "KeyworkerChange",
+    "SESSIONS_RULE_LABELS",
+    "SessionsRule",
     "JoinRequest",
     "Message",
     "JoinRequestStatus",

@@ -18,6 +18,7 @@ AREA = Area(
     navigation=(
         NavLink(Role.PARTICIPANT, "sessions.my_sessions", "Sessions", 30),
         NavLink(Role.KEYWORKER, "sessions.diary", "Diary", 30),
+        NavLink(Role.MANAGER, "sessions.diaries", "Diaries", 25),
     ),
     today_panels=(Panel("sessions/_next_session.html", queries.today_panel),),
     record_panels=(Panel("sessions/_record_sessions.html", queries.record_panel),),

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from webapp.caseload import queries as caseload_queries
 from webapp.locality import queries as locality_queries
 from webapp.models import AvailabilityRule, Role, SessionMode, TimeOff, utcnow
 from webapp.sessions import operations, queries
@@ -44,6 +45,27 @@ def diary():
     to_mark, upcoming, marked = queries.diary(db.session, current_user.id, utcnow())
     return render_template(
         "sessions/diary.html", to_mark=to_mark, upcoming=upcoming, marked=marked, form=EmptyForm()
+    )
+
+
+@bp.route("/diaries")
+@allow(Role.MANAGER, Role.ADMIN)
+def diaries():
+    """Any keyworker's diary in the manager's locality, to see who is free and who is not."""
+    keyworkers = caseload_queries.active_keyworkers(db.session, current_user)
+    chosen = request.args.get("keyworker", type=int)
+    owner = next((k for k in keyworkers if k.id == chosen), keyworkers[0] if keyworkers else None)
+    to_mark, upcoming, marked = (
+        queries.diary(db.session, owner.id, utcnow()) if owner else ([], [], [])
+    )
+    return render_template(
+        "sessions/diary.html",
+        to_mark=to_mark,
+        upcoming=upcoming,
+        marked=marked,
+        form=EmptyForm(),
+        owner=owner,
+        keyworkers=keyworkers,
     )
 
 

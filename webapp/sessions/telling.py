@@ -38,15 +38,13 @@ def tell_of_change(session: Session, *, booking: BookedSession, actor: User | No
     session.add(Notice(user_id=participant.id, actor_id=actor.id, plan_id=None, message=message))
     session.flush()
     link = sessions_link()
-    reason = f"\n\nThe reason given: {booking.cancel_reason}" if what == "cancelled" else ""
+    reason = f" The reason given: {booking.cancel_reason}" if what == "cancelled" else ""
     tell_parent(
         session,
-        participant=participant,
-        purpose="reminders",
+        participant,
+        "reminders",
         subject="Your CoPlan session has changed",
-        body=(
-            f"Hello {participant.first_name},\n\n{message}.{reason}\n\nSee your sessions: {link}\n"
-        ),
-        text=f"CoPlan: {message}. {link}",
+        words=f"{message}.{reason}",
+        link=link,
         reference=f"session-{booking.id}-{booking.sequence}",
     )

@@ -16,11 +16,11 @@ from webapp.models import (
     Locality,
     ParticipantProfile,
     Role,
-    SessionStatus,
     TokenPurpose,
     TwoFactorCredential,
     User,
 )
+from webapp.sessions.handing import sessions_ahead
 
 
 @dataclass(frozen=True)
@@ -96,18 +96,7 @@ def caseload_of(session: Session, keyworker: User) -> list[User]:
 
 def future_sessions_of(session: Session, keyworker: User, now: datetime) -> list[BookedSession]:
     """Sessions still booked with this keyworker from now on, soonest first."""
-    return list(
-        session.scalars(
-            select(BookedSession)
-            .where(
-                BookedSession.keyworker_id == keyworker.id,
-                BookedSession.status == SessionStatus.BOOKED,
-                BookedSession.starts_at > now,
-            )
-            .options(joinedload(BookedSession.participant))
-            .order_by(BookedSession.starts_at)
-        )
-    )
+    return sessions_ahead(session, now, keyworker=keyworker)
 
 
 def locality_choices(session: Session, viewer: User) -> list[tuple[int, str]]:

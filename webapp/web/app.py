@@ -142,6 +142,7 @@ def all_areas() -> tuple[Area, ...]:
     from webapp.checkins.area import AREA as checkins
     from webapp.contact.area import AREA as contact
     from webapp.groups.area import AREA as groups
+    from webapp.handover.area import AREA as handover
     from webapp.home.area import AREA as home
     from webapp.imports.area import AREA as imports
     from webapp.joining.area import AREA as joining
@@ -172,6 +173,7 @@ def all_areas() -> tuple[Area, ...]:
         privacy,
         admin,
         staff,
+        handover,
         joining,
         imports,
         pwa,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, StringField, TimeField
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from webapp.services.sms import UK_MOBILE, normalise_phone
@@ -54,6 +54,23 @@ class PlainDateField(_PlainWhenUnreadable, DateField):
 
 class PlainTimeField(_PlainWhenUnreadable, TimeField):
     not_understood = "Enter a time on the 24-hour clock, like 09:30."
+
+
+def id_or_none(value) -> int | None:
+    """A drop-down's id, or None for its "Choose ..." placeholder (a required field says so)."""
+    return None if value in ("", None) else int(value)
+
+
+class PlainSelectField(_PlainWhenUnreadable, SelectField):
+    """A drop-down whose answer for a choice not on its list is plain, not WTForms' own."""
+
+    not_understood = "Choose one of the options on the list."
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError as error:
+            raise ValidationError(self.not_understood) from error
 
 
 class WholeNumberField(_PlainWhenUnreadable, IntegerField):
