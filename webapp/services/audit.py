@@ -34,6 +34,8 @@ ACTIONS = {
     "engagement.paused": "Paused involvement",
     "engagement.resumed": "Resumed involvement",
     "idea.answered": "Answered an idea",
+    "idea.hidden": "Hid an idea from the ideas board",
+    "idea.shown_again": "Put a hidden idea back on the ideas board",
     "report.downloaded": "Downloaded a report",
     "audit.downloaded": "Downloaded the audit log",
     "export.downloaded": "Downloaded everything held",
