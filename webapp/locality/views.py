@@ -55,12 +55,14 @@ def venue_details(form: VenueForm) -> dict:
 def venues():
     form = VenueForm()
     if form.validate_on_submit():
-        with committed():
+        with committed(operations.VenueTaken) as added:
             operations.add_venue(
                 db.session, locality_id=current_user.locality_id, **venue_details(form)
             )
-        flash(f"Added {form.name.data}.", "success")
-        return redirect(url_for("locality.venues"))
+        if not added.refusal:
+            flash(f"Added {form.name.data}.", "success")
+            return redirect(url_for("locality.venues"))
+        form.name.errors.append(added.refusal.message)
     status = 422 if form.is_submitted() else 200
     return render_venues(form), status
 
@@ -81,10 +83,12 @@ def edit_venue(venue_id: int):
     venue = venue_or_404(venue_id)
     form = VenueEditForm(obj=venue)
     if form.validate_on_submit():
-        with committed():
+        with committed(operations.VenueTaken) as saved:
             creche_removed = operations.edit_venue(db.session, venue, **venue_details(form))
-        flash(f"Saved {venue.name}.{CRECHE_REMOVED if creche_removed else ''}", "success")
-        return redirect(url_for("locality.venues"))
+        if not saved.refusal:
+            flash(f"Saved {venue.name}.{CRECHE_REMOVED if creche_removed else ''}", "success")
+            return redirect(url_for("locality.venues"))
+        form.name.errors.append(saved.refusal.message)
     status = 422 if form.is_submitted() else 200
     return render_template("locality/venue_edit.html", venue=venue, form=form), status
 

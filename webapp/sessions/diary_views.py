@@ -114,7 +114,7 @@ def saved_timing_form() -> SessionTimingForm:
 def availability():
     form = availability_rule_form(blank=request.method == "GET")
     if form.validate_on_submit():
-        with committed():
+        with committed(operations.WindowRefused) as added:
             operations.add_availability_rule(
                 db.session,
                 keyworker=current_user,
@@ -122,8 +122,10 @@ def availability():
                 venue_id=form.venue_id.data or None,
                 **data_of(form, "weekday", "starts_at", "ends_at", "valid_from", "valid_until"),
             )
-        flash("Availability added.", "success")
-        return redirect(url_for("sessions.availability"))
+        if not added.refusal:
+            flash("Availability added.", "success")
+            return redirect(url_for("sessions.availability"))
+        form[added.refusal.field].errors.append(added.refusal.message)
     status = 422 if form.is_submitted() else 200
     return render_availability(form=form, timing_form=saved_timing_form()), status
 
@@ -178,7 +180,7 @@ def remove_rule(rule_id: int):
 def time_off():
     form = TimeOffForm()
     if form.validate_on_submit():
-        with committed():
+        with committed(operations.WindowRefused) as added:
             off = operations.add_time_off(
                 db.session,
                 keyworker=current_user,
@@ -186,6 +188,9 @@ def time_off():
                 last_day=form.ends_on.data,
                 reason=form.reason.data or "",
             )
+        if added.refusal:
+            flash(added.refusal.message, "error")
+            return redirect(url_for("sessions.availability"))
         flash("Time off added. No new sessions will be offered then.", "success")
         if queries.booked_during(db.session, current_user.id, off):
             return redirect(url_for("sessions.time_off_clashes", time_off_id=off.id))

@@ -17,7 +17,7 @@ from webapp.models import (
     User,
 )
 from webapp.sessions.queries import keyworker_settings_or_default, keyworker_timing
-from webapp.sessions.slots import SESSION_GAPS, SESSION_LENGTHS, local_moment
+from webapp.sessions.slots import LONDON, SESSION_GAPS, SESSION_LENGTHS, local_moment
 
 
 def set_session_timing(
@@ -109,7 +109,26 @@ def add_availability_rule(
     valid_from: date,
     valid_until: date | None,
 ) -> AvailabilityRule:
-    """A weekly stretch when the keyworker can meet people, somewhere, in some way."""
+    """A weekly stretch when the keyworker can meet people, somewhere, in some way; the very
+    same rule twice is refused."""
+    same = session.scalar(
+        select(AvailabilityRule.id).where(
+            AvailabilityRule.keyworker_id == keyworker.id,
+            AvailabilityRule.weekday == weekday,
+            AvailabilityRule.starts_at == starts_at,
+            AvailabilityRule.ends_at == ends_at,
+            AvailabilityRule.mode == mode,
+            AvailabilityRule.venue_id.is_(None)
+            if venue_id is None
+            else AvailabilityRule.venue_id == venue_id,
+            AvailabilityRule.valid_from == valid_from,
+            AvailabilityRule.valid_until.is_(None)
+            if valid_until is None
+            else AvailabilityRule.valid_until == valid_until,
+        )
+    )
+    if same is not None:
+        raise WindowRefused("starts_at", "You've already added this availability.")
     rule = AvailabilityRule(
         keyworker_id=keyworker.id,
         weekday=weekday,
@@ -128,13 +147,25 @@ def add_availability_rule(
 def add_time_off(
     session: Session, *, keyworker: User, first_day: date, last_day: date, reason: str
 ) -> TimeOff:
-    """Whole days (in Scotland) off, first to last inclusive: no new times are offered then."""
-    off = TimeOff(
-        keyworker_id=keyworker.id,
-        starts_at=local_moment(first_day, time(0)),
-        ends_at=local_moment(last_day + timedelta(days=1), time(0)),
-        reason=reason,
+    """Whole days (in Scotland) off, first to last inclusive: no new times are offered then.
+    Days that overlap time off already given are refused, naming it."""
+    starts = local_moment(first_day, time(0))
+    ends = local_moment(last_day + timedelta(days=1), time(0))
+    clash = session.scalar(
+        select(TimeOff).where(
+            TimeOff.keyworker_id == keyworker.id,
+            TimeOff.starts_at < ends,
+            TimeOff.ends_at > starts,
+        )
     )
+    if clash is not None:
+        raise WindowRefused(
+            "starts_on",
+            f"You already have time off from {clash.starts_at.astimezone(LONDON):%-d %B} to "
+            f"{clash.last_day:%-d %B} over some of these days. "
+            "Remove it first, or choose other days.",
+        )
+    off = TimeOff(keyworker_id=keyworker.id, starts_at=starts, ends_at=ends, reason=reason)
     session.add(off)
     session.flush()
     return off
