@@ -23,9 +23,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def on_starting(server):
-    if workers > 1 and not os.environ.get("REDIS_URL"):
+    # The workers gunicorn will really start: `-w` on the command line overrides `workers` above.
+    count = server.cfg.workers
+    if count > 1 and not os.environ.get("REDIS_URL"):
         logging.getLogger("gunicorn.error").warning(
             "REDIS_URL is not set: each of the %s workers keeps its own sign-in rate limits, "
             "so the limits are looser than configured. Set REDIS_URL to share them.",
-            workers,
+            count,
         )

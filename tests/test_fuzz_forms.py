@@ -49,6 +49,9 @@ RUN_LAST = [
     # a request to join leaves the queue once accepted or declined
     "joining.decide",
     "joining.decline",
+    # closing a record cancels what the parent has booked; reopening needs it closed
+    "caseload.close",
+    "caseload.reopen",
 ]
 # Field names to try on a route whose form no page holds.
 MADE_UP_FIELDS = ["name", "text", "code"]

@@ -35,6 +35,7 @@ def upgrade():
         sa.Column('sessions_moved', sa.Integer(), nullable=False),
         sa.Column('sessions_kept', sa.Integer(), nullable=False),
         sa.Column('sessions_cancelled', sa.Integer(), nullable=False),
+        sa.Column('told', sa.String(length=40), nullable=False),
         sa.ForeignKeyConstraint(['changed_by_id'], ['users.id']),
         sa.ForeignKeyConstraint(['from_keyworker_id'], ['users.id']),
         sa.ForeignKeyConstraint(['participant_id'], ['users.id']),

@@ -15,6 +15,15 @@ from werkzeug.serving import make_server
 CHROMIUM = "/usr/bin/chromium"
 AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 PHONE = {"width": 360, "height": 740}
+# A phone's browser: what every browser context opens as, whichever server it talks to.
+PHONE_CONTEXT = {
+    "viewport": PHONE,
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "en-GB",
+    "timezone_id": "Europe/London",
+}
 
 # Let Playwright report the service worker's own requests, so page weights count what the
 # worker fetches too (tests/browser/network.py). Read when Playwright starts its driver.
@@ -65,16 +74,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, live_server):
-    return {
-        **browser_context_args,
-        "base_url": live_server,
-        "viewport": PHONE,
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
-        "locale": "en-GB",
-        "timezone_id": "Europe/London",
-    }
+    return {**browser_context_args, **PHONE_CONTEXT, "base_url": live_server}
 
 
 @pytest.fixture

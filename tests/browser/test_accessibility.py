@@ -83,15 +83,50 @@ OVERFLOW = """() => {
 }"""
 
 
+# Words on the page that the browser has split across two lines ("Non/e of the tim/e",
+# "Decembe/r"). A word may break at a hyphen or a slash, and addresses (an @ or ://) anywhere.
+SPLIT_WORDS = """() => {
+    const split = [];
+    const range = document.createRange();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        if (!el || el.closest('script, style, code, .link-box, .copy-box, .visually-hidden')
+            || el.getClientRects().length === 0) continue;
+        const words = /\\S+/g;
+        for (let m = words.exec(node.textContent); m; m = words.exec(node.textContent)) {
+            if (m[0].length < 2 || /[-\\/@\u2013\u2014]|:\\/\\//.test(m[0])) continue;
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0)
+                .map((r) => Math.round(r.bottom)));
+            if (lines.size > 1) split.push(m[0]);
+        }
+    }
+    return split.slice(0, 10);
+}"""
+SCREENS = {
+    "a 320 px phone": {"width": 320, "height": 640},
+    "a laptop": {"width": 1280, "height": 800},
+}
+
+
 def assert_text_resizes(page) -> None:
-    """Text at 200% still fits a 360 px phone: nothing is cut off or needs sideways scrolling."""
+    """Text at 200% still fits a 360 px phone: nothing is cut off or needs sideways scrolling;
+    and on a 320 px phone and a laptop no word is split across two lines."""
     page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+    phone = page.viewport_size
     try:
         overflow = page.evaluate(OVERFLOW)
         assert overflow["pageWidth"] <= overflow["width"] and not overflow["cut"], (
             f"{page.url} at 200% text: {overflow}"
         )
+        for screen, size in SCREENS.items():
+            page.set_viewport_size(size)
+            split = page.evaluate(SPLIT_WORDS)
+            assert not split, f"{page.url} at 200% text on {screen} splits words: {split}"
     finally:
+        page.set_viewport_size(phone)
         page.evaluate("() => { document.documentElement.style.fontSize = ''; }")
 
 

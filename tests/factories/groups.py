@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from webapp.models import GroupAttendee, GroupSession, Locality, User, Venue, utcnow
+from webapp.models import GroupPlace, GroupSession, Locality, User, Venue, utcnow
 
 
 def make_group(
@@ -39,9 +39,9 @@ def make_group(
     return group
 
 
-def make_place(session, *, group: GroupSession, participant: User) -> GroupAttendee:
+def make_place(session, *, group: GroupSession, participant: User) -> GroupPlace:
     """A participant's place at a group session."""
-    place = GroupAttendee(group_session_id=group.id, participant_id=participant.id)
+    place = GroupPlace(group_session_id=group.id, participant_id=participant.id)
     session.add(place)
     session.flush()
     return place

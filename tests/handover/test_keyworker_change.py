@@ -125,6 +125,7 @@ def test_the_parent_is_emailed_who_their_keyworker_is_now(app, session, here):
         transfer = change(app, session, parent, new, SessionsRule.MOVE)
 
     assert transfer.told == ["email"]
+    assert session.scalars(select(KeyworkerChange)).one().told_by == ["email"]
     body = mail.messages[0].get_payload(decode=True).decode()
     assert "Your keyworker is now Rona Kerr." in body
     assert "is now with Rona" in body

@@ -122,3 +122,13 @@ def test_parents_see_how_to_reach_their_local_team(pages, places, make, session)
     pages.sign_in(make.participant(locality=places["here"]))
     text = " ".join(pages.get("home.today").text.split())
     assert "call your local team on 01475 000 000 (Monday to Thursday, 9am to 3pm)" in text
+
+
+@pytest.mark.parametrize("who", ["admin", "manager"])
+def test_every_link_on_the_rules_page_opens_for_whoever_reads_it(pages, places, client, who):
+    pages.sign_in(places[who])
+    page = pages.get("locality.rules", locality_id=places["here"].id)
+
+    links = [a["href"] for a in page.select("main a[href^='/']")]
+    assert links
+    assert {href: client.get(href).status_code for href in links} == dict.fromkeys(links, 200)

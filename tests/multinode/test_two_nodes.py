@@ -49,3 +49,29 @@ def test_sign_in_limit_counts_across_both_nodes(cluster, make, new_browser):
         direct = f"http://127.0.0.1:{node.port}"
         answer = sign_in(new_browser(), direct, parent.email, "correct horse battery")
         assert answer.status_code == 429
+
+
+def test_a_deactivated_keyworkers_session_is_refused_on_the_other_node(
+    cluster, make, new_browser, session
+):
+    from webapp.models import User
+    from webapp.staff.operations import deactivate_staff
+
+    here = make.locality()
+    keyworker = make.keyworker(locality=here, name="Ewan MacLeod")
+    manager = make.manager(locality=here)
+    node_a, node_b = (f"http://127.0.0.1:{n.port}" for n in cluster["nodes"])
+    browser = new_browser()
+    assert sign_in(browser, node_a, keyworker.email).status_code == 302
+    assert browser.get(f"{node_b}/people/", allow_redirects=False).status_code == 200
+
+    deactivate_staff(
+        session, member=session.get(User, keyworker.id), changed_by=session.get(User, manager.id)
+    )
+    session.commit()
+
+    # The cookie the keyworker still holds no longer signs anyone in, on either node.
+    for node in (node_b, node_a):
+        answer = browser.get(f"{node}/people/", allow_redirects=False)
+        assert answer.status_code == 302
+        assert "/sign-in" in answer.headers["Location"]

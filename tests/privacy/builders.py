@@ -16,6 +16,7 @@ from webapp.models import (
     AccessToken,
     AvailabilityRule,
     CalendarFeedToken,
+    ClosureReason,
     ContactChoice,
     Cover,
     EngagementPause,
@@ -33,6 +34,7 @@ from webapp.models import (
     PauseReason,
     PipelineStageChange,
     PushSubscription,
+    RecordClosure,
     RecoveryCode,
     ReferredBy,
     Reminder,
@@ -251,6 +253,18 @@ def engagement_pauses(session, participant, staff):
     )
 
 
+def record_closures(session, participant, staff):
+    # The words given for "something else" are the parent's story: erasure wipes them.
+    session.add(
+        RecordClosure(
+            participant_id=participant.id,
+            reason=ClosureReason.OTHER,
+            detail=SECRET_TEXT,
+            closed_by_id=staff.id,
+        )
+    )
+
+
 def session_feedback(session, participant, staff):
     session.add(
         SessionFeedback(
@@ -341,6 +355,7 @@ BUILDERS = {
     "outcomes": outcomes,
     "pipeline_stage_changes": pipeline_stage_changes,
     "engagement_pauses": engagement_pauses,
+    "record_closures": record_closures,
     "session_feedback": session_feedback,
     "ideas": ideas,
     "plans": plans,

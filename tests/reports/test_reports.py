@@ -154,3 +154,31 @@ def test_financial_year_quarters():
     assert quarter_of(date(2026, 4, 1)).key == "2026-Q1"
     # Periods start at midnight in Scotland: 1 July is still BST, so 23:00 UTC on 30 June.
     assert quarter(2026, 2).start == datetime(2026, 6, 30, 23, tzinfo=UTC)
+
+
+def test_an_erased_record_drops_out_of_the_quarter_after_its_erasure(session, locality_data):
+    from sqlalchemy import select
+
+    from webapp.models import User
+    from webapp.privacy.erasure import anonymise
+    from webapp.reports.figures import Scope, people_by_stage
+
+    here = locality_data["here"]
+    a = session.scalars(
+        select(User)
+        .join(PipelineStageChange, PipelineStageChange.participant_id == User.id)
+        .where(PipelineStageChange.stage == 4)
+    ).first()
+    anonymise(session, a)
+    a.profile.anonymised_at = datetime(2026, 12, 15, 12, tzinfo=UTC)  # erased in Q3
+    session.commit()
+
+    def stages(period):
+        rows = people_by_stage(session, Scope([here.id], period)).rows
+        return {label[:1]: n for label, n in rows}
+
+    # The quarter it was erased in still counts what happened in it...
+    assert stages(quarter(2026, 3))["4"] == 1
+    # ...and from the next quarter on, the record counts nowhere.
+    assert stages(quarter(2026, 4))["4"] == 0
+    assert stages(quarter(2026, 4))["5"] == 1  # the other parent still counts

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from webapp.models import AccessToken, TokenPurpose, User, utcnow
+from webapp.services.records import ensure_record_open
 
 
 class TokenError(Exception):
@@ -35,7 +36,9 @@ def issue_token(
     created_by: User | None = None,
     now: datetime | None = None,
 ) -> str:
-    """A one-time link token for ``user``; earlier unused ones of the same kind stop working."""
+    """A one-time link token for ``user``; earlier unused ones of the same kind stop working.
+    Refused (``RecordErased``) for an erased participant: no link can reach them again."""
+    ensure_record_open(user)
     now = now or utcnow()
     session.execute(
         update(AccessToken)

@@ -25,6 +25,7 @@ AREA = Area(
         TimelineSource("outcomes", "Outcomes", timeline.outcome_items),
         TimelineSource("stages", "Pipeline stage", timeline.stage_items),
         TimelineSource("pauses", "Breaks", timeline.pause_items),
+        TimelineSource("closures", "Closed and reopened", timeline.closure_items),
     ),
     caseload_facts=(
         CaseloadFact(

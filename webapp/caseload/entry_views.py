@@ -27,7 +27,6 @@ from webapp.caseload.forms import (
 from webapp.caseload.record_views import record
 from webapp.caseload.views import IN_USE
 from webapp.models import (
-    ContractType,
     OutcomeKind,
     PauseReason,
     ReferralKind,
@@ -45,6 +44,12 @@ def back_to_record(participant: User, message: str, anchor: str = "timeline"):
     return redirect(url_for("caseload.record", participant_id=participant.id, _anchor=anchor))
 
 
+def refused(participant: User, refusal: Exception, anchor: str = "involvement"):
+    """Back to the record, saying in plain words why the change was refused."""
+    flash(str(refusal), "error")
+    return redirect(url_for("caseload.record", participant_id=participant.id, _anchor=anchor))
+
+
 @bp.route("/<int:participant_id>/notes", methods=["POST"])
 @staff_only
 def add_note(participant_id: int):
@@ -52,14 +57,16 @@ def add_note(participant_id: int):
     form = NoteForm()
     if not form.validate_on_submit():
         return record(participant_id, forms={"note": form}, status=422)
-    operations.add_note(
-        db.session,
-        participant=participant,
-        author=current_user,
-        body=form.note.data,
-        staff_only=form.staff_only.data,
-    )
-    db.session.commit()
+    with committed(operations.NotAllowedNow) as saved:
+        operations.add_note(
+            db.session,
+            participant=participant,
+            author=current_user,
+            body=form.note.data,
+            staff_only=form.staff_only.data,
+        )
+    if saved.refusal:
+        return refused(participant, saved.refusal)
     shared = (
         "Only staff can see it."
         if form.staff_only.data
@@ -100,15 +107,17 @@ def add_referral(participant_id: int):
     form = ReferralForm()
     if not form.validate_on_submit():
         return form_page(participant, "referral", form)
-    operations.make_referral(
-        db.session,
-        participant=participant,
-        made_by=current_user,
-        kind=ReferralKind(form.referral_kind.data),
-        organisation=form.organisation.data,
-        made_on=form.made_on.data,
-    )
-    db.session.commit()
+    with committed(operations.NotAllowedNow) as saved:
+        operations.make_referral(
+            db.session,
+            participant=participant,
+            made_by=current_user,
+            kind=ReferralKind(form.referral_kind.data),
+            organisation=form.organisation.data,
+            made_on=form.made_on.data,
+        )
+    if saved.refusal:
+        return refused(participant, saved.refusal)
     return back_to_record(participant, "Referral saved.", "referrals")
 
 
@@ -120,13 +129,15 @@ def update_referral(participant_id: int, referral_id: int):
     form = ReferralStatusForm()
     if not form.validate_on_submit():
         return record(participant_id, status=422)
-    operations.update_referral(
-        db.session,
-        referral=referral,
-        status=ReferralStatus(form.status.data),
-        changed_by=current_user,
-    )
-    db.session.commit()
+    with committed(operations.NotAllowedNow) as saved:
+        operations.update_referral(
+            db.session,
+            referral=referral,
+            status=ReferralStatus(form.status.data),
+            changed_by=current_user,
+        )
+    if saved.refusal:
+        return refused(participant, saved.refusal)
     return back_to_record(participant, "Referral updated.", "referrals")
 
 
@@ -137,17 +148,19 @@ def add_outcome(participant_id: int):
     form = OutcomeForm()
     if not form.validate_on_submit():
         return form_page(participant, "outcome", form)
-    operations.record_outcome(
-        db.session,
-        participant=participant,
-        recorded_by=current_user,
-        kind=OutcomeKind(form.outcome_kind.data),
-        achieved_on=form.achieved_on.data,
-        hours_per_week=form.hours_per_week.data,
-        contract_type=ContractType(form.contract_type.data) if form.contract_type.data else None,
-        detail=form.detail.data,
-    )
-    db.session.commit()
+    with committed(operations.NotAllowedNow) as saved:
+        operations.record_outcome(
+            db.session,
+            participant=participant,
+            recorded_by=current_user,
+            kind=OutcomeKind(form.outcome_kind.data),
+            achieved_on=form.achieved_on.data,
+            hours_per_week=form.hours_per_week.data,
+            contract_type=form.contract(),
+            detail=form.detail.data,
+        )
+    if saved.refusal:
+        return refused(participant, saved.refusal)
     return back_to_record(participant, "Outcome recorded. Well done to them!")
 
 
@@ -158,10 +171,12 @@ def change_stage(participant_id: int):
     form = StageForm()
     if not form.validate_on_submit():
         return record(participant_id, forms={"stage": form}, status=422)
-    change = operations.set_stage(
-        db.session, participant=participant, stage=form.stage.data, changed_by=current_user
-    )
-    db.session.commit()
+    with committed(operations.NotAllowedNow) as saved:
+        change = operations.set_stage(
+            db.session, participant=participant, stage=form.stage.data, changed_by=current_user
+        )
+    if saved.refusal:
+        return refused(participant, saved.refusal)
     message = f"Moved to stage {form.stage.data}." if change else "That is already their stage."
     return back_to_record(participant, message, "stage-card")
 
@@ -173,17 +188,15 @@ def pause(participant_id: int):
     form = PauseForm()
     if not form.validate_on_submit():
         return form_page(participant, "pause", form)
-    try:
+    with committed(operations.NotAllowedNow) as saved:
         operations.pause(
             db.session,
             participant=participant,
             by=current_user,
             reason=PauseReason(form.reason.data),
         )
-    except operations.NotAllowedNow as problem:
-        flash(str(problem), "warning")
-        return redirect(url_for("caseload.record", participant_id=participant.id))
-    db.session.commit()
+    if saved.refusal:
+        return refused(participant, saved.refusal)
     return back_to_record(
         participant,
         f"{participant.first_name} is on a break. Their case stays open.",
@@ -197,12 +210,10 @@ def resume(participant_id: int):
     participant = participant_or_404(participant_id)
     if not EmptyForm().validate_on_submit():
         return record(participant_id, status=422)
-    try:
+    with committed(operations.NotAllowedNow) as saved:
         operations.resume(db.session, participant=participant, by=current_user)
-    except operations.NotAllowedNow as problem:
-        flash(str(problem), "warning")
-        return redirect(url_for("caseload.record", participant_id=participant.id))
-    db.session.commit()
+    if saved.refusal:
+        return refused(participant, saved.refusal)
     return back_to_record(
         participant, f"{participant.first_name} is taking part again.", "involvement"
     )

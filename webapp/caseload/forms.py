@@ -25,11 +25,13 @@ from wtforms.validators import (
 )
 
 from webapp.models import (
+    CLOSURE_REASON_LABELS,
     OUTCOME_KIND_LABELS,
     PAUSE_REASON_LABELS,
     PIPELINE_STAGES,
     REFERRAL_KIND_LABELS,
     SCHOOL_STAGE_LABELS,
+    ClosureReason,
     ContractType,
     OutcomeKind,
     ReferralStatus,
@@ -160,7 +162,18 @@ class ReferralStatusForm(BaseForm):
     )
 
 
-class OutcomeForm(BaseForm):
+def contract_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "Not given"), *(SelectChoice(c.value, c.label) for c in ContractType)]
+
+
+class ContractChoice:
+    """A form with an optional ``contract_type`` field: the contract chosen, if one was."""
+
+    def contract(self) -> ContractType | None:
+        return ContractType(self.contract_type.data) if self.contract_type.data else None
+
+
+class OutcomeForm(ContractChoice, BaseForm):
     outcome_kind = SelectField(
         "Outcome",
         choices=_choices(OUTCOME_KIND_LABELS),
@@ -178,12 +191,7 @@ class OutcomeForm(BaseForm):
         render_kw={"inputmode": "numeric"},
     )
     contract_type = SelectField(
-        "Contract (for work)",
-        choices=[
-            SelectChoice("", "Not given"),
-            *(SelectChoice(c.value, c.label) for c in ContractType),
-        ],
-        validators=[Optional()],
+        "Contract (for work)", choices=contract_choices(), validators=[Optional()]
     )
     detail = StringField(
         "Detail (optional)",
@@ -221,6 +229,53 @@ class PauseForm(BaseForm):
     )
 
 
+class CloseRecordForm(ContractChoice, BaseForm):
+    reason = RadioField(
+        "Why is the record closing?",
+        choices=_choices(CLOSURE_REASON_LABELS),
+        validators=[InputRequired("Choose a reason.")],
+    )
+    no_contact_months = IntegerField(
+        "How many months without contact?",
+        description="Only for no contact.",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=36, message="Enter a number of months from 1 to 36."),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    detail = StringField(
+        "In a few words, why?",
+        description="Only for something else.",
+        validators=[Optional(), Length(max=200)],
+    )
+    hours_per_week = IntegerField(
+        "Hours a week in the job (if you know)",
+        description="Only for entered work. It is recorded as their job outcome, unless you "
+        "recorded one in the last three months.",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=80, message="Enter hours between 1 and 80."),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    contract_type = SelectField(
+        "Contract (if you know)", choices=contract_choices(), validators=[Optional()]
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        reason = self.reason.data
+        if reason == ClosureReason.NO_CONTACT.value and self.no_contact_months.data is None:
+            if not self.no_contact_months.errors:
+                self.no_contact_months.errors = ["Enter how many months there's been no contact."]
+            valid = False
+        if reason == ClosureReason.OTHER.value and not (self.detail.data or "").strip():
+            self.detail.errors = ["Say in a few words why the record is closing."]
+            valid = False
+        return valid
+
+
 class ContactRequestForm(BaseForm):
     body = TextAreaField(
         "Your message",
@@ -240,10 +295,11 @@ class CaseloadFilterForm(Form):
     status = SelectField(
         "Status",
         choices=[
-            SelectChoice("", "Any"),
+            SelectChoice("", "Any open record"),
             SelectChoice("active", "Taking part"),
             SelectChoice("paused", "On a break"),
             SelectChoice("invited", "Invited"),
+            SelectChoice("referred", "Referred"),
             SelectChoice("closed", "Closed"),
         ],
         validators=[Optional()],

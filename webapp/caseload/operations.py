@@ -27,6 +27,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.services import audit
+from webapp.services.records import ensure_record_open
 from webapp.services.sms import normalise_phone
 
 
@@ -44,6 +45,7 @@ def add_note(
     asks_for_contact: bool = False,
 ) -> Note:
     """Write a note on the record. Staff-only notes are audited as such."""
+    ensure_record_open(participant, NotAllowedNow)
     if staff_only and not author.is_staff:
         raise NotAllowedNow("Only staff can write staff-only notes.")
     note = Note(
@@ -81,6 +83,7 @@ def make_referral(
     organisation: str,
     made_on: date,
 ) -> Referral:
+    ensure_record_open(participant, NotAllowedNow)
     referral = Referral(
         participant_id=participant.id,
         made_by_id=made_by.id,
@@ -99,6 +102,7 @@ def make_referral(
 def update_referral(
     session: Session, *, referral: Referral, status: ReferralStatus, changed_by: User
 ) -> Referral:
+    ensure_record_open(session.get(User, referral.participant_id), NotAllowedNow)
     referral.status = status
     referral.updated_at = utcnow()
     session.flush()
@@ -125,6 +129,7 @@ def record_outcome(
     detail: str | None = None,
 ) -> Outcome:
     """Record an outcome. Hours and contract belong only to entering or progressing in work."""
+    ensure_record_open(participant, NotAllowedNow)
     in_work = kind in (OutcomeKind.ENTERED_WORK, OutcomeKind.IN_WORK_PROGRESSION)
     outcome = Outcome(
         participant_id=participant.id,
@@ -167,6 +172,7 @@ def set_stage(
     session: Session, *, participant: User, stage: int, changed_by: User
 ) -> PipelineStageChange | None:
     """Move the participant to a pipeline stage, keeping the history. No change, no new row."""
+    ensure_record_open(participant, NotAllowedNow)
     if stage not in PIPELINE_STAGES:
         raise NotAllowedNow("There are five stages, 1 to 5.")
     previous = current_stage(session, participant.id)
@@ -204,6 +210,7 @@ def open_pause(session: Session, participant_id: int) -> EngagementPause | None:
 
 def pause(session: Session, *, participant: User, by: User, reason: PauseReason) -> EngagementPause:
     """Pause a participant's involvement without closing their case."""
+    ensure_record_open(participant, NotAllowedNow)
     profile: ParticipantProfile = participant.profile
     if profile.status != ParticipantStatus.ACTIVE:
         raise NotAllowedNow("Only someone taking part now can take a break.")
@@ -217,6 +224,7 @@ def pause(session: Session, *, participant: User, by: User, reason: PauseReason)
 
 def resume(session: Session, *, participant: User, by: User) -> EngagementPause | None:
     """Pick up again after a break."""
+    ensure_record_open(participant, NotAllowedNow)
     profile: ParticipantProfile = participant.profile
     if profile.status != ParticipantStatus.PAUSED:
         raise NotAllowedNow("This person is not on a break.")

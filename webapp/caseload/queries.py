@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,13 +13,19 @@ from webapp.clock import london_today
 from webapp.handover.queries import covering_for
 from webapp.models import (
     AccessToken,
+    BookedSession,
+    GroupPlace,
+    GroupSession,
     OutboxMail,
     ParticipantProfile,
     ParticipantStatus,
+    RecordClosure,
     Referral,
     Role,
+    SessionStatus,
     TokenPurpose,
     User,
+    utcnow,
 )
 from webapp.web.policy import participants_in_scope
 
@@ -97,6 +105,9 @@ def caseload(
         query = query.where(ParticipantProfile.keyworker_id.in_([viewer.id, *covering]))
     if status:
         query = query.where(ParticipantProfile.status == ParticipantStatus(status))
+    else:
+        # Closed records leave the caseload; the status filter still finds them.
+        query = query.where(ParticipantProfile.status != ParticipantStatus.CLOSED)
     if name:
         query = query.where(User.name.ilike(f"%{name}%"))
     rows = caseload_rows(
@@ -105,3 +116,41 @@ def caseload(
     if needing_attention:
         rows = [row for row in rows if row.flags]
     return sort_rows(rows, sort)
+
+
+def still_booked(
+    session: Session, participant: User, now: datetime | None = None
+) -> tuple[list[BookedSession], list[GroupPlace]]:
+    """The parent's one-to-one sessions and group places still to come, soonest first: what
+    closing their record cancels."""
+    now = now or utcnow()
+    sessions = session.scalars(
+        select(BookedSession)
+        .where(
+            BookedSession.participant_id == participant.id,
+            BookedSession.status == SessionStatus.BOOKED,
+            BookedSession.starts_at > now,
+        )
+        .order_by(BookedSession.starts_at)
+    ).all()
+    places = session.scalars(
+        select(GroupPlace)
+        .join(GroupSession, GroupSession.id == GroupPlace.group_session_id)
+        .where(
+            GroupPlace.participant_id == participant.id,
+            GroupPlace.status == SessionStatus.BOOKED,
+            GroupSession.is_cancelled.is_(False),
+            GroupSession.starts_at > now,
+        )
+        .order_by(GroupSession.starts_at)
+    ).all()
+    return list(sessions), list(places)
+
+
+def latest_closure(session: Session, participant_id: int) -> RecordClosure | None:
+    return session.scalar(
+        select(RecordClosure)
+        .where(RecordClosure.participant_id == participant_id)
+        .order_by(RecordClosure.closed_at.desc(), RecordClosure.id.desc())
+        .limit(1)
+    )

@@ -127,6 +127,7 @@ def record_page(participant: User, timeline: dict, forms: dict) -> str:
         **timeline,
         profile=profile,
         invitation=queries.latest_invitation(db.session, participant) if invited else None,
+        closure=queries.latest_closure(db.session, participant.id) if profile.is_closed else None,
         mail=queries.recent_mail(db.session, participant),
         form=EmptyForm(),
         referrals=queries.recent_referrals(db.session, participant),

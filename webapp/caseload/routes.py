@@ -5,9 +5,9 @@ in one place, is what puts their routes on it."""
 
 from __future__ import annotations
 
-from webapp.caseload import entry_views, own_views, record_views, views
+from webapp.caseload import entry_views, lifecycle_views, own_views, record_views, views
 from webapp.caseload.blueprint import bp
 
-VIEW_MODULES = (views, record_views, entry_views, own_views)
+VIEW_MODULES = (views, record_views, entry_views, lifecycle_views, own_views)
 
 __all__ = ["VIEW_MODULES", "bp"]

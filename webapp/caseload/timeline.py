@@ -4,7 +4,7 @@ Each area contributes *timeline sources*: functions
 ``(session, participant_ids, filters) -> list[TimelineItem]`` that run a constant number of
 queries (usually one, limited to ``filters.limit`` rows), declared in its ``area.py`` as
 ``TimelineSource("sessions", "Sessions", session_items)``. The sources for notes, referrals,
-outcomes, pipeline stages and pauses are here, declared in ``webapp/caseload/area.py``.
+outcomes, pipeline stages, pauses and closings are here, declared in ``webapp/caseload/area.py``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from webapp.models import (
     Note,
     Outcome,
     PipelineStageChange,
+    RecordClosure,
     Referral,
     User,
 )
@@ -268,6 +269,55 @@ def pause_items(
                     by=resumed_name,
                     participant_id=pause.participant_id,
                     ref=("pause", pause.id),
+                )
+            )
+    return items
+
+
+_CLOSED_BY = aliased(User, name="closed_by")
+_REOPENED_BY = aliased(User, name="reopened_by")
+
+
+def closure_items(
+    session: Session, ids: Sequence[int], filters: TimelineFilters
+) -> list[TimelineItem]:
+    """ "Closed on 3 March 2027: Moved away", and "Reopened" when it was."""
+    query = (
+        select(RecordClosure, _CLOSED_BY.name, _REOPENED_BY.name)
+        .outerjoin(_CLOSED_BY, _CLOSED_BY.id == RecordClosure.closed_by_id)
+        .outerjoin(_REOPENED_BY, _REOPENED_BY.id == RecordClosure.reopened_by_id)
+        .where(RecordClosure.participant_id.in_(ids))
+        .order_by(RecordClosure.closed_at.desc(), RecordClosure.id.desc())
+        .limit(filters.limit)
+    )
+    if filters.before is not None:
+        query = query.where(
+            or_(
+                RecordClosure.closed_at < filters.before,
+                RecordClosure.reopened_at < filters.before,
+            )
+        )
+    items = []
+    for closure, closed_name, reopened_name in session.execute(query):
+        items.append(
+            TimelineItem(
+                when=closure.closed_at,
+                kind="closures",
+                title=f"Closed on {clock.show(closure.closed_at, 'date')}: {closure.reason_text}",
+                by=closed_name,
+                participant_id=closure.participant_id,
+                ref=("closure", closure.id),
+            )
+        )
+        if closure.reopened_at is not None:
+            items.append(
+                TimelineItem(
+                    when=closure.reopened_at,
+                    kind="closures",
+                    title="Reopened",
+                    by=reopened_name,
+                    participant_id=closure.participant_id,
+                    ref=("closure", closure.id),
                 )
             )
     return items

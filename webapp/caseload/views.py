@@ -24,6 +24,7 @@ from webapp.auth.operations import (
 from webapp.auth.views import send_reset_link
 from webapp.caseload import queries
 from webapp.caseload.blueprint import bp
+from webapp.caseload.entry_views import refused
 from webapp.caseload.facts import SORTS, CaseloadRow, caseload_facts
 from webapp.caseload.forms import (
     CaseloadFilterForm,
@@ -36,6 +37,7 @@ from webapp.models import (
     User,
 )
 from webapp.services import audit
+from webapp.services.records import RecordErased
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
 from webapp.web.htmx import committed
@@ -196,14 +198,16 @@ def new_invitation(participant_id: int):
     form = EmptyForm()
     if not form.validate_on_submit() or participant.profile.status != ParticipantStatus.INVITED:
         return record(participant_id)
-    token = reissue_invitation(
-        db.session,
-        participant=participant,
-        issued_by=current_user,
-        lifetime=timedelta(days=current_app.config["INVITE_DAYS"]),
-    )
-    link, emailed = send_invitation(participant, token)
-    db.session.commit()
+    with committed(RecordErased) as made:
+        token = reissue_invitation(
+            db.session,
+            participant=participant,
+            issued_by=current_user,
+            lifetime=timedelta(days=current_app.config["INVITE_DAYS"]),
+        )
+        link, emailed = send_invitation(participant, token)
+    if made.refusal:
+        return refused(participant, made.refusal)
     return link_ready(participant, link, emailed, "invite")
 
 
@@ -214,6 +218,8 @@ def reset_link(participant_id: int):
     form = EmptyForm()
     if not form.validate_on_submit():
         return record(participant_id)
-    link, emailed = send_reset_link(participant, issued_by=current_user)
-    db.session.commit()
+    with committed(RecordErased) as made:
+        link, emailed = send_reset_link(participant, issued_by=current_user)
+    if made.refusal:
+        return refused(participant, made.refusal)
     return link_ready(participant, link, emailed, "reset")

@@ -37,6 +37,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.services.mail import send_mail
+from webapp.services.records import ensure_can_book
 from webapp.sessions.guard import BookingProblem, queue_for_people
 from webapp.sessions.reminders import schedule_place_reminders
 
@@ -93,6 +94,7 @@ def book_group_place(
     now: datetime | None = None,
 ) -> GroupPlace:
     """A place at a group session, within its capacity and crèche places."""
+    ensure_can_book(participant, BookingProblem)
     now = now or utcnow()
     group = _locked(session, group_id)
     if group is None or group.is_cancelled or group.locality_id != participant.locality_id:

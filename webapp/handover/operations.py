@@ -14,6 +14,7 @@ from webapp.clock import day_and_time, show
 from webapp.contact.telling import tell_parent
 from webapp.models import BookedSession, Cover, KeyworkerChange, Role, SessionsRule, User
 from webapp.services import audit
+from webapp.services.records import ensure_record_open
 from webapp.sessions.handing import hand_session_to, sessions_ahead
 from webapp.sessions.operations import cancel_session
 
@@ -41,6 +42,7 @@ class Transfer:
     kept: list[BookedSession] = field(default_factory=list)
     cancelled: list[BookedSession] = field(default_factory=list)
     told: list[str] = field(default_factory=list)
+    change: KeyworkerChange | None = None
 
 
 def _check_new_keyworker(participant: User, keyworker: User) -> None:
@@ -50,8 +52,6 @@ def _check_new_keyworker(participant: User, keyworker: User) -> None:
         raise HandoverRefused(
             f"{keyworker.name} works in another locality from {participant.name}.", "keyworker_id"
         )
-    if participant.profile.anonymised_at is not None:
-        raise HandoverRefused("This record has been erased: it can't be given a keyworker.")
 
 
 def change_keyworker(
@@ -65,6 +65,7 @@ def change_keyworker(
 ) -> Transfer:
     """Make ``keyworker`` the parent's keyworker, doing ``rule`` with their booked sessions,
     and tell the parent who their keyworker is now (on Today, and by their chosen channel)."""
+    ensure_record_open(participant, HandoverRefused)
     profile = participant.profile
     if profile.keyworker_id == keyworker.id:
         raise HandoverRefused(
@@ -83,19 +84,18 @@ def change_keyworker(
         else:
             transfer.kept.append(booking)
     profile.keyworker = keyworker
-    session.add(
-        KeyworkerChange(
-            participant_id=participant.id,
-            from_keyworker_id=transfer.previous.id if transfer.previous else None,
-            to_keyworker_id=keyworker.id,
-            changed_by_id=by.id,
-            changed_at=now,
-            sessions_rule=rule,
-            sessions_moved=len(transfer.moved),
-            sessions_kept=len(transfer.kept),
-            sessions_cancelled=len(transfer.cancelled),
-        )
+    transfer.change = KeyworkerChange(
+        participant_id=participant.id,
+        from_keyworker_id=transfer.previous.id if transfer.previous else None,
+        to_keyworker_id=keyworker.id,
+        changed_by_id=by.id,
+        changed_at=now,
+        sessions_rule=rule,
+        sessions_moved=len(transfer.moved),
+        sessions_kept=len(transfer.kept),
+        sessions_cancelled=len(transfer.cancelled),
     )
+    session.add(transfer.change)
     session.flush()
     audit.record(
         session,
@@ -118,6 +118,8 @@ def change_keyworker(
         link=url_for("home.today", _external=True),
         reference=f"keyworker-{participant.id}",
     )
+    transfer.change.told = ",".join(transfer.told)
+    session.flush()
     return transfer
 
 

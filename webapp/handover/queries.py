@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from webapp.caseload.timeline import TimelineFilters, TimelineItem
 from webapp.clock import london_today
-from webapp.models import Cover, KeyworkerChange, Role, User
+from webapp.models import BookedSession, Cover, KeyworkerChange, Role, User
+from webapp.sessions.handing import sessions_ahead
+from webapp.web.policy import participants_in_scope
 
 # A parent is told their keyworker changed on Today for a fortnight; after that it's just who
 # their keyworker is.
@@ -113,6 +115,39 @@ def keyworker_card(session: Session, parent: User, now: datetime) -> KeyworkerCa
             .limit(1)
         )
     return KeyworkerCard(keyworker=keyworker, news=news, cover=cover)
+
+
+@dataclass(frozen=True)
+class ChangeShown:
+    """A keyworker change as its result page shows it: the change, and the parent's sessions
+    to come as they are now."""
+
+    change: KeyworkerChange
+    sessions: list[BookedSession]
+
+
+def changes_for_viewer(
+    session: Session, viewer: User, ids: Sequence[int], now: datetime
+) -> list[ChangeShown]:
+    """The keyworker changes named, of parents the viewer may see, in their parents' order."""
+    if not ids:
+        return []
+    in_scope = participants_in_scope(viewer).with_only_columns(User.id)
+    changes = session.scalars(
+        select(KeyworkerChange)
+        .join(User, User.id == KeyworkerChange.participant_id)
+        .where(KeyworkerChange.id.in_(ids), KeyworkerChange.participant_id.in_(in_scope))
+        .options(
+            joinedload(KeyworkerChange.participant),
+            joinedload(KeyworkerChange.to_keyworker),
+            joinedload(KeyworkerChange.from_keyworker),
+        )
+        .order_by(User.name)
+    ).all()
+    return [
+        ChangeShown(change, sessions_ahead(session, now, participant=change.participant))
+        for change in changes
+    ]
 
 
 _FROM = aliased(User, name="from_keyworker")

@@ -6,7 +6,7 @@ staff arrange cover."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -25,6 +25,8 @@ from webapp.web.policy import allow, participant_or_404, staff_only
 bp = Blueprint("handover", __name__)
 
 CHOOSE = SelectChoice("", "Choose a keyworker")
+# A caseload moved at once is shown on one page; more than this is not a caseload.
+MOST_SHOWN = 500
 
 
 def keyworker_choices(locality_id: int | None, leave_out: int | None = None) -> list:
@@ -68,7 +70,7 @@ def change_keyworker(participant_id: int):
         with committed(ops.HandoverRefused) as changed:
             transfers = handing_on([participant], keyworker, form)
         if not changed.refusal:
-            return render_template("handover/changed.html", transfers=transfers, to=keyworker)
+            return redirect(changes_page(transfers))
         form.keyworker_id.errors.append(changed.refusal.message)
     sessions = sessions_ahead(db.session, utcnow(), participant=participant)
     return render_template(
@@ -92,11 +94,24 @@ def move_caseload(staff_id: int):
         with committed(ops.HandoverRefused) as moved:
             transfers = handing_on(chosen, keyworker, form)
         if not moved.refusal:
-            return render_template("handover/changed.html", transfers=transfers, to=keyworker)
+            return redirect(changes_page(transfers))
         getattr(form, moved.refusal.field or "keyworker_id").errors.append(moved.refusal.message)
     return render_template(
         "handover/move_caseload.html", form=form, member=member, parents=parents
     ), 422 if form.errors else 200
+
+
+def changes_page(transfers: list[ops.Transfer]) -> str:
+    return url_for("handover.changed", ids=",".join(str(t.change.id) for t in transfers))
+
+
+@bp.get("/keyworker-changes")
+@staff_only
+def changed():
+    """What a change of keyworker did, after the post: who, their sessions now, who was told."""
+    ids = [int(i) for i in request.args.get("ids", "").split(",") if i.isdigit()][:MOST_SHOWN]
+    changes = queries.changes_for_viewer(db.session, current_user, ids, utcnow())
+    return render_template("handover/changed.html", changes=changes)
 
 
 @bp.route("/cover", methods=["GET", "POST"])

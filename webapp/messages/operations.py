@@ -18,6 +18,7 @@ from webapp.messages.forms import MESSAGE_MAX_LENGTH
 from webapp.messages.queries import unread
 from webapp.models import Message, User
 from webapp.services.mail import send_mail
+from webapp.services.records import ERASED
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +60,18 @@ def clean_message(
     return Entry(str(entry_uuid), values), None
 
 
+def _label(data: Any) -> str | None:
+    label = data.get("uuid") if isinstance(data, dict) else None
+    return label if isinstance(label, str) else None
+
+
 def send_messages(
     session: Session, *, participant: User, author: User, batch: list[Any]
 ) -> list[Outcome]:
-    """Store messages once each by UUID, and tell the other side about the new ones."""
+    """Store messages once each by UUID, and tell the other side about the new ones. On an
+    erased record every one is refused, saying why."""
+    if participant.is_erased:
+        return [Outcome(_label(data), REJECTED, ERASED) for data in batch]
     now = utcnow()
     cleaned = [
         clean_message(data, participant_id=participant.id, author_id=author.id, now=now)

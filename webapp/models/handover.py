@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, utcnow
@@ -50,10 +50,17 @@ class KeyworkerChange(Base):
     sessions_moved: Mapped[int] = mapped_column(default=0)
     sessions_kept: Mapped[int] = mapped_column(default=0)
     sessions_cancelled: Mapped[int] = mapped_column(default=0)
+    # How the parent was told beyond their Today page: "email", "email,text" or "" (not).
+    told: Mapped[str] = mapped_column(String(40), default="")
 
     from_keyworker: Mapped[User | None] = relationship(foreign_keys=[from_keyworker_id])
     to_keyworker: Mapped[User] = relationship(foreign_keys=[to_keyworker_id])
     changed_by: Mapped[User] = relationship(foreign_keys=[changed_by_id])
+    participant: Mapped[User] = relationship(foreign_keys=[participant_id])
+
+    @property
+    def told_by(self) -> list[str]:
+        return self.told.split(",") if self.told else []
 
 
 class Cover(Base):

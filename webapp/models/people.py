@@ -33,10 +33,27 @@ STAFF_ROLES = frozenset({Role.KEYWORKER, Role.MANAGER, Role.ADMIN})
 
 
 class ParticipantStatus(enum.StrEnum):
+    """Where a record is in its life: referred -> invited -> active <-> paused -> closed (and
+    a closed record may be opened again, unless it has been erased)."""
+
+    REFERRED = "referred"
     INVITED = "invited"
     ACTIVE = "active"
     PAUSED = "paused"
     CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return PARTICIPANT_STATUS_LABELS[self]
+
+
+PARTICIPANT_STATUS_LABELS = {
+    ParticipantStatus.REFERRED: "Referred",
+    ParticipantStatus.INVITED: "Invited",
+    ParticipantStatus.ACTIVE: "Taking part",
+    ParticipantStatus.PAUSED: "On a break",
+    ParticipantStatus.CLOSED: "Closed",
+}
 
 
 class SchoolStage(enum.StrEnum):
@@ -135,7 +152,18 @@ class User(Base):
         return self.role == Role.ADMIN
 
     @property
+    def is_erased(self) -> bool:
+        """A participant whose record was erased: closed for good, and named by no one."""
+        if self.role != Role.PARTICIPANT or self.profile is None:
+            return False
+        return self.profile.is_erased
+
+    @property
     def first_name(self) -> str:
+        # An erased record's name is a description ("Erased participant"), not a name to
+        # shorten: "Erased can see it" says nothing true.
+        if self.is_erased:
+            return self.name
         return self.name.split()[0] if self.name else ""
 
     def __repr__(self) -> str:
@@ -177,6 +205,19 @@ class ParticipantProfile(Base):
     def is_paused(self) -> bool:
         """On a break: the case stays open and they are not flagged for lost contact."""
         return self.status == ParticipantStatus.PAUSED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ParticipantStatus.CLOSED
+
+    @property
+    def is_erased(self) -> bool:
+        """Anonymised: closed for good, so nothing more can be added and it can't reopen."""
+        return self.anonymised_at is not None
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.is_closed and not self.is_erased
 
 
 class TokenPurpose(enum.StrEnum):

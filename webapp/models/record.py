@@ -225,6 +225,65 @@ class EngagementPause(Base):
     resumed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class ClosureReason(enum.StrEnum):
+    ENTERED_WORK = "entered-work"
+    SUPPORT_ENDED = "support-ended"
+    MOVED_AWAY = "moved-away"
+    NO_LONGER_WANTED = "no-longer-wanted"
+    NO_CONTACT = "no-contact"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return CLOSURE_REASON_LABELS[self]
+
+
+CLOSURE_REASON_LABELS = {
+    ClosureReason.ENTERED_WORK: "Entered work",
+    ClosureReason.SUPPORT_ENDED: "Support came to an end",
+    ClosureReason.MOVED_AWAY: "Moved away",
+    ClosureReason.NO_LONGER_WANTED: "No longer wants support",
+    ClosureReason.NO_CONTACT: "No contact for some months",
+    ClosureReason.OTHER: "Something else",
+}
+
+
+class RecordClosure(Base):
+    """A participant's record closed, why, and whether it was opened again. Each closing keeps
+    its own row, so a record closed and reopened keeps its whole history."""
+
+    __tablename__ = "record_closures"
+    __table_args__ = (
+        CheckConstraint(
+            "no_contact_months IS NULL OR (no_contact_months BETWEEN 1 AND 36)",
+            name="no_contact_months_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[ClosureReason] = mapped_column(str_enum(ClosureReason))
+    no_contact_months: Mapped[int | None]
+    # The words given for "something else".
+    detail: Mapped[str | None] = mapped_column(String(200))
+    # The outcome recorded on closing (entered work), if one was.
+    outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcomes.id"))
+    closed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reopened_at: Mapped[datetime | None]
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def reason_text(self) -> str:
+        """The reason as staff read it: the months without contact, or the words given."""
+        if self.reason == ClosureReason.NO_CONTACT and self.no_contact_months:
+            months = "month" if self.no_contact_months == 1 else "months"
+            return f"No contact for {self.no_contact_months} {months}"
+        if self.reason == ClosureReason.OTHER and self.detail:
+            return self.detail
+        return self.reason.label
+
+
 class SessionFeedback(Base):
     """A parent's one-tap "was this helpful?" after a session, with an optional comment."""
 

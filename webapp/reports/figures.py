@@ -64,8 +64,15 @@ class Scope:
     participants: Select = field(init=False, compare=False)
 
     def __post_init__(self):
+        # An erased record counts in the periods it was part of, and in none after: its
+        # stage, for one, would otherwise stay in "people by stage" for ever.
+        erased_before = select(ParticipantProfile.user_id).where(
+            ParticipantProfile.anonymised_at < self.period.start
+        )
         query = select(User.id).where(
-            User.role == Role.PARTICIPANT, User.locality_id.in_(self.locality_ids)
+            User.role == Role.PARTICIPANT,
+            User.locality_id.in_(self.locality_ids),
+            User.id.not_in(erased_before),
         )
         object.__setattr__(self, "participants", query)
 

@@ -33,6 +33,8 @@ ACTIONS = {
     "attendance.corrected": "Corrected a session's attendance",
     "engagement.paused": "Paused involvement",
     "engagement.resumed": "Resumed involvement",
+    "record.closed": "Closed the record",
+    "record.reopened": "Reopened the record",
     "idea.answered": "Answered an idea",
     "idea.hidden": "Hid an idea from the ideas board",
     "idea.shown_again": "Put a hidden idea back on the ideas board",

@@ -7,6 +7,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from webapp.services.records import RecordErased
+from webapp.web.extensions import db
+
 MESSAGES = {
     400: ("Something went wrong with that request", "Go back and try again."),
     403: ("You can't see this page", "If you think you should, ask your manager."),
@@ -78,6 +81,12 @@ def init_app(app: Flask) -> None:
                 throttled="Too many tries. Wait 5 minutes and try again, or reset your password.",
             ), 429
         return render_error(429)
+
+    @app.errorhandler(RecordErased)
+    def record_erased(error: RecordErased):
+        # Reached only where a view has no answer of its own for the refusal; nothing is kept.
+        db.session.rollback()
+        return render_error(409, "This record is closed for good", error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

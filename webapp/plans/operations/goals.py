@@ -16,12 +16,14 @@ from webapp.plans.operations.changes import (
     record_edits,
     remove_row,
 )
+from webapp.services.records import ensure_record_open
 
 
 def add_goal(
     session: Session, *, plan: Plan, actor: User, title: str, area: Area, why: str = ""
 ) -> Goal:
-    """Add a goal at the end of the plan."""
+    """Add a goal at the end of the plan (refused, ``RecordErased``, on an erased record)."""
+    ensure_record_open(plan.participant)
     last = session.scalar(
         select(func.max(Goal.position)).where(Goal.plan_id == plan.id, Goal.removed_at.is_(None))
     )

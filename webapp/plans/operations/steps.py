@@ -20,6 +20,7 @@ from webapp.plans.operations.changes import (
     remove_row,
 )
 from webapp.plans.operations.notices import notify_other_side
+from webapp.services.records import ensure_record_open
 
 
 def add_step(
@@ -32,7 +33,8 @@ def add_step(
     partner_name: str | None = None,
     due_on: date | None = None,
 ) -> Step:
-    """Add a step at the end of a goal's steps."""
+    """Add a step at the end of a goal's steps (refused on an erased record)."""
+    ensure_record_open(goal.plan.participant)
     if goal.removed_at is not None:
         raise StaleVersion(goal)
     last = session.scalar(

@@ -21,6 +21,7 @@ from webapp.models import (
 )
 from webapp.models.sessions import CORRECTION_DAYS
 from webapp.services import audit
+from webapp.services.records import ensure_can_book
 from webapp.sessions.guard import (
     AlreadyBooked,
     BookingProblem,
@@ -121,10 +122,12 @@ def book_session(
     limits: SearchLimits = DEFAULT_LIMITS,
     agreed: bool = False,
 ) -> BookedSession:
-    """Book a one-to-one session, or raise ``SlotNotOffered`` or ``SlotTaken``.
+    """Book a one-to-one session, or raise ``SlotNotOffered`` or ``SlotTaken`` (or
+    ``BookingProblem`` on an erased or closed record).
 
     ``agreed``: staff agreed the time with the parent, so it may fall outside the parent's
     usual windows and within the notice period; that choice goes to the audit log."""
+    ensure_can_book(participant, BookingProblem)
     now = now or utcnow()
     if agreed:
         if booked_by is None or not booked_by.is_staff:
