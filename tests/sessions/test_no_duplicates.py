@@ -36,8 +36,9 @@ def test_the_same_availability_twice_is_refused(world, pages, session):
         "ends_at": "15:00",
         "mode": "phone",
         "venue_id": "0",
-        "valid_from": "2026-01-01",
+        "valid_from": date.today().isoformat(),
     }
+    pages.post("sessions.availability", rule)
     before = count(session, AvailabilityRule)
     page = pages.post("sessions.availability", rule, _expected_status=422)
     assert "You've already added this availability" in page.text

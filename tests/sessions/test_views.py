@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -213,7 +213,7 @@ def test_keyworker_adds_availability_books_for_a_parent_and_marks_attendance(wor
             "ends_at": "12:00",
             "mode": "office",
             "venue_id": "0",
-            "valid_from": "2026-01-01",
+            "valid_from": date.today().isoformat(),
         },
         _expected_status=422,
     )
@@ -226,7 +226,7 @@ def test_keyworker_adds_availability_books_for_a_parent_and_marks_attendance(wor
             "ends_at": "12:00",
             "mode": "office",
             "venue_id": str(world.venue.id),
-            "valid_from": "2026-01-01",
+            "valid_from": date.today().isoformat(),
         },
     )
     page = pages.get("sessions.book_for", participant_id=parent.id)

@@ -16,6 +16,7 @@ from webapp.auth.operations import DuplicateContact
 from webapp.caseload import operations, queries
 from webapp.caseload.blueprint import bp
 from webapp.caseload.forms import (
+    IN_USE,
     NoteForm,
     OutcomeForm,
     ParticipantDetailsForm,
@@ -25,7 +26,6 @@ from webapp.caseload.forms import (
     StageForm,
 )
 from webapp.caseload.record_views import record
-from webapp.caseload.views import IN_USE
 from webapp.models import (
     OutcomeKind,
     PauseReason,

@@ -36,7 +36,9 @@ from webapp.models import (
     OutcomeKind,
     ReferralStatus,
 )
-from webapp.web.forms import BaseForm, mobile_field, optional_email_field
+from webapp.web.forms import BaseForm, DateWindow, mobile_field, optional_email_field
+
+IN_USE = "Someone in CoPlan already uses this. Check it, or find them in the caseload."
 
 
 class CheckboxesField(SelectMultipleField):
@@ -149,7 +151,15 @@ class ReferralForm(BaseForm):
     )
     made_on = DateInputField(
         "Date of the referral",
-        validators=[InputRequired("Enter the date.")],
+        validators=[
+            InputRequired("Enter the date."),
+            DateWindow(
+                "The date of a referral",
+                days_back=2 * 365,
+                days_ahead=0,
+                window="today or in the last two years",
+            ),
+        ],
         default=date.today,
     )
 
@@ -180,7 +190,18 @@ class OutcomeForm(ContractChoice, BaseForm):
         validators=[DataRequired("Choose the outcome.")],
     )
     achieved_on = DateInputField(
-        "When", validators=[InputRequired("Enter the date.")], default=date.today
+        "When",
+        validators=[
+            InputRequired("Enter the date."),
+            # Later than today is refused below, saying so.
+            DateWindow(
+                "An outcome's date",
+                days_back=5 * 365,
+                days_ahead=366,
+                window="in the last five years",
+            ),
+        ],
+        default=date.today,
     )
     hours_per_week = IntegerField(
         "Hours a week (for work)",
