@@ -49,6 +49,7 @@ def test_a_parents_today_page_shows_the_plan_then_the_check_in_then_the_next_ses
         "plans/_today.html",
         "checkins/_today_panel.html",
         "sessions/_next_session.html",
+        "sessions/_break_today.html",
     ]
 
 

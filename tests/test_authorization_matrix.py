@@ -201,6 +201,15 @@ def join_request(session, people):
     return {"join_request_id": waiting.id}
 
 
+def document(session, people):
+    """A document parent A sent their keyworker with a message: only those who can see parent
+    A's conversation may fetch it; anyone else, in the locality or not, gets 404."""
+    from tests.factories.documents import make_document
+
+    parent = people["parent_a"]
+    return {"document_id": make_document(session, participant=parent, uploaded_by=parent).id}
+
+
 def cover(session, people):
     """Parent A's keyworker covering for a colleague of their locality who is away."""
     from datetime import timedelta
@@ -229,6 +238,7 @@ def cover(session, people):
 
 # Functions (session, people) -> {url parameter: value belonging to parent A}, one per area.
 URL_VALUE_BUILDERS: list = [
+    document,
     erasure_request,
     plan_goal_and_step,
     bookings,

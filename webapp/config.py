@@ -92,6 +92,11 @@ class Config:
         "yes",
     )
 
+    # A document may be 5 MB (webapp/documents/files.py). Up to this, a bigger one is refused
+    # next to the field with the rest of the form kept; past it, the request is not read at all
+    # and the answer is a plain page saying the file is too big (webapp/web/errors.py).
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
     WTF_CSRF_TIME_LIMIT = None  # a parent may leave a form open between school runs
 
     # argon2 parameters: the library's defaults (about a quarter of a second a hash).

@@ -61,6 +61,17 @@
     }
   }, true);
 
+  // "Undo the booking": offered for a few seconds after booking, then gone (the server takes
+  // an undo a little longer, for a slow network; after that, "Cancel it" is the way).
+  document.addEventListener("DOMContentLoaded", function () {
+    var undo = document.querySelector("form[data-undo]");
+    if (!undo) return;
+    undo.hidden = false;
+    window.setTimeout(function () {
+      if (!undo.contains(document.activeElement)) undo.hidden = true;
+    }, Number(undo.getAttribute("data-undo")) * 1000);
+  });
+
   // Move focus to the error summary so screen reader users hear what went wrong.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");

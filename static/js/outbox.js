@@ -29,13 +29,26 @@
         });
         r.result.createObjectStore("meta");
       };
-      opened = request(r);
+      opened = request(r).then(function (d) {
+        // Signing out in another tab clears the site's storage (Clear-Site-Data), which closes
+        // this connection: open the outbox afresh next time instead of failing for good.
+        d.onclose = function () { opened = null; };
+        d.onversionchange = function () { d.close(); opened = null; };
+        return d;
+      }, function (error) { opened = null; throw error; });
     }
     return opened;
   }
 
   function store(name, mode) {
-    return db().then(function (d) { return d.transaction(name, mode).objectStore(name); });
+    return db().then(function (d) {
+      try {
+        return d.transaction(name, mode).objectStore(name);
+      } catch (closed) {  // closed before its close event arrived
+        opened = null;
+        return db().then(function (again) { return again.transaction(name, mode).objectStore(name); });
+      }
+    });
   }
   function get(name, key) {
     return store(name, "readonly").then(function (s) { return request(s.get(key)); });
@@ -276,6 +289,9 @@
       return;
     }
     if (!form.matches("[data-outbox]")) return;
+    // A message with a document goes as a normal form post: the outbox keeps words, not files.
+    var file = form.elements.document;
+    if (file && file.files && file.files.length) return;
     if (!meta) {
       if (form.hasAttribute("data-shell")) {
         event.preventDefault();

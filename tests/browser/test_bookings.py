@@ -57,6 +57,12 @@ def test_parent_books_adds_to_calendar_moves_and_cancels(page, session):
     first = page.locator("[data-slot]").first
     first_time = first.locator(".slot__time").inner_text()
     first.click()
+    # Nothing is booked until the parent has read what, when, where and with whom.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book this session?")
+    expect(page.locator(".summary-list")).to_contain_text(first_time.split(" to ")[0])
+    expect(page.locator(".summary-list")).to_contain_text("Ewan MacLeod")
+    assert_accessible(page)
+    page.get_by_role("button", name="Book it").click()
     expect(page.locator(".notice--success")).to_contain_text("Booked")
     expect(page.locator(".session").first).to_contain_text(first_time.split(" to ")[0])
     assert_accessible(page)
@@ -74,6 +80,9 @@ def test_parent_books_adds_to_calendar_moves_and_cancels(page, session):
     later = page.locator("[data-slot]").first
     later_time = later.locator(".slot__time").inner_text().split(" to ")[0]
     later.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Move your session?")
+    expect(page.locator(".summary-list")).to_contain_text(later_time)
+    page.get_by_role("button", name="Move it").click()
     expect(page.locator(".notice--success")).to_contain_text("Moved to")
     expect(page.locator(".session").first).to_contain_text(later_time)
 
@@ -149,3 +158,50 @@ def test_keyworker_plans_a_group_session_and_a_parent_books_then_gives_up_a_plac
 
     page.reload()
     expect(page.get_by_text("Nobody has booked a place yet.")).to_be_visible()
+
+
+def test_a_parent_who_books_by_mistake_undoes_it_within_seconds(page, session):
+    locality = Locality(name="Fife")
+    session.add(locality)
+    session.flush()
+    venue = Venue(locality_id=locality.id, name="Kirkcaldy Hub", address="2 High Street")
+    session.add(venue)
+    session.commit()
+    today = date.today()
+    add_terms(session, locality, terms=[(today - timedelta(days=30), today + timedelta(days=120))])
+    world = World(session, locality, venue, venue)
+    email = world.participants(1, keyworker=world.keyworker(), password=True)[0].email
+    session.close()
+
+    sign_in(page, email)
+    page.goto("/sessions/find")
+    page.locator("[data-slot]").first.click()
+    page.get_by_role("button", name="Book it").click()
+    expect(page.locator(".notice--success")).to_contain_text("Booked")
+    undo = page.get_by_role("button", name="Undo the booking")
+    expect(undo).to_be_visible()
+    # The undo stands well apart from the buttons around it.
+    box = undo.bounding_box()
+    for other in page.locator("main .button").all():
+        near = other.bounding_box()
+        if near is None or near == box:  # hidden, or the undo button itself
+            continue
+        apart = max(
+            near["y"] - (box["y"] + box["height"]),
+            box["y"] - (near["y"] + near["height"]),
+            near["x"] - (box["x"] + box["width"]),
+            box["x"] - (near["x"] + near["width"]),
+        )
+        assert apart >= 8, f"“{other.inner_text()}” sits against the undo button"
+    assert_accessible(page)
+    undo.click()
+    expect(page.locator(".notice--success")).to_contain_text("Undone")
+    expect(page.get_by_text("You have no sessions booked.")).to_be_visible()
+
+    # A few seconds on, the offer to undo is gone; cancelling is the way then.
+    page.goto("/sessions/find")
+    page.locator("[data-slot]").first.click()
+    page.get_by_role("button", name="Book it").click()
+    expect(page.get_by_role("button", name="Undo the booking")).to_be_visible()
+    expect(page.get_by_role("button", name="Undo the booking")).to_be_hidden(timeout=15_000)
+    expect(page.get_by_role("link", name="Cancel it")).to_be_visible()

@@ -210,3 +210,30 @@ def test_my_journey_is_accessible_on_a_phone(page, make):
     overflow = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
     assert not overflow, "the journey scrolls sideways on a phone"
     assert_accessible(page)
+
+
+def test_signed_out_in_another_tab_a_check_in_waits_and_says_sign_in_again(page, make):
+    parent = make.participant(locality=make.locality())
+    sign_in(page, parent)
+    page.goto("/checkin")
+    ready_for_offline(page)
+
+    # Signing out in another tab clears this site's storage, the outbox's database included.
+    other = page.context.new_page()
+    other.goto("/today")
+    other.get_by_role("button", name="Sign out").click()
+    expect(other.get_by_role("heading", level=1)).to_have_text("Sign in")
+    other.close()
+
+    answer_everything(page)
+    page.get_by_role("button", name="Send my check-in").click()
+    expect(page.locator("[data-outbox-message]")).to_have_text(
+        "Saved on this phone. Sign in again to send it."
+    )
+    expect(page.locator(".outbox-bar")).to_contain_text("waiting for you to sign in again")
+    assert outbox_count(page) == 1
+    assert stored_checkins(parent) == 0
+
+    sign_in(page, parent)
+    page.wait_for_function("() => document.body.dataset.outboxCount === '0'")
+    assert stored_checkins(parent) == 1

@@ -62,6 +62,9 @@ def test_parent_books_a_session_with_the_keyboard_alone(page, demo_data):
     chosen = slot.locator(".slot__time").inner_text().split(" to ")[0]
     tab_to(page, slot)
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book this session?")
+    tab_to(page, page.get_by_role("button", name="Book it"))
+    page.keyboard.press("Enter")
     expect(page.locator(".notice--success")).to_contain_text("Booked")
     expect(page.locator(".session").filter(has_text=chosen).first).to_be_visible()
 

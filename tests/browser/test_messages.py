@@ -59,3 +59,39 @@ def test_a_reply_written_offline_is_sent_once_when_back_online(page, new_phone, 
     office.reload()
     expect(office.locator("#latest")).to_contain_text("Friday is fine, see you then")
     assert office.get_by_text("Friday is fine, see you then").count() == 1
+
+
+def test_a_document_goes_with_a_message_even_with_the_outbox_in_charge(page, new_phone, make):
+    """The outbox keeps words, not files: a message with a document is a normal form post."""
+    from tests.factories.documents import HTML_CLAIMING_TO_BE_A_PDF, jpeg_with_location
+
+    locality = make.locality()
+    keyworker = make.keyworker(locality=locality, name="Ewan MacLeod")
+    parent = make.participant(locality=locality, keyworker=keyworker, name="Aisha Rahman")
+    sign_in(page, parent)
+    page.goto("/messages")
+    controlled_by_service_worker(page)
+    page.wait_for_function("() => document.body.dataset.outboxCount !== undefined")
+
+    page.get_by_label("Your message").fill("My CV")
+    page.get_by_label("Add a document").set_input_files(
+        {"name": "cv.pdf", "mimeType": "application/pdf", "buffer": HTML_CLAIMING_TO_BE_A_PDF}
+    )
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#document-error")).to_contain_text("isn't a PDF, JPEG or PNG")
+    expect(page.get_by_label("Your message")).to_have_value("My CV")
+    assert_accessible(page)
+
+    page.get_by_label("Add a document").set_input_files(
+        {"name": "form.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_location()}
+    )
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#latest .documents")).to_contain_text("form.jpg")
+    assert bodies(parent) == ["My CV"]
+
+    office = new_phone()
+    sign_in(office, keyworker)
+    office.goto(f"/people/{parent.id}/messages")
+    with office.expect_download() as download:
+        office.locator("#latest .documents a").click()
+    assert download.value.suggested_filename == "form.jpg"

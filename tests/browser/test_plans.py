@@ -100,3 +100,29 @@ def test_two_people_edit_the_same_goal_and_htmx_shows_the_conflict(page, new_pho
     assert_accessible(page)
     page.get_by_role("button", name="Save my version").click()
     expect(page.locator(".goal__title")).to_have_text("Get my confidence back for interviews")
+
+
+def test_adding_a_step_in_place_updates_agreeing_the_plan_without_a_reload(page, make):
+    locality = make.locality(name="Dundee")
+    keyworker = make.keyworker(locality=locality, name="Ewan MacLeod")
+    parent = make.participant(locality=locality, keyworker=keyworker, name="Aisha Rahman")
+    sign_in(page, parent)
+    page.goto(f"/plans/{parent.id}/goals/new")
+    page.get_by_label("Your goal").fill("Get my confidence back")
+    page.get_by_role("button", name="Add the goal").click()
+    page.get_by_role("button", name="I agree this plan").click()
+    agreement = page.locator("#agreement")
+    expect(agreement).to_contain_text("You've agreed the plan as it is now")
+
+    page.evaluate("() => { window.samePage = true; }")
+    page.get_by_label("Add a step").fill("Go to the coffee morning")
+    page.get_by_role("button", name="Add step").click()
+    expect(page.locator(".steps")).to_contain_text("Go to the coffee morning")
+    expect(agreement).not_to_contain_text("You've agreed the plan as it is now")
+    assert page.evaluate("() => window.samePage === true"), "htmx should not reload the page"
+
+    # The page now holds the plan's new version, so agreeing it again is not refused.
+    page.get_by_role("button", name="I agree this plan").click()
+    expect(page.locator("main")).not_to_contain_text("The plan changed while you were reading it")
+    expect(agreement).to_contain_text("You've agreed the plan as it is now")
+    assert_accessible(page)

@@ -47,6 +47,8 @@ def test_keyworker_writes_notes_and_the_parent_sees_only_the_shared_one(page, ne
     phone.goto("/people/me/notes")
     expect(phone.locator(".timeline__item")).to_have_count(1)
     expect(phone.locator("main")).not_to_contain_text("Money worries")
+    phone.get_by_role("link", name="Take a break, and what happens to your sessions").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Taking a break")
     phone.get_by_label("School holidays").check()
     phone.get_by_role("button", name="Take a break").click()
     expect(phone.locator(".notice--success")).to_contain_text("taking a break")

@@ -116,3 +116,21 @@ def test_a_tampered_form_id_still_stores_the_check_in(pages, make, session):
     pages.sign_in(make.participant(locality=make.locality()))
     pages.post("checkins.new", form_data(uuid="not-a-uuid"))
     assert count_checkins(session) == 1
+
+
+def test_an_expired_check_in_form_comes_back_with_the_answers_kept(pages, make, session):
+    parent = make.participant(locality=make.locality())
+    pages.sign_in(parent)
+    uuid = pages.get("checkins.new").select_one("input[name=uuid]")["value"]
+    data = form_data(optimistic="5", confidence_money="9", note="Tired today", uuid=uuid)
+    page = pages.post("checkins.new", {**data, "csrf_token": "from-an-old-page"}, expect=400)
+    assert "your check-in wasn't saved yet" in page.select_one(".notice--warning").text
+    assert page.select_one("input[name=optimistic][value='5']").has_attr("checked")
+    assert page.select_one("input[name=confidence_money][value='9']").has_attr("checked")
+    assert page.select_one("textarea[name=note]").text == "Tired today"
+    assert page.select_one("input[name=uuid]")["value"] == uuid
+    assert count_checkins(session) == 0
+    fresh = page.select_one("input[name=csrf_token]")["value"]
+    pages.post("checkins.new", {**data, "csrf_token": fresh})
+    pages.post("checkins.new", {**data, "csrf_token": fresh})  # sent twice: one check-in
+    assert count_checkins(session) == 1

@@ -322,3 +322,55 @@ def test_every_full_page_form_carries_the_version_it_edits(session, pages, cast)
     page = pages.get("plans.add_step", goal_id=goal.id)
     assert page.h1.text == "Add a step"
     assert page.select_one(f"#new-step-{goal.id}-text") is not None
+
+
+def test_adding_a_step_in_place_no_longer_says_you_agreed_the_plan_as_it_is_now(
+    session, pages, cast
+):
+    goal, _ = seed_goal(session, cast, steps=["Update my CV"])
+    plan = goal.plan
+    ops.agree(session, plan=plan, actor=cast.parent, revision=plan.revision)
+    session.commit()
+    pages.sign_in(cast.parent)
+    page = pages.get("plans.my_plan")
+    assert "You've agreed the plan as it is now" in page.select_one("#agreement").text
+    prefix = f"new-step-{goal.id}-"
+    answer = pages.post(
+        "plans.add_step",
+        {prefix + "text": "Ring the job centre", prefix + "owner": "me"},
+        _expected_status=200,
+        _headers=HTMX,
+        goal_id=goal.id,
+    )
+    box = answer.select_one("#agreement")
+    assert box is not None and box["hx-swap-oob"] == "true"
+    assert "You've agreed the plan as it is now" not in box.text
+    assert box.select_one("button").text.strip() == "I agree this plan"
+    session.refresh(plan)
+    assert box.select_one("#agree-revision")["value"] == str(plan.revision)
+    # Agreeing from what the page now holds is agreeing the plan as it is.
+    pages.post(
+        "plans.agree",
+        {"revision": box.select_one("#agree-revision")["value"]},
+        participant_id=cast.parent.id,
+    )
+    page = pages.get("plans.my_plan")
+    assert "changed while you were reading" not in page.text
+    assert "You've agreed the plan as it is now" in page.select_one("#agreement").text
+
+
+def test_back_to_a_removed_step_says_it_was_removed_not_page_not_found(session, pages, cast):
+    goal, [step] = seed_goal(session, cast, steps=["Ring the nursery"])
+    pages.sign_in(cast.parent)
+    pages.post("plans.remove_step", {"version": step.version}, step_id=step.id)
+    for endpoint in ("plans.remove_step", "plans.edit_step"):
+        page = pages.get(endpoint, 410, step_id=step.id)
+        assert page.h1.text == "This step was removed from the plan"
+        assert "“Ring the nursery” was removed on" in page.text
+        assert page.find("a", string="Back to the plan")["href"] == pages.url("plans.my_plan")
+    pages.sign_out()
+    pages.sign_in(cast.other_parent)
+    pages.get("plans.remove_step", 404, step_id=step.id)
+    pages.sign_out()
+    pages.sign_in(cast.outsider)
+    pages.get("plans.edit_goal", 404, goal_id=goal.id)

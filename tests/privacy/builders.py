@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from tests.factories.checkins import make_checkin
+from tests.factories.documents import make_document
 from tests.factories.record import make_note, make_outcome, make_referral
 from tests.factories.sessions import make_booked_session
 from webapp.models import (
@@ -315,6 +316,28 @@ def messages(session, participant, staff):
     )
 
 
+def documents(session, participant, staff):
+    """A document the parent sent with a message, and one their keyworker put on a goal."""
+    make_document(
+        session, participant=participant, uploaded_by=participant, filename=f"{SECRET_TEXT}.pdf"
+    )
+    goal = plan_operations.add_goal(
+        session,
+        plan=plan_operations.plan_for(session, participant),
+        actor=staff,
+        title="Find childcare",
+        area="childcare",
+    )
+    make_document(
+        session,
+        participant=participant,
+        uploaded_by=staff,
+        goal=goal,
+        filename="Childcare funding letter.pdf",
+        content=b"%PDF-1.4 " + SECRET_TEXT.encode(),
+    )
+
+
 def contact_choices(session, participant, staff):
     session.add(ContactChoice(user_id=participant.id, plans_by_email=True))
 
@@ -345,6 +368,7 @@ def covers(session, participant, staff):
 
 
 BUILDERS = {
+    "documents": documents,
     "keyworker_changes": keyworker_changes,
     "covers": covers,
     "contact_choices": contact_choices,

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from webapp.models import (
     AuditEvent,
@@ -13,6 +13,7 @@ from webapp.models import (
     SessionFeedback,
     SessionMode,
     SessionStatus,
+    utcnow,
 )
 
 HELD = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # a Tuesday, 15:00 in London
@@ -144,3 +145,53 @@ def test_only_parents_suggest_and_only_managers_answer(pages, people, session):
     pages.post(
         "voice.answer", {"status": "done", "answer": "x"}, _expected_status=403, idea_id=idea.id
     )
+
+
+def test_a_past_attended_session_asks_was_it_helpful_for_that_session_only(pages, people, session):
+    attended = booked(session, people, "parent", SessionStatus.ATTENDED)
+    missed = booked(session, people, "parent", SessionStatus.DID_NOT_ATTEND, HELD - timedelta(7))
+    pages.sign_in(people["parent"])
+    sessions = pages.get("sessions.my_sessions")
+    link = sessions.select_one(f"#past-session-{attended} a")
+    assert link.text.startswith("Was it helpful?")
+    assert sessions.select_one(f"#past-session-{missed} a") is None
+    page = pages.client.get(link["href"])
+    about = f"Session with {people['keyworker'].name} on Tue 1 December"
+    assert page.status_code == 200 and f"About: {about}" in page.get_data(as_text=True)
+    pages.post("voice.feedback", {"helpful": "yes", "booking_id": str(attended)})
+    assert session.scalars(select(SessionFeedback.booking_id)).all() == [attended]
+    sessions = pages.get("sessions.my_sessions")
+    assert sessions.select_one(f"#past-session-{attended} a") is None
+    assert "You told us how it went" in sessions.select_one(f"#past-session-{attended}").text
+
+
+def test_the_feedback_page_for_a_session_not_attended_by_you_is_not_found(pages, people, session):
+    theirs = booked(session, people, "neighbour", SessionStatus.ATTENDED)
+    booked_only = booked(session, people, "parent", SessionStatus.BOOKED, HELD + timedelta(7))
+    pages.sign_in(people["parent"])
+    for booking_id in (theirs, booked_only, theirs + 100):
+        pages.get("voice.feedback", 404, booking_id=booking_id)
+
+
+def test_today_asks_how_the_session_just_had_went_until_the_parent_answers(pages, people, session):
+    yesterday = utcnow() - timedelta(days=1)
+    attended = booked(session, people, "parent", SessionStatus.ATTENDED, yesterday)
+    booked(session, people, "parent", SessionStatus.ATTENDED, yesterday - timedelta(days=30))
+    pages.sign_in(people["parent"])
+    ask = pages.get("home.today").select_one("#session-feedback a")
+    assert ask.text == "Was the session helpful? Tell us"
+    assert ask["href"] == pages.url("voice.feedback", booking_id=attended)
+    pages.post("voice.feedback", {"helpful": "no", "booking_id": str(attended)})
+    assert pages.get("home.today").select_one("#session-feedback") is None
+
+
+def test_feedback_keeps_its_words_when_the_session_it_named_is_gone(pages, people, session):
+    attended = booked(session, people, "parent", SessionStatus.ATTENDED)
+    pages.sign_in(people["parent"])
+    pages.post("voice.feedback", {"helpful": "yes", "booking_id": str(attended)})
+    session.execute(delete(BookedSession).where(BookedSession.id == attended))
+    session.commit()
+    row = session.scalars(select(SessionFeedback)).one()
+    session.refresh(row)
+    assert (row.booking_id, row.helpful) == (None, True)
+    assert row.about.startswith("Session with")

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from webapp.auth.passwords import password_problem
-from webapp.web.forms import BaseForm
+from webapp.web.forms import BaseForm, mobile_field
 
 
 class SignInForm(BaseForm):
@@ -76,4 +76,38 @@ class SecondStepForm(BaseForm):
         description="The 6-digit code from your authenticator app, or one of your recovery codes.",
         validators=[DataRequired("Enter the code from your authenticator app."), Length(max=20)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+def current_password_field() -> PasswordField:
+    return PasswordField(
+        "Your current password",
+        validators=[InputRequired("Enter your current password."), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ChangePasswordForm(NewPasswordMixin, BaseForm):
+    current_password = current_password_field()
+
+
+class ChangeEmailForm(BaseForm):
+    email = EmailField(
+        "Your new email address",
+        description="We'll send a link to it. It becomes your email once you open the link.",
+        validators=[
+            DataRequired("Enter your new email address."),
+            Length(max=254),
+            Email("Enter an email address like name@example.com.", check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    current_password = current_password_field()
+
+
+class ChangeMobileForm(BaseForm):
+    phone = mobile_field(
+        "Your mobile number",
+        "A UK mobile, like 07700 900123. Leave it empty to remove it.",
+        autocomplete="tel",
     )

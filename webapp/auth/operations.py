@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from webapp.auth.passwords import hash_password, needs_rehash, verify_password
-from webapp.auth.tokens import find_token, issue_token, use_token
+from webapp.auth.tokens import TokenError, find_token, issue_token, use_token
 from webapp.models import (
     ParticipantProfile,
     ParticipantStatus,
@@ -19,6 +19,7 @@ from webapp.models import (
     User,
     utcnow,
 )
+from webapp.services import audit
 from webapp.services.mail import send_mail
 from webapp.services.sms import normalise_phone
 
@@ -226,3 +227,73 @@ def email_invitation(
         ),
     )
     return mail.sent_at is not None
+
+
+# A parent's own sign-in details ------------------------------------------------------------
+
+
+class AccountRefused(Exception):
+    """A change to someone's sign-in details that can't be made; ``field`` is where to say so."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+WRONG_PASSWORD = AccountRefused("current_password", "That isn't your current password.")
+
+
+def change_password(session: Session, *, user: User, current: str, new: str) -> None:
+    """A new password, given the current one; every other phone signed in is signed out."""
+    if not verify_password(user.password_hash, current):
+        raise WRONG_PASSWORD
+    set_password(user, new)
+    audit.record(session, "account.password_changed", actor=user, participant=user)
+
+
+def ask_email_change(
+    session: Session, *, user: User, new_email: str, current: str, lifetime: timedelta
+) -> str:
+    """A link, for the new address, that makes it the account's email once opened."""
+    if not verify_password(user.password_hash, current):
+        raise WRONG_PASSWORD
+    new_email = new_email.lower()
+    if new_email == (user.email or ""):
+        raise AccountRefused("email", "That's already your email address.")
+    if contact_in_use(session, email=new_email, phone=None, except_user_id=user.id):
+        raise AccountRefused("email", "That email address belongs to another CoPlan account.")
+    return issue_token(
+        session,
+        user=user,
+        purpose=TokenPurpose.EMAIL_CHANGE,
+        lifetime=lifetime,
+        new_email=new_email,
+    )
+
+
+def confirm_email_change(session: Session, *, token: str) -> tuple[User, str | None]:
+    """Make the link's new address the account's email: (the user, their old address)."""
+    record = find_token(session, token, TokenPurpose.EMAIL_CHANGE)
+    if contact_in_use(session, email=record.new_email, phone=None, except_user_id=record.user_id):
+        raise TokenError("That email address now belongs to another CoPlan account.", 409)
+    use_token(session, record)
+    user, old = record.user, record.user.email
+    user.email = record.new_email
+    audit.record(session, "account.email_changed", actor=user, participant=user)
+    session.flush()
+    return user, old
+
+
+def change_mobile(session: Session, *, user: User, phone: str | None) -> None:
+    """A new mobile number, or none (only when there is an email to sign in with)."""
+    phone = normalise_phone(phone) if phone else None
+    if phone is None and not user.email:
+        raise AccountRefused(
+            "phone", "You sign in with your mobile number, so it can't be removed."
+        )
+    if phone and contact_in_use(session, email=None, phone=phone, except_user_id=user.id):
+        raise AccountRefused("phone", "That mobile number belongs to another CoPlan account.")
+    user.phone = phone
+    audit.record(session, "account.mobile_changed", actor=user, participant=user)
+    session.flush()

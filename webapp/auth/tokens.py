@@ -35,6 +35,7 @@ def issue_token(
     lifetime: timedelta,
     created_by: User | None = None,
     now: datetime | None = None,
+    new_email: str | None = None,
 ) -> str:
     """A one-time link token for ``user``; earlier unused ones of the same kind stop working.
     Refused (``RecordErased``) for an erased participant: no link can reach them again."""
@@ -58,6 +59,7 @@ def issue_token(
             token_hash=hash_token(token),
             created_at=now,
             expires_at=now + lifetime,
+            new_email=new_email,
         )
     )
     session.flush()

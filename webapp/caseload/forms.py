@@ -248,6 +248,7 @@ class PauseForm(BaseForm):
         choices=_choices(PAUSE_REASON_LABELS),
         validators=[InputRequired("Choose a reason.")],
     )
+    cancel_bookings = BooleanField("Cancel the sessions and group places I've booked")
 
 
 class CloseRecordForm(ContractChoice, BaseForm):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.auth.operations import DuplicateContact, contact_in_use
+from webapp.groups.operations import cancel_group_place
 from webapp.models import (
     PIPELINE_STAGES,
     ContractType,
@@ -29,6 +30,8 @@ from webapp.models import (
 from webapp.services import audit
 from webapp.services.records import ensure_record_open
 from webapp.services.sms import normalise_phone
+from webapp.sessions.operations import cancel_session
+from webapp.sessions.queries import upcoming_bookings
 
 
 class NotAllowedNow(Exception):
@@ -220,6 +223,25 @@ def pause(session: Session, *, participant: User, by: User, reason: PauseReason)
     session.flush()
     audit.record(session, "engagement.paused", actor=by, participant=participant, pause=entry.id)
     return entry
+
+
+ON_A_BREAK = "Taking a break"
+
+
+def take_a_break(
+    session: Session, *, participant: User, reason: PauseReason, cancel_bookings: bool
+) -> int:
+    """The parent pauses, and, if they choose, gives up the sessions and group places they
+    had booked (so no reminders come for them). Answers how many were cancelled."""
+    pause(session, participant=participant, by=participant, reason=reason)
+    if not cancel_bookings:
+        return 0
+    sessions, places = upcoming_bookings(session, participant.id)
+    for booked in sessions:
+        cancel_session(session, booking=booked, reason=ON_A_BREAK)
+    for place in places:
+        cancel_group_place(session, attendee=place)
+    return len(sessions) + len(places)
 
 
 def resume(session: Session, *, participant: User, by: User) -> EngagementPause | None:

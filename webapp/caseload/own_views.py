@@ -24,8 +24,10 @@ from webapp.models import (
     PauseReason,
     Role,
 )
+from webapp.sessions import queries as session_queries
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
+from webapp.web.htmx import committed
 from webapp.web.policy import allow
 
 # --- The participant's own view ------------------------------------------------------------
@@ -37,7 +39,6 @@ def my_notes_context(forms: dict | None = None) -> dict:
         "notes": operations.shared_notes(db.session, current_user.id),
         "profile": current_user.profile,
         "ask_form": forms.get("ask") or ContactRequestForm(formdata=None),
-        "pause_form": forms.get("pause") or PauseForm(formdata=None),
         "form": EmptyForm(),
     }
 
@@ -79,38 +80,53 @@ def ask_for_contact():
     return redirect(url_for("caseload.my_notes"))
 
 
+@bp.route("/me/break")
+@allow(Role.PARTICIPANT)
+def my_break(form: PauseForm | None = None, status: int = 200):
+    """Taking a break: what happens to booked sessions and reminders, and the choice to cancel."""
+    sessions, places = session_queries.upcoming_bookings(db.session, current_user.id)
+    return render_template(
+        "caseload/my_break.html",
+        profile=current_user.profile,
+        pause_form=form or PauseForm(formdata=None),
+        sessions=sessions,
+        places=places,
+    ), status
+
+
 @bp.route("/me/pause", methods=["POST"])
 @allow(Role.PARTICIPANT)
 def my_pause():
     form = PauseForm()
     if not form.validate_on_submit():
-        return render_template("caseload/my_notes.html", **my_notes_context({"pause": form})), 422
-    try:
-        operations.pause(
+        return my_break(form, 422)
+    with committed(operations.NotAllowedNow) as paused:
+        cancelled = operations.take_a_break(
             db.session,
             participant=current_user,
-            by=current_user,
             reason=PauseReason(form.reason.data),
+            cancel_bookings=form.cancel_bookings.data,
         )
-    except operations.NotAllowedNow as problem:
-        flash(str(problem), "warning")
+    if paused.refusal:
+        flash(str(paused.refusal), "warning")
     else:
-        db.session.commit()
-        flash(
-            "You're taking a break. Nothing is closed: come back whenever you're ready.", "success"
-        )
-    return redirect(url_for("caseload.my_notes"))
+        done = f" We've cancelled {plural(cancelled, 'booking')}." if cancelled else ""
+        flash(f"You're taking a break.{done} Come back whenever you're ready.", "success")
+    return redirect(url_for("caseload.my_break"))
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 @bp.route("/me/resume", methods=["POST"])
 @allow(Role.PARTICIPANT)
 def my_resume():
     if EmptyForm().validate_on_submit():
-        try:
+        with committed(operations.NotAllowedNow) as resumed:
             operations.resume(db.session, participant=current_user, by=current_user)
-        except operations.NotAllowedNow as problem:
-            flash(str(problem), "warning")
+        if resumed.refusal:
+            flash(str(resumed.refusal), "warning")
         else:
-            db.session.commit()
             flash("Welcome back. Your keyworker will see you're taking part again.", "success")
-    return redirect(url_for("caseload.my_notes"))
+    return redirect(url_for("caseload.my_break"))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from webapp.caseload.facts import CaseloadRow, caseload_rows, sort_rows
 from webapp.clock import london_today
-from webapp.handover.queries import covering_for
+from webapp.handover.queries import covered_keyworkers
 from webapp.models import (
     AccessToken,
     BookedSession,
@@ -98,11 +98,14 @@ def caseload(
     """The caseload's rows, filtered and sorted; the keyworker is shown only for everyone's."""
     # The scope query has joined the profile already.
     query = participants_in_scope(viewer)
-    covering = {}
     if mine:
-        # Their own parents, and those of anyone they cover for today.
-        covering = covering_for(session, viewer.id, london_today())
-        query = query.where(ParticipantProfile.keyworker_id.in_([viewer.id, *covering]))
+        # Their own parents, and those of anyone they cover for today (in the same query:
+        # every keyworker's caseload asks, and hardly anyone is covering).
+        covered = covered_keyworkers(viewer.id, london_today())
+        query = query.where(
+            (ParticipantProfile.keyworker_id == viewer.id)
+            | ParticipantProfile.keyworker_id.in_(covered)
+        )
     if status:
         query = query.where(ParticipantProfile.status == ParticipantStatus(status))
     else:
@@ -110,9 +113,7 @@ def caseload(
         query = query.where(ParticipantProfile.status != ParticipantStatus.CLOSED)
     if name:
         query = query.where(User.name.ilike(f"%{name}%"))
-    rows = caseload_rows(
-        session, query.order_by(User.name), with_keyworker=not mine or bool(covering)
-    )
+    rows = caseload_rows(session, query.order_by(User.name), with_keyworker=True)
     if needing_attention:
         rows = [row for row in rows if row.flags]
     return sort_rows(rows, sort)

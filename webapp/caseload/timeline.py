@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from webapp import areas, clock
@@ -99,20 +99,39 @@ def build_timeline(
 # --- The service record's own sources -------------------------------------------------------
 
 
+def newest_first(
+    query: Select,
+    participant: ColumnElement,
+    when: ColumnElement,
+    tiebreak: ColumnElement,
+    ids: Sequence[int],
+    filters: TimelineFilters,
+    *,
+    or_before: ColumnElement | None = None,
+) -> Select:
+    """A source's query narrowed to the timeline's page: these participants' rows, newest
+    first, at most a page of them, and (after the first page) only those from before it;
+    ``or_before`` is a second moment a row shows at (a break's end, a reopening)."""
+    query = (
+        query.where(participant.in_(ids))
+        .order_by(when.desc(), tiebreak.desc())
+        .limit(filters.limit)
+    )
+    if filters.before is None:
+        return query
+    earlier = when < filters.before
+    if or_before is not None:
+        earlier = or_(earlier, or_before < filters.before)
+    return query.where(earlier)
+
+
 def note_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = (
-        select(Note, User.name)
-        .outerjoin(User, User.id == Note.author_id)
-        .where(Note.participant_id.in_(ids))
-        .order_by(Note.created_at.desc(), Note.id.desc())
-        .limit(filters.limit)
-    )
+    query = select(Note, User.name).outerjoin(User, User.id == Note.author_id)
+    query = newest_first(query, Note.participant_id, Note.created_at, Note.id, ids, filters)
     if not filters.include_staff_only:
         query = query.where(Note.staff_only.is_(False))
-    if filters.before is not None:
-        query = query.where(Note.created_at < filters.before)
     items = []
     for note, author in session.execute(query):
         if note.author_id == note.participant_id:
@@ -137,15 +156,10 @@ def note_items(
 def referral_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = (
-        select(Referral, User.name)
-        .outerjoin(User, User.id == Referral.made_by_id)
-        .where(Referral.participant_id.in_(ids))
-        .order_by(Referral.created_at.desc(), Referral.id.desc())
-        .limit(filters.limit)
+    query = select(Referral, User.name).outerjoin(User, User.id == Referral.made_by_id)
+    query = newest_first(
+        query, Referral.participant_id, Referral.created_at, Referral.id, ids, filters
     )
-    if filters.before is not None:
-        query = query.where(Referral.created_at < filters.before)
     return [
         TimelineItem(
             when=referral.created_at,
@@ -163,15 +177,10 @@ def referral_items(
 def outcome_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = (
-        select(Outcome, User.name)
-        .outerjoin(User, User.id == Outcome.recorded_by_id)
-        .where(Outcome.participant_id.in_(ids))
-        .order_by(Outcome.recorded_at.desc(), Outcome.id.desc())
-        .limit(filters.limit)
+    query = select(Outcome, User.name).outerjoin(User, User.id == Outcome.recorded_by_id)
+    query = newest_first(
+        query, Outcome.participant_id, Outcome.recorded_at, Outcome.id, ids, filters
     )
-    if filters.before is not None:
-        query = query.where(Outcome.recorded_at < filters.before)
     items = []
     for outcome, by in session.execute(query):
         parts = [f"On {clock.show(outcome.achieved_on, 'date')}"]
@@ -198,15 +207,17 @@ def outcome_items(
 def stage_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = (
-        select(PipelineStageChange, User.name)
-        .outerjoin(User, User.id == PipelineStageChange.changed_by_id)
-        .where(PipelineStageChange.participant_id.in_(ids))
-        .order_by(PipelineStageChange.changed_at.desc(), PipelineStageChange.id.desc())
-        .limit(filters.limit)
+    query = select(PipelineStageChange, User.name).outerjoin(
+        User, User.id == PipelineStageChange.changed_by_id
     )
-    if filters.before is not None:
-        query = query.where(PipelineStageChange.changed_at < filters.before)
+    query = newest_first(
+        query,
+        PipelineStageChange.participant_id,
+        PipelineStageChange.changed_at,
+        PipelineStageChange.id,
+        ids,
+        filters,
+    )
     return [
         TimelineItem(
             when=change.changed_at,
@@ -236,17 +247,16 @@ def pause_items(
         select(EngagementPause, _PAUSED_BY.name, _RESUMED_BY.name)
         .outerjoin(_PAUSED_BY, _PAUSED_BY.id == EngagementPause.paused_by_id)
         .outerjoin(_RESUMED_BY, _RESUMED_BY.id == EngagementPause.resumed_by_id)
-        .where(EngagementPause.participant_id.in_(ids))
-        .order_by(EngagementPause.paused_at.desc(), EngagementPause.id.desc())
-        .limit(filters.limit)
     )
-    if filters.before is not None:
-        query = query.where(
-            or_(
-                EngagementPause.paused_at < filters.before,
-                EngagementPause.resumed_at < filters.before,
-            )
-        )
+    query = newest_first(
+        query,
+        EngagementPause.participant_id,
+        EngagementPause.paused_at,
+        EngagementPause.id,
+        ids,
+        filters,
+        or_before=EngagementPause.resumed_at,
+    )
     items = []
     for pause, paused_name, resumed_name in session.execute(query):
         items.append(
@@ -286,17 +296,16 @@ def closure_items(
         select(RecordClosure, _CLOSED_BY.name, _REOPENED_BY.name)
         .outerjoin(_CLOSED_BY, _CLOSED_BY.id == RecordClosure.closed_by_id)
         .outerjoin(_REOPENED_BY, _REOPENED_BY.id == RecordClosure.reopened_by_id)
-        .where(RecordClosure.participant_id.in_(ids))
-        .order_by(RecordClosure.closed_at.desc(), RecordClosure.id.desc())
-        .limit(filters.limit)
     )
-    if filters.before is not None:
-        query = query.where(
-            or_(
-                RecordClosure.closed_at < filters.before,
-                RecordClosure.reopened_at < filters.before,
-            )
-        )
+    query = newest_first(
+        query,
+        RecordClosure.participant_id,
+        RecordClosure.closed_at,
+        RecordClosure.id,
+        ids,
+        filters,
+        or_before=RecordClosure.reopened_at,
+    )
     items = []
     for closure, closed_name, reopened_name in session.execute(query):
         items.append(

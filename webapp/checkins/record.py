@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from webapp import clock
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue
-from webapp.caseload.timeline import TimelineFilters, TimelineItem
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, newest_first
 from webapp.checkins.journey import flags_for
 from webapp.checkins.questions import CONFIDENCE_SCALES
 from webapp.checkins.scoring import MEANINGFUL_CHANGE
@@ -30,22 +30,18 @@ def checkin_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
     # Only what the timeline shows: whole check-ins are 25 columns each, 50 to a page.
-    query = (
-        select(
-            CheckIn.id,
-            CheckIn.participant_id,
-            CheckIn.recorded_at,
-            CheckIn.swemwbs_metric,
-            CheckIn.contact_me,
-            CheckIn.note_shared,
-            CheckIn.note,
-        )
-        .where(CheckIn.participant_id.in_(ids))
-        .order_by(CheckIn.recorded_at.desc(), CheckIn.id.desc())
-        .limit(filters.limit)
+    query = select(
+        CheckIn.id,
+        CheckIn.participant_id,
+        CheckIn.recorded_at,
+        CheckIn.swemwbs_metric,
+        CheckIn.contact_me,
+        CheckIn.note_shared,
+        CheckIn.note,
     )
-    if filters.before is not None:
-        query = query.where(CheckIn.recorded_at < filters.before)
+    query = newest_first(
+        query, CheckIn.participant_id, CheckIn.recorded_at, CheckIn.id, ids, filters
+    )
     items = []
     for checkin in session.execute(query):
         parts = []

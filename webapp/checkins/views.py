@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from webapp.checkins import journey as journeys
 from webapp.checkins import sync
@@ -19,6 +20,7 @@ from webapp.checkins.questions import (
 )
 from webapp.models import Role, User
 from webapp.services import audit
+from webapp.web.errors import EXPIRED, render_error
 from webapp.web.extensions import db
 from webapp.web.policy import allow, participant_or_404, public, staff_only
 from webapp.web.security import fetched_by_the_browser
@@ -50,13 +52,27 @@ def new():
         return redirect(url_for("checkins.journey"))
     if not form.is_submitted():
         form.uuid.data = str(uuid.uuid4())
+    return _form_page(form)
+
+
+def _form_page(form: CheckInForm, expired: bool = False, status: int = 200):
     return render_template(
         "checkins/new.html",
         form=form,
+        expired=expired,
         keyworker=_keyworker(current_user),
         copyright=SWEMWBS_COPYRIGHT,
         scale_name=SWEMWBS_NAME,
-    )
+    ), status
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error):
+    """A check-in posted from a page open too long: the form again, the answers kept (and its
+    UUID, so sending it twice still stores one), with a fresh token to send it with."""
+    if request.endpoint != "checkins.new" or not current_user.is_authenticated:
+        return render_error(400, *EXPIRED)
+    return _form_page(CheckInForm(), expired=True, status=400)
 
 
 @bp.route("/checkin/offline-form")

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from webapp.caseload.timeline import TimelineFilters, TimelineItem
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, newest_first
 from webapp.clock import london_today
 from webapp.models import BookedSession, Cover, KeyworkerChange, Role, User
 from webapp.sessions.handing import sessions_ahead
@@ -22,19 +22,14 @@ from webapp.web.policy import participants_in_scope
 NEWS_SHOWN_FOR = timedelta(days=14)
 
 
-def covering_for(session: Session, keyworker_id: int, today: date) -> dict[int, str]:
-    """The keyworkers this one covers today: id -> name."""
-    rows = session.execute(
-        select(User.id, User.name)
-        .join(Cover, Cover.absent_id == User.id)
-        .where(
-            Cover.cover_id == keyworker_id,
-            Cover.ended_at.is_(None),
-            Cover.starts_on <= today,
-            Cover.ends_on >= today,
-        )
+def covered_keyworkers(keyworker_id: int, today: date) -> Select[tuple[int]]:
+    """SQL: the ids of the keyworkers this one covers for today."""
+    return select(Cover.absent_id).where(
+        Cover.cover_id == keyworker_id,
+        Cover.ended_at.is_(None),
+        Cover.starts_on <= today,
+        Cover.ends_on >= today,
     )
-    return {row.id: row.name for row in rows}
 
 
 def covers_ahead(session: Session, viewer: User, today: date) -> list[Cover]:
@@ -164,12 +159,15 @@ def keyworker_change_items(
         .outerjoin(_FROM, _FROM.id == KeyworkerChange.from_keyworker_id)
         .join(_TO, _TO.id == KeyworkerChange.to_keyworker_id)
         .join(_BY, _BY.id == KeyworkerChange.changed_by_id)
-        .where(KeyworkerChange.participant_id.in_(ids))
-        .order_by(KeyworkerChange.changed_at.desc(), KeyworkerChange.id.desc())
-        .limit(filters.limit)
     )
-    if filters.before is not None:
-        query = query.where(KeyworkerChange.changed_at < filters.before)
+    query = newest_first(
+        query,
+        KeyworkerChange.participant_id,
+        KeyworkerChange.changed_at,
+        KeyworkerChange.id,
+        ids,
+        filters,
+    )
     return [
         TimelineItem(
             when=change.changed_at,

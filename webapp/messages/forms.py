@@ -7,6 +7,7 @@ import uuid
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from webapp.documents.forms import DocumentField
 from webapp.web.forms import BaseForm
 
 MESSAGE_MAX_LENGTH = 2000
@@ -23,6 +24,7 @@ class MessageForm(BaseForm):
             ),
         ],
     )
+    document = DocumentField("Add a document (if you want to)")
     # Made when the form is shown, so a double tap or a resend stores the message once.
     uuid = HiddenField(default=lambda: str(uuid.uuid4()))
 

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from webapp.checkins.sync import REJECTED, STORED, Entry, Outcome, merge_entries, parse_recorded_at
 from webapp.clock import utcnow
 from webapp.contact.telling import tell_parent
+from webapp.documents.files import Prepared
+from webapp.documents.operations import add_document
 from webapp.messages.forms import MESSAGE_MAX_LENGTH
 from webapp.messages.queries import unread
 from webapp.models import Message, User
@@ -84,11 +86,26 @@ def send_messages(
     return outcomes
 
 
-def send_message(session: Session, *, participant: User, author: User, body: str, uuid: str):
-    """One message from the form; sending the same form twice stores it once."""
-    return send_messages(
+def send_message(
+    session: Session,
+    *,
+    participant: User,
+    author: User,
+    body: str,
+    uuid: str,
+    document: Prepared | None = None,
+) -> Outcome:
+    """One message from the form, perhaps with a document; sending the same form twice stores
+    it once, and its document once."""
+    outcome = send_messages(
         session, participant=participant, author=author, batch=[{"uuid": uuid, "body": body}]
     )[0]
+    if document is not None and outcome.status == STORED:
+        message = session.scalar(select(Message).where(Message.uuid == outcome.uuid))
+        add_document(
+            session, participant=participant, uploader=author, prepared=document, message=message
+        )
+    return outcome
 
 
 def _other_side_has_unread(session: Session, participant: User, author: User) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from webapp import clock
 from webapp.models import AvailabilityRule, Message, User
@@ -21,11 +21,12 @@ class Conversation:
 
 
 def conversation(session: Session, participant: User, *, before: int | None = None) -> Conversation:
-    """The latest messages of a parent's conversation, in two queries however long it is."""
+    """The latest messages of a parent's conversation with their documents, in a fixed number
+    of queries however long it is."""
     query = (
         select(Message)
         .where(Message.participant_id == participant.id)
-        .options(joinedload(Message.author))
+        .options(joinedload(Message.author), selectinload(Message.documents))
         .order_by(Message.sent_at.desc(), Message.id.desc())
         .limit(PAGE_SIZE + 1)
     )

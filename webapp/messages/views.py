@@ -46,6 +46,7 @@ def conversation_page(participant, endpoint: str, values: dict):
                 author=current_user,
                 body=form.body.data,
                 uuid=form.uuid.data,
+                document=form.document.prepared,
             )
         if not is_htmx():
             flash("Message sent.", "success")

@@ -5,6 +5,7 @@ from webapp.models.audit import AuditEvent, AuditLogIsAppendOnly
 from webapp.models.base import Base, UTCDateTime, as_utc, london_today, utcnow
 from webapp.models.checkins import CheckIn
 from webapp.models.contact import ContactChoice
+from webapp.models.documents import Document
 from webapp.models.groups import GroupPlace, GroupSession
 from webapp.models.handover import (
     SESSIONS_RULE_LABELS,
@@ -146,6 +147,7 @@ __all__ = [
     "CheckIn",
     "ContactChoice",
     "Cover",
+    "Document",
     "KeyworkerChange",
     "SESSIONS_RULE_LABELS",
     "SessionsRule",

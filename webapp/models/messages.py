@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, utcnow
 from webapp.models.people import User
+
+if TYPE_CHECKING:
+    from webapp.models.documents import Document
 
 
 class Message(Base):
@@ -31,6 +35,7 @@ class Message(Base):
     read_at: Mapped[datetime | None]  # by the other side
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    documents: Mapped[list[Document]] = relationship(order_by="Document.id", viewonly=True)
 
     @property
     def from_participant(self) -> bool:

@@ -223,6 +223,7 @@ class ParticipantProfile(Base):
 class TokenPurpose(enum.StrEnum):
     INVITE = "invite"
     RESET = "reset"
+    EMAIL_CHANGE = "email-change"  # confirms a new address: the link goes to that address
 
 
 class AccessToken(Base):
@@ -238,6 +239,7 @@ class AccessToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    new_email: Mapped[str | None] = mapped_column(String(254))  # an email change's new address
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, utcnow
 from webapp.models.people import User, str_enum
+
+if TYPE_CHECKING:
+    from webapp.models.documents import Document
 
 GOAL_TITLE_MAX = 200
 WHY_MAX = 1000
@@ -145,6 +149,7 @@ class Goal(Base):
     comments: Mapped[list[GoalComment]] = relationship(
         order_by="GoalComment.created_at", viewonly=True
     )
+    documents: Mapped[list[Document]] = relationship(order_by="Document.id", viewonly=True)
 
     @property
     def is_active(self) -> bool:

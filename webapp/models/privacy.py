@@ -17,6 +17,7 @@ class ErasureStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # by the parent, before a manager acted
 
 
 class ErasureRequest(Base):

@@ -292,8 +292,10 @@ class SessionFeedback(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id"), index=True)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    # The booking the feedback is about. No foreign key yet: bookings live in another area.
-    booking_id: Mapped[int | None] = mapped_column(index=True)
+    # The one-to-one session the feedback is about, when it names one.
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), index=True
+    )
     about: Mapped[str | None] = mapped_column(String(120))
     helpful: Mapped[bool]
     comment: Mapped[str | None] = mapped_column(Text)

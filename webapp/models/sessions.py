@@ -74,6 +74,8 @@ class SessionStatus(enum.StrEnum):
 # How long after a session its attendance, once marked, can still be corrected.
 CORRECTION_DAYS = 14
 
+UNDO_WINDOW = timedelta(seconds=30)  # a booking's undo: shown for 10 s, 30 for slow networks
+
 # The statuses of a session that holds its time (a cancelled one frees it).
 ACTIVE_STATUSES = (SessionStatus.BOOKED, SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND)
 
@@ -215,6 +217,22 @@ class BookedSession(Base):
     def uid(self) -> str:
         """The event's name in calendars, before the installation's host is added."""
         return f"session-{self.id}"
+
+    @property
+    def is_attended(self) -> bool:
+        return self.status == SessionStatus.ATTENDED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    def can_undo(self, person: User, now: datetime) -> bool:
+        """Whether ``person`` booked this a moment ago, so may still take it back."""
+        return (
+            self.status == SessionStatus.BOOKED
+            and self.booked_by_id == person.id
+            and now - self.created_at <= UNDO_WINDOW
+        )
 
 
 class CalendarFeedToken(Base):

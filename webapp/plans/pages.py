@@ -3,15 +3,17 @@ forms, and where "back to the plan" goes. Reads come from ``queries``; nothing h
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 
+from webapp import clock
 from webapp.clock import london_today
 from webapp.models import Goal, Step, User
 from webapp.plans import operations as ops
 from webapp.plans import queries
 from webapp.plans.forms import AgreeForm, CommentForm, GoalForm, StepForm, VersionedForm
 from webapp.plans.history import describe_change, format_day
+from webapp.web.errors import gone
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
 from webapp.web.htmx import fragment, is_htmx
@@ -32,28 +34,35 @@ def plan_page(participant: User):
     """The whole plan: goals, next steps, recent history, agreement and notices."""
     plan = queries.load_plan(db.session, participant)
     goals = plan.goals if plan else []
-    state = queries.agreement_state(db.session, plan)
     return render_template(
         "plans/plan.html",
-        participant=participant,
         plan=plan,
-        goals=goals,
         next_steps=queries.next_steps(goals),
         history=queries.history(
             db.session, plan, viewer=current_user, participant=participant, limit=RECENT_HISTORY
         ),
-        agreement=state,
-        changes=[
-            describe_change(c, viewer=current_user, participant=participant) for c in state.changes
-        ],
-        my_side=ops.side_of(current_user),
         notices=queries.unread_notifications(db.session, current_user, plan) if plan else [],
         dismiss_form=EmptyForm(),
         step_forms={goal.id: new_step_form(goal, participant) for goal in goals},
         comment_form=CommentForm(),
         today=london_today(),
-        agree_form=AgreeForm(revision=state.revision),
+        **agreement_context(participant, plan),
     )
+
+
+def agreement_context(participant: User, plan) -> dict:
+    """What the "Agreeing the plan" box shows, with the plan version the page then holds."""
+    state = queries.agreement_state(db.session, plan)
+    return {
+        "participant": participant,
+        "goals": plan.goals if plan else [],
+        "agreement": state,
+        "changes": [
+            describe_change(c, viewer=current_user, participant=participant) for c in state.changes
+        ],
+        "my_side": ops.side_of(current_user),
+        "agree_form": AgreeForm(revision=state.revision),
+    }
 
 
 def print_page(participant: User):
@@ -70,13 +79,14 @@ def print_page(participant: User):
 
 
 def goal_card(goal: Goal, step_form: StepForm | None = None, status: int = 200, **extra):
-    """One goal's card, as htmx swaps it in after a change."""
+    """One goal's card, as htmx swaps it in after a change, with the agreement box (and the
+    plan version the page holds) swapped out of band, since the change may have moved it."""
     participant = goal.plan.participant
     return fragment(
-        "plans/_goal.html",
+        "plans/_goal_changed.html",
         status,
+        **agreement_context(participant, queries.load_plan(db.session, participant)),
         goal=goal,
-        participant=participant,
         new_step_form=step_form or new_step_form(goal, participant, formdata=None),
         comment_form=CommentForm(),
         today=london_today(),
@@ -117,10 +127,27 @@ def goal_form_page(goal: Goal | None, form: GoalForm, participant: User, status:
     return render_template("plans/goal_form.html", **context), status
 
 
+def removed_page(row: Goal | Step):
+    """Back to a goal or step that was taken off the plan: when, and where it is kept."""
+    kind, words = ("goal", row.title) if isinstance(row, Goal) else ("step", row.text)
+    participant = (row if isinstance(row, Goal) else row.goal).plan.participant
+    return gone(
+        f"This {kind} was removed from the plan",
+        [
+            f"“{words}” was removed on {clock.show(row.removed_at, 'date')}.",
+            "It stays in the plan's history.",
+        ],
+        [
+            ("Back to the plan", plan_url(participant)),
+            ("See what changed", url_for("plans.history", participant_id=participant.id)),
+        ],
+    )
+
+
 def edit_goal_page(goal: Goal):
     """The goal form filled in with the goal as it reads now."""
     if goal.removed_at is not None:
-        abort(404)
+        return removed_page(goal)
     form = goal_form(goal, obj=goal, version=goal.version)
     form.area.data = goal.area.value
     return goal_form_page(goal, form, goal.plan.participant)
@@ -175,7 +202,7 @@ def new_step_answer(goal: Goal, form: StepForm):
 def edit_step_page(step: Step):
     """The step form filled in with the step as it reads now."""
     if step.removed_at is not None:
-        abort(404)
+        return removed_page(step)
     form = step_form(step, obj=step, version=step.version)
     form.owner.data = step.owner.value
     return step_form_page(step.goal, step, form)
@@ -184,7 +211,7 @@ def edit_step_page(step: Step):
 def remove_page(row: Goal | Step):
     """ "Are you sure?" before a goal or step is taken off the plan."""
     if row.removed_at is not None:
-        abort(404)
+        return removed_page(row)
     goal, step = (row, None) if isinstance(row, Goal) else (row.goal, row)
     return render_template(
         "plans/remove.html",

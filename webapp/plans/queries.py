@@ -36,7 +36,7 @@ def find_plan(session: Session, participant: User) -> Plan | None:
 
 
 def load_plan(session: Session, participant: User) -> Plan | None:
-    """The plan with its goals, steps and comments in a fixed number of queries."""
+    """The plan with its goals, steps, comments and documents in a fixed number of queries."""
     return session.scalar(
         select(Plan)
         .where(Plan.participant_id == participant.id)
@@ -44,6 +44,7 @@ def load_plan(session: Session, participant: User) -> Plan | None:
             selectinload(Plan.goals).options(
                 selectinload(Goal.steps),
                 selectinload(Goal.comments).joinedload(GoalComment.author),
+                selectinload(Goal.documents),
             )
         )
     )

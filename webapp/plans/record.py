@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue
-from webapp.caseload.timeline import TimelineFilters, TimelineItem
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, newest_first
 from webapp.models import Goal, Plan, PlanEvent, Step, User
 from webapp.plans.history import describe
 
@@ -32,12 +32,10 @@ def plan_event_items(
         .join(Plan, Plan.id == PlanEvent.plan_id)
         .join(_PARTICIPANT, _PARTICIPANT.id == Plan.participant_id)
         .options(joinedload(PlanEvent.actor), joinedload(_PARTICIPANT.profile))
-        .where(Plan.participant_id.in_(ids))
-        .order_by(PlanEvent.created_at.desc(), PlanEvent.id.desc())
-        .limit(filters.limit)
     )
-    if filters.before is not None:
-        query = query.where(PlanEvent.created_at < filters.before)
+    query = newest_first(
+        query, Plan.participant_id, PlanEvent.created_at, PlanEvent.id, ids, filters
+    )
     items = []
     for event, participant in session.execute(query).unique():
         line = describe(event, viewer=_StaffReader(), participant=participant)

@@ -29,6 +29,8 @@ TABLE_TITLES = {
     "engagement_pauses": "Breaks you took",
     "session_feedback": "What you said about sessions",
     "ideas": "Your ideas for the service",
+    "messages": "Messages with your keyworker",
+    "documents": "Documents you or your keyworker added",
 }
 
 

@@ -10,6 +10,7 @@ from webapp.auth.operations import new_session_token
 from webapp.models import (
     AccessToken,
     Base,
+    Document,
     OutboxMail,
     ParticipantProfile,
     ParticipantStatus,
@@ -23,6 +24,8 @@ from webapp.privacy.export import collect
 UNTOUCHED_TABLES = {"audit_events", "users", "participant_profiles"}
 # Rows removed outright: they exist only to reach the person.
 DELETED_ROWS = (AccessToken, OutboxMail, PushSubscription)
+# Files removed outright, whoever added them: a CV or a letter is the person through and through.
+DELETED_FILES = (Document,)
 ERASED_NAME = "Erased participant"
 
 
@@ -48,6 +51,10 @@ def anonymise(session: Session, participant: User) -> int:
     changed = 0
     for model in DELETED_ROWS:
         changed += session.execute(delete(model).where(model.user_id == participant.id)).rowcount
+    for model in DELETED_FILES:
+        changed += session.execute(
+            delete(model).where(model.participant_id == participant.id)
+        ).rowcount
     for table_name, rows in data.tables.items():
         if table_name in UNTOUCHED_TABLES:
             continue

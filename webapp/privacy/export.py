@@ -36,10 +36,12 @@ HIDDEN_COLUMNS = {
 
 @dataclass
 class PersonalData:
-    """Rows per table, each row a dict of column name to value."""
+    """Rows per table, each row a dict of column name to value; files (a document's content)
+    by the name they have in the zip download, the row naming it instead of holding it."""
 
     participant_id: int
     tables: dict[str, list[dict]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def row_count(self) -> int:
         return sum(len(rows) for rows in self.tables.values())
@@ -95,11 +97,21 @@ def collect(session: Session, participant_id: int) -> PersonalData:
                     data.tables.setdefault(table.name, []).append(mapping)
                     discovered.setdefault(table.name, set()).add(key)
         frontier = discovered
-    for rows in data.tables.values():
+    for table_name, rows in data.tables.items():
         for row in rows:
             for name in list(row):
-                row[name] = "(hidden)" if name in HIDDEN_COLUMNS else _plain(row[name])
+                if isinstance(row[name], bytes):
+                    row[name] = _file_in_zip(data, table_name, row, row[name])
+                else:
+                    row[name] = "(hidden)" if name in HIDDEN_COLUMNS else _plain(row[name])
     return data
+
+
+def _file_in_zip(data: PersonalData, table_name: str, row: dict, content: bytes) -> str:
+    """Keep a file for the zip download, and say in the row where it is."""
+    name = f"files/{table_name}/{row.get('id')}-{row.get('filename') or 'file'}"
+    data.files[name] = content
+    return f"The file itself ({len(content):,} bytes): {name} in the zip download"
 
 
 # Rows kept from the participant's own copy: staff-only notes are for staff (the participant
@@ -124,7 +136,8 @@ def as_json(data: PersonalData) -> str:
 
 
 def as_csv_zip(data: PersonalData) -> bytes:
-    """One CSV file per table, in a zip, for people who want to open it in a spreadsheet."""
+    """One CSV file per table, in a zip, for people who want to open it in a spreadsheet, with
+    the files themselves (documents) beside them."""
     from webapp.csvsafe import safe_cell
 
     buffer = io.BytesIO()
@@ -137,4 +150,6 @@ def as_csv_zip(data: PersonalData) -> bytes:
             for row in rows:
                 writer.writerow([safe_cell(row[c]) for c in columns])
             archive.writestr(f"{table}.csv", text.getvalue().encode("utf-8-sig"))
+        for name, content in sorted(data.files.items()):
+            archive.writestr(name, content)
     return buffer.getvalue()

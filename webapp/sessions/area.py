@@ -1,7 +1,7 @@
-"""One-to-one sessions: a parent's sessions and the keyworker's diary, the next session on a
-parent's Today page, sessions and group places on the timeline, the next session on the
-caseload, attended sessions as contact, the sessions report, the check of what session
-feedback is about, and the demo's sessions."""
+"""One-to-one sessions: a parent's sessions and the keyworker's diary, the next session and
+what a break means for bookings on a parent's Today page, sessions and group places on the
+timeline, the next session on the caseload, attended sessions as contact, the sessions report,
+the check of what session feedback is about, and the demo's sessions."""
 
 from webapp.areas import Area, NavLink, Panel
 from webapp.caseload.facts import CaseloadFact, CaseloadFlag
@@ -20,8 +20,11 @@ AREA = Area(
         NavLink(Role.KEYWORKER, "sessions.diary", "Diary", 30),
         NavLink(Role.MANAGER, "sessions.diaries", "Diaries", 25),
     ),
-    today_panels=(Panel("sessions/_next_session.html", queries.today_panel),),
-    record_panels=(Panel("sessions/_record_sessions.html", queries.record_panel),),
+    today_panels=(
+        Panel("sessions/_next_session.html", queries.today_panel),
+        Panel("sessions/_break_today.html", queries.break_panel),
+    ),
+    record_panels=(Panel("sessions/_record_sessions.html", record.record_panel),),
     timeline_sources=(
         TimelineSource("sessions", "Sessions", record.session_items),
         TimelineSource("groups", "Group sessions", record.group_place_items),

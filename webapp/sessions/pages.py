@@ -16,6 +16,12 @@ from webapp.sessions.limits import service_limits
 from webapp.sessions.slots import agreed_with_parent
 from webapp.web.extensions import db
 
+# A parent's booking and any move are checked on a page of their own before they are made.
+CHECK_FIRST = {
+    "sessions.book": "sessions.confirm_booking",
+    "sessions.reschedule": "sessions.confirm_move",
+}
+
 
 def render_slots(
     participant: User,
@@ -59,7 +65,8 @@ def render_slots(
         venues=locality_queries.venues_by_id(db.session, slots),
         week=week,
         more=more,
-        action=url_for(action, **action_values),
+        action=url_for(CHECK_FIRST.get(action, action), **action_values),
+        check_first=action in CHECK_FIRST,
         moving=moving,
         has_keyworker=keyworker_id is not None,
         agreed=agreed,
@@ -80,7 +87,8 @@ def answer_problem(
         participant=participant,
         alternatives=alternatives,
         venues=locality_queries.venues_by_id(db.session, alternatives),
-        action=url_for(action, **action_values),
+        action=url_for(CHECK_FIRST.get(action, action), **action_values),
+        check_first=action in CHECK_FIRST,
         agreed=agreed,
         back=request.referrer if request.referrer else url_for("home.index"),
     ), status

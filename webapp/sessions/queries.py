@@ -4,6 +4,7 @@ calendar feeds. Plain functions of a database session and plain values."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -16,12 +17,17 @@ from webapp.models import (
     BookedSession,
     CalendarFeedToken,
     FreeWindow,
+    GroupPlace,
+    GroupSession,
     KeyworkerSettings,
     Notice,
     Role,
+    SessionFeedback,
+    SessionMode,
     SessionStatus,
     TimeOff,
     User,
+    Venue,
 )
 from webapp.sessions.search import search_slots
 from webapp.sessions.slots import LONDON, SearchLimits, Slot, Timing
@@ -44,6 +50,32 @@ def keyworker_settings_or_default(session: Session, keyworker_id: int) -> Keywor
             buffer_minutes=default.buffer_minutes,
         )
     return settings
+
+
+@dataclass(frozen=True)
+class ProposedSession:
+    """A session as it would be booked, shown for checking before it is made."""
+
+    starts_at: datetime
+    ends_at: datetime
+    mode: SessionMode
+    keyworker: User
+    venue: Venue | None
+    is_group = False
+
+
+def proposed_session(
+    session: Session, *, keyworker_id: int, starts_at: datetime, mode: str, venue_id: int | None
+) -> ProposedSession:
+    """What booking this time would make: how long, where and with whom (nothing is kept)."""
+    minutes = keyworker_timing(session, keyworker_id).session_minutes
+    return ProposedSession(
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        mode=SessionMode(mode),
+        keyworker=session.get(User, keyworker_id),
+        venue=session.get(Venue, venue_id) if venue_id else None,
+    )
 
 
 def hash_token(token: str) -> str:
@@ -259,34 +291,85 @@ def unread_session_notices(session: Session, user_id: int, limit: int = 5) -> li
     )
 
 
+FEEDBACK_ASKED_FOR = timedelta(days=14)  # how long Today asks about a session just had
+
+
 def today_panel(session: Session, parent: User) -> dict:
-    """The parent's next session and next group session, for their Today page."""
+    """The parent's next session and next group session, and the session they last attended
+    when it was lately and they have not yet said how it went, for their Today page."""
     return {
         "upcoming": next_booked_session(session, parent.id),
         "next_group": group_queries.next_group_place(session, parent),
         "notices": unread_session_notices(session, parent.id),
+        "to_review": session_to_review(session, parent.id),
     }
 
 
-RECORD_SESSIONS = 5  # how many sessions each way the record's panel lists
-
-
-def record_panel(session: Session, participant: User) -> dict:
-    """The parent's next sessions and their most recent ones, for their record."""
-    now = utcnow()
-    query = select(BookedSession).where(BookedSession.participant_id == participant.id)
-    query = query.options(selectinload(BookedSession.venue), selectinload(BookedSession.keyworker))
-    upcoming = session.scalars(
-        query.where(BookedSession.starts_at > now, BookedSession.status == SessionStatus.BOOKED)
-        .order_by(BookedSession.starts_at)
-        .limit(RECORD_SESSIONS)
-    ).all()
-    recent = session.scalars(
-        query.where(BookedSession.starts_at <= now)
+def session_to_review(session: Session, participant_id: int) -> BookedSession | None:
+    """The latest session the parent attended in the last fortnight, if they have not yet
+    said whether it helped."""
+    given = select(SessionFeedback.booking_id).where(SessionFeedback.booking_id.is_not(None))
+    return session.scalar(
+        select(BookedSession)
+        .where(
+            BookedSession.participant_id == participant_id,
+            BookedSession.status == SessionStatus.ATTENDED,
+            BookedSession.starts_at >= utcnow() - FEEDBACK_ASKED_FOR,
+            BookedSession.id.not_in(given.where(SessionFeedback.participant_id == participant_id)),
+        )
+        .options(selectinload(BookedSession.keyworker))
         .order_by(BookedSession.starts_at.desc())
-        .limit(RECORD_SESSIONS)
+        .limit(1)
+    )
+
+
+def upcoming_bookings(
+    session: Session, participant_id: int, now: datetime | None = None
+) -> tuple[list[BookedSession], list[GroupPlace]]:
+    """The parent's booked sessions and group places still to come, soonest first."""
+    now = now or utcnow()
+    sessions = session.scalars(
+        select(BookedSession)
+        .where(
+            BookedSession.participant_id == participant_id,
+            BookedSession.status == SessionStatus.BOOKED,
+            BookedSession.starts_at > now,
+        )
+        .options(selectinload(BookedSession.keyworker))
+        .order_by(BookedSession.starts_at)
     ).all()
-    return {"participant": participant, "upcoming": upcoming, "recent": recent, "now": now}
+    places = session.scalars(
+        select(GroupPlace)
+        .join(GroupPlace.group_session)
+        .where(
+            GroupPlace.participant_id == participant_id,
+            GroupPlace.status == SessionStatus.BOOKED,
+            GroupSession.starts_at > now,
+            GroupSession.cancelled_at.is_(None),
+        )
+        .options(selectinload(GroupPlace.group_session))
+        .order_by(GroupSession.starts_at)
+    ).all()
+    return list(sessions), list(places)
+
+
+def break_panel(session: Session, parent: User) -> dict:
+    """Whether the parent is on a break and how many bookings (with reminders) they still
+    have, for Today: what a break means for their sessions."""
+    sessions, places = upcoming_bookings(session, parent.id)
+    return {"profile": parent.profile, "booked": len(sessions) + len(places)}
+
+
+def sessions_with_feedback(session: Session, participant_id: int) -> set[int]:
+    """The parent's sessions they have already said were helpful or not."""
+    return set(
+        session.scalars(
+            select(SessionFeedback.booking_id).where(
+                SessionFeedback.participant_id == participant_id,
+                SessionFeedback.booking_id.is_not(None),
+            )
+        )
+    )
 
 
 def attended_session_label(session: Session, participant: User, booking_id: int) -> str | None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, case, func, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from webapp import clock
 from webapp.caseload import facts
 from webapp.caseload.facts import FactValue
-from webapp.caseload.timeline import TimelineFilters, TimelineItem
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, newest_first
 from webapp.models import (
     BookedSession,
     GroupPlace,
@@ -22,6 +22,7 @@ from webapp.models import (
     SessionStatus,
     User,
     UTCDateTime,
+    utcnow,
 )
 from webapp.reports.figures import ReportTable, Scope
 
@@ -61,15 +62,12 @@ _happened_at = type_coerce(
 def session_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
-    query = (
-        select(BookedSession, User.name, _happened_at.label("moment"))
-        .join(User, User.id == BookedSession.keyworker_id)
-        .where(BookedSession.participant_id.in_(ids))
-        .order_by(_happened_at.desc(), BookedSession.id.desc())
-        .limit(filters.limit)
+    query = select(BookedSession, User.name, _happened_at.label("moment")).join(
+        User, User.id == BookedSession.keyworker_id
     )
-    if filters.before is not None:
-        query = query.where(_happened_at < filters.before)
+    query = newest_first(
+        query, BookedSession.participant_id, _happened_at, BookedSession.id, ids, filters
+    )
     items = []
     for booked, keyworker, moment in session.execute(query):
         detail = booked.mode.label
@@ -132,12 +130,10 @@ def group_place_items(
         select(GroupPlace, GroupSession, User.name, _place_happened_at.label("moment"))
         .join(GroupSession, GroupSession.id == GroupPlace.group_session_id)
         .outerjoin(User, User.id == GroupSession.led_by_id)
-        .where(GroupPlace.participant_id.in_(ids))
-        .order_by(_place_happened_at.desc(), GroupPlace.id.desc())
-        .limit(filters.limit)
     )
-    if filters.before is not None:
-        query = query.where(_place_happened_at < filters.before)
+    query = newest_first(
+        query, GroupPlace.participant_id, _place_happened_at, GroupPlace.id, ids, filters
+    )
     items = []
     for place, group, leader, moment in session.execute(query):
         detail = "Group session"
@@ -256,3 +252,24 @@ def sessions_engagement(scope: Scope) -> Select:
     return select(BookedSession.participant_id).where(
         *_in_period(scope), BookedSession.status == SessionStatus.ATTENDED
     )
+
+
+RECORD_SESSIONS = 5  # how many sessions each way the record's panel lists
+
+
+def record_panel(session: Session, participant: User) -> dict:
+    """The parent's next sessions and their most recent ones, for their record."""
+    now = utcnow()
+    query = select(BookedSession).where(BookedSession.participant_id == participant.id)
+    query = query.options(selectinload(BookedSession.venue), selectinload(BookedSession.keyworker))
+    upcoming = session.scalars(
+        query.where(BookedSession.starts_at > now, BookedSession.status == SessionStatus.BOOKED)
+        .order_by(BookedSession.starts_at)
+        .limit(RECORD_SESSIONS)
+    ).all()
+    recent = session.scalars(
+        query.where(BookedSession.starts_at <= now)
+        .order_by(BookedSession.starts_at.desc())
+        .limit(RECORD_SESSIONS)
+    ).all()
+    return {"participant": participant, "upcoming": upcoming, "recent": recent, "now": now}

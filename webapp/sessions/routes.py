@@ -5,9 +5,9 @@ the one blueprint; naming them here, in one place, is what puts their routes on 
 
 from __future__ import annotations
 
-from webapp.sessions import diary_views, views
+from webapp.sessions import confirm_views, diary_views, views
 from webapp.sessions.views import bp
 
-VIEW_MODULES = (views, diary_views)
+VIEW_MODULES = (views, diary_views, confirm_views)
 
 __all__ = ["VIEW_MODULES", "bp"]

@@ -40,6 +40,8 @@ from webapp.sessions.forms import (
     SlotForm,
     StaffCancelForm,
 )
+from webapp.sessions.free_windows import WindowRefused
+from webapp.sessions.gone import session_gone
 from webapp.sessions.guard import AlreadyBooked, BookingProblem, SlotNotOffered
 from webapp.sessions.limits import service_limits
 from webapp.sessions.pages import answer_problem, render_slots
@@ -56,13 +58,15 @@ FEED_PAST = timedelta(days=30)  # how far back a calendar feed reaches
 def booking_or_404(booking_id: int, *, booked_only: bool = False) -> BookedSession:
     """A session the current person may see: their own, or one in a staff member's scope."""
     booked = queries.booked_session(db.session, booking_id)
-    if booked is None or (booked_only and booked.status != SessionStatus.BOOKED):
+    if booked is None:
         abort(404)
     if current_user.role == Role.PARTICIPANT:
         if booked.participant_id != current_user.id:
             abort(404)
     else:
         participant_or_404(booked.participant_id)
+    if booked_only and booked.status != SessionStatus.BOOKED:
+        abort(session_gone(booked))
     return booked
 
 
@@ -133,6 +137,8 @@ def my_sessions():
         "sessions/my_sessions.html",
         coming_up=coming_up,
         past=past,
+        just_booked=just_booked(coming_up, now),
+        reviewed=queries.sessions_with_feedback(db.session, current_user.id),
         groups=others,
         now=now,
         form=EmptyForm(),
@@ -147,6 +153,15 @@ def dismiss_notices():
         with committed():
             operations.dismiss_session_notices(db.session, current_user)
     return redirect(url_for("home.today"))
+
+
+def just_booked(coming_up: list, now) -> BookedSession | None:
+    """The session the parent booked a moment ago (``?booked=``), while it can be undone."""
+    booked_id = request.args.get("booked", type=int)
+    for kind, item in coming_up:
+        if kind == "session" and item.id == booked_id and item.can_undo(current_user, now):
+            return item
+    return None
 
 
 @bp.route("/sessions/find")
@@ -171,7 +186,7 @@ def book():
     if refused:
         return refused
     flash(f"Booked: {when(form.booked)}.", "success")
-    return redirect(url_for("sessions.my_sessions"))
+    return redirect(url_for("sessions.my_sessions", booked=form.booked.id))
 
 
 @bp.route("/sessions/<int:session_id>/move", methods=["GET", "POST"])
@@ -289,7 +304,7 @@ def feed_body(user: User) -> bytes:
 def free_windows():
     form = FreeWindowForm()
     if form.validate_on_submit():
-        with committed(operations.WindowRefused) as added:
+        with committed(WindowRefused) as added:
             operations.add_free_window(
                 db.session,
                 participant=current_user,

@@ -6,6 +6,7 @@ from flask import abort
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from webapp import areas
 from webapp.models import Idea, Locality, Role, User
 
 IDEAS_SHOWN = 200
@@ -34,3 +35,14 @@ def viewer_locality_ids(session: Session, viewer: User) -> list[int]:
     if viewer.role == Role.ADMIN:
         return list(session.scalars(select(Locality.id)))
     return [viewer.locality_id]
+
+
+def feedback_subject(session: Session, participant: User, booking_id: int | None) -> str | None:
+    """What the feedback page is about: the parent's own attended session it names (404 for
+    any other booking), or nothing when it names none."""
+    if booking_id is None:
+        return None
+    label = areas.current().booking_check(session, participant, booking_id)
+    if label is None:
+        abort(404)
+    return label

@@ -119,8 +119,18 @@ def feedback():
         return redirect(url_for("voice.feedback", done=1))
     if request.method == "GET":
         form.helpful.errors = []
-    status = 422 if request.method == "POST" else 200
-    return render_template("voice/feedback.html", form=form, done=request.args.get("done")), status
+    return _feedback_page(form, 422 if request.method == "POST" else 200)
+
+
+def _feedback_page(form: FeedbackForm, status: int):
+    """The question, about the parent's own session when the form names one."""
+    about = queries.feedback_subject(db.session, current_user, form.booking_id.data)
+    return render_template(
+        "voice/feedback.html",
+        form=form,
+        about=about or form.about.data,
+        done=request.args.get("done"),
+    ), status
 
 
 @bp.route("/")

@@ -141,6 +141,7 @@ def all_areas() -> tuple[Area, ...]:
     from webapp.caseload.area import AREA as caseload
     from webapp.checkins.area import AREA as checkins
     from webapp.contact.area import AREA as contact
+    from webapp.documents.area import AREA as documents
     from webapp.groups.area import AREA as groups
     from webapp.handover.area import AREA as handover
     from webapp.home.area import AREA as home
@@ -167,6 +168,7 @@ def all_areas() -> tuple[Area, ...]:
         groups,
         locality,
         messages,
+        documents,
         contact,
         reports,
         voice,

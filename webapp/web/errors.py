@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,7 +16,7 @@ MESSAGES = {
     404: ("Page not found", "Check the address, or go back to your home page."),
     405: ("That didn't work", "Go back and try again."),
     410: ("This link no longer works", "Ask for a new one."),
-    413: ("That file is too big", "Choose a smaller file."),
+    413: ("That file is bigger than 5 MB", "Go back and choose a smaller one."),
     429: ("Too many tries", "Wait a few minutes, then try again."),
     500: (
         "Sorry, something went wrong on our side",
@@ -60,14 +60,21 @@ def render_error(status: int, title: str | None = None, detail: str | None = Non
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
 
+EXPIRED = ("The form had expired", "Go back, reload the page and try again. Nothing was saved.")
+
+
+def gone(title: str, lines: list[str], links: list[tuple[str, str]]):
+    """410: what became of something the person had open (cancelled, removed), with where to
+    go next. Only for someone who may see it: anyone else still gets 404."""
+    return make_response(
+        render_template("errors/gone.html", title=title, lines=lines, links=links), 410
+    )
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(
-            400,
-            "The form had expired",
-            "Go back, reload the page and try again. Nothing was saved.",
-        )
+        return render_error(400, *EXPIRED)
 
     @app.errorhandler(429)
     def too_many(error):

@@ -15,29 +15,24 @@ from webapp.sessions.operations.booking import (
     mark_attendance,
     reschedule_session,
     revoke_feed_tokens,
+    undo_booking,
 )
 from webapp.sessions.operations.setup import (
-    EARLIEST_SESSION,
-    LATEST_SESSION,
     WindowRefused,
     add_availability_rule,
     add_free_window,
     add_time_off,
-    check_free_window,
     remove_set_up,
     set_session_timing,
 )
 
 __all__ = [
-    "EARLIEST_SESSION",
-    "LATEST_SESSION",
     "WindowRefused",
     "add_availability_rule",
     "add_free_window",
     "add_time_off",
     "book_session",
     "cancel_session",
-    "check_free_window",
     "dismiss_session_notices",
     "issue_feed_token",
     "mark_attendance",
@@ -45,4 +40,5 @@ __all__ = [
     "reschedule_session",
     "revoke_feed_tokens",
     "set_session_timing",
+    "undo_booking",
 ]

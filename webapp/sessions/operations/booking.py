@@ -256,6 +256,19 @@ def cancel_session(
     return booking
 
 
+UNDONE = "Undone straight after booking"
+
+
+def undo_booking(
+    session: Session, *, booking: BookedSession, by: User, now: datetime | None = None
+) -> BookedSession:
+    """Cancel a session its booker booked a moment ago; later, it is cancelled as any other."""
+    now = now or utcnow()
+    if not booking.can_undo(by, now):
+        raise BookingProblem("It's too late to undo that booking. You can cancel it here.")
+    return cancel_session(session, booking=booking, reason=UNDONE, now=now)
+
+
 def mark_attendance(
     session: Session,
     *,

@@ -1,0 +1,1 @@
+"""Documents: files a parent or their keyworker attach to a message or a goal."""
