@@ -5,6 +5,7 @@ library or its HTTP requests."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -26,6 +27,7 @@ class Text:
     message: str
     reference: str | None
     template_id: str
+    id: str = ""
 
 
 @dataclass
@@ -102,9 +104,10 @@ class LocalNotify:
             reference=request.get("reference"),
             template_id=request["template_id"],
         )
+        notification_id = str(uuid.uuid4())
+        text.id = notification_id
         with self.lock:
             self.sent.append(text)
-        notification_id = str(uuid.uuid4())
         return 201, {
             "id": notification_id,
             "reference": text.reference,
@@ -113,10 +116,39 @@ class LocalNotify:
             "template": {"id": text.template_id, "version": 1, "uri": ""},
         }
 
+    @staticmethod
+    def receipt(text: Text, status: str = "delivered") -> dict:
+        """The delivery receipt Notify would post to the service's callback for this text."""
+        return {
+            "id": text.id,
+            "reference": text.reference,
+            "to": text.phone_number,
+            "status": status,
+            "created_at": "2027-01-11T18:00:00.000000Z",
+            "completed_at": "2027-01-11T18:00:05.000000Z",
+            "sent_at": "2027-01-11T18:00:01.000000Z",
+            "notification_type": "sms",
+            "template_id": text.template_id,
+            "template_version": 1,
+        }
+
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+
+
+@contextlib.contextmanager
+def running_notify(app):
+    """A LocalNotify the app sends its texts to, for as long as the block runs."""
+    service = LocalNotify()
+    saved = {key: app.config.get(key) for key in service.settings()}
+    app.config.update(service.settings())
+    try:
+        yield service
+    finally:
+        app.config.update(saved)
+        service.stop()
 
 
 def error(status: int, kind: str, message: str) -> dict:

@@ -52,6 +52,10 @@ RUN_LAST = [
     # a request to join leaves the queue once accepted or declined
     "joining.decide",
     "joining.decline",
+    # handing a parent on moves or cancels their sessions: their old keyworker's session
+    # routes must have had their turn
+    "handover.change_keyworker",
+    "handover.move_caseload",
     # closing a record cancels what the parent has booked; reopening needs it closed
     "caseload.close",
     "caseload.reopen",
@@ -190,7 +194,10 @@ class Report:
 
 # Routes whose authority is a secret header rather than a session: the fuzz sends the secret,
 # so that it reaches the code that reads the body.
-SECRET_HEADERS = {"text_callbacks.received": {"Authorization": "Bearer fuzz-callback-token"}}
+SECRET_HEADERS = {
+    endpoint: {"Authorization": "Bearer fuzz-callback-token"}
+    for endpoint in ("text_callbacks.received", "text_callbacks.delivery_status")
+}
 
 
 def fuzz_route(

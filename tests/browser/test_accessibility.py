@@ -91,7 +91,7 @@ SPLIT_WORDS = """() => {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const el = node.parentElement;
-        if (!el || el.closest('script, style, code, .link-box, .copy-box, .visually-hidden')
+        if (!el || el.closest('script, style, code, pre, .link-box, .copy-box, .visually-hidden')
             || el.getClientRects().length === 0) continue;
         const words = /\\S+/g;
         for (let m = words.exec(node.textContent); m; m = words.exec(node.textContent)) {

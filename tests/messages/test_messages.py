@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select
 
 from tests.smtp_server import Collector, running_smtp
 from webapp.models import AuditEvent, AvailabilityRule, Message, SessionMode
+from webapp.privacy.export import collect
 
 
 @pytest.fixture
@@ -182,3 +183,20 @@ def test_the_conversation_page_costs_the_same_for_10_and_1000_messages(
         page = pages.get("messages.staff_conversation", participant_id=parent.id)
     assert len(few) == len(many)
     assert len(page.select(".message")) == 50 and page.find("a", string="Older messages")
+
+
+def test_messages_are_on_the_record_timeline_and_in_the_export(pages, cast, session):
+    pages.sign_in(cast["parent"])
+    send(pages, "Can we move Thursday?")
+    pages.sign_out()
+    pages.sign_in(cast["keyworker"])
+    send(pages, "Yes, Friday at 10?", participant_id=cast["parent"].id)
+
+    record = pages.get("caseload.record", participant_id=cast["parent"].id)
+    items = [li.text for li in record.select("li") if "Message" in li.text]
+    assert any("Message from the parent" in t and "Can we move Thursday?" in t for t in items)
+    assert any("Message to the parent" in t and "Friday at 10?" in t for t in items)
+    only = pages.get("caseload.record", participant_id=cast["parent"].id, kind="messages")
+    assert "Can we move Thursday?" in only.text
+    exported = collect(session, cast["parent"].id).tables["messages"]
+    assert sorted(m["body"] for m in exported) == ["Can we move Thursday?", "Yes, Friday at 10?"]

@@ -73,12 +73,12 @@ class Node:
         )
         wait_until_ready(self.port)
 
-    def flask(self, *args: str) -> subprocess.Popen:
-        """Start a `flask --app webapp …` command as this node would."""
+    def flask(self, *args: str, env: dict | None = None) -> subprocess.Popen:
+        """Start a `flask --app webapp …` command as this node would (with ``env`` added)."""
         return subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "webapp", *args],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **{key: str(value) for key, value in (env or {}).items()}},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

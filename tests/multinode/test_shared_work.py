@@ -6,14 +6,18 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 
+import pytest
 import requests
 from sqlalchemy import func, select
 
 from tests.multinode.test_two_nodes import csrf_token, sign_in
+from tests.notify_service import running_notify
 from tests.sessions.conftest import world  # noqa: F401 -- a locality set up for booking
-from webapp.models import BookedSession, CheckIn, OutboxMail, SessionMode, utcnow
+from webapp.clock import LONDON, london_today
+from webapp.models import BookedSession, CheckIn, OutboxMail, Reminder, SessionMode, utcnow
 from webapp.sessions.reminders import schedule_reminder
 from webapp.sessions.search import search_slots
 
@@ -85,6 +89,50 @@ def test_send_reminders_on_both_nodes_at_once_sends_each_once(cluster, world, se
         select(OutboxMail.user_id).where(OutboxMail.subject.like("Reminder:%"))
     ).all()
     assert sorted(sent) == sorted(p.id for p in parents)
+
+
+def test_send_reminders_on_both_nodes_at_once_texts_each_parent_once(
+    app,
+    cluster,
+    world,  # noqa: F811
+    session,
+):
+    local = datetime.now(LONDON).time()
+    if not clock_time(8) <= local < clock_time(20, 45):
+        pytest.skip("texts never go between 21:00 and 08:00, and the nodes run on today's clock")
+    keyworker = world.keyworker()
+    parents = world.participants(30, keyworker=keyworker)
+    # In the daytime: a text due at night would wait until 08:00.
+    soon = datetime.combine(london_today() + timedelta(days=1), clock_time(12), LONDON)
+    for n, parent in enumerate(parents):
+        parent.phone = f"07700900{200 + n}"
+        booking = BookedSession(
+            keyworker_id=keyworker.id,
+            participant_id=parent.id,
+            mode=SessionMode.PHONE,
+            starts_at=soon + timedelta(minutes=30 * n),
+            ends_at=soon + timedelta(minutes=30 * n + 25),
+        )
+        session.add(booking)
+        session.flush()
+    session.commit()
+    with running_notify(app) as notify:
+        bookings = session.scalars(
+            select(BookedSession).where(BookedSession.keyworker_id == keyworker.id)
+        ).all()
+        for booking in bookings:
+            for reminder in schedule_reminder(session, booking):
+                reminder.due_at = utcnow() - timedelta(minutes=1)
+        session.commit()
+        runs = [node.flask("send-reminders", env=notify.settings()) for node in cluster["nodes"]]
+        outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    texted = sorted(text.phone_number for text in notify.sent)
+    assert texted == sorted(f"+447700900{200 + n}" for n in range(30))
+    sent_by = [int(out.split()[1]) for out, _ in outputs]
+    assert sum(sent_by) == 60  # a text and an email (to the log) for each parent
+    texts = session.scalars(select(Reminder).where(Reminder.channel == "text")).all()
+    assert len(texts) == 30 and all(r.sent_at and r.provider_id for r in texts)
 
 
 def checkin_entry() -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from webapp.auth.passwords import hash_password, needs_rehash, verify_password
 from webapp.auth.tokens import TokenError, find_token, issue_token, use_token
 from webapp.models import (
+    ContactChoice,
     ParticipantProfile,
     ParticipantStatus,
     Role,
@@ -21,7 +23,9 @@ from webapp.models import (
 )
 from webapp.services import audit
 from webapp.services.mail import send_mail
-from webapp.services.sms import normalise_phone
+from webapp.services.sms import NotAMobile, TextNotSent, normalise_phone, send_text, texts_enabled
+
+logger = logging.getLogger(__name__)
 
 
 def normalise_identifier(identifier: str) -> tuple[str | None, str | None]:
@@ -227,6 +231,46 @@ def email_invitation(
         ),
     )
     return mail.sent_at is not None
+
+
+def can_get_link_by_text(session: Session, user: User) -> bool:
+    """Whether a link could go to this person by text: texts are on, they have a mobile, and
+    haven't replied STOP."""
+    if not (texts_enabled() and user.phone):
+        return False
+    choice = session.get(ContactChoice, user.id)
+    return choice is None or choice.texts_stopped_at is None
+
+
+def text_link(session: Session, *, user: User, body: str, reference: str) -> bool | None:
+    """Text a one-time link: True if the provider took it, False if it refused, None when it
+    can't be tried (no texts here, no mobile, or the person replied STOP)."""
+    if not can_get_link_by_text(session, user):
+        return None
+    try:
+        send_text(user.phone, body, reference=reference)
+    except (TextNotSent, NotAMobile) as error:
+        logger.warning("A link was not texted: %s", getattr(error, "reason", "not a mobile"))
+        return False
+    return True
+
+
+def text_invitation(session: Session, *, participant: User, link: str, days: int) -> bool | None:
+    """Text a parent their invitation: no names but theirs, for a lock screen shows it."""
+    body = (
+        f"Hello {participant.first_name}. Your keyworker has invited you to CoPlan. "
+        f"Choose a password here (the link works once, for {days} days): {link}"
+    )
+    return text_link(session, user=participant, body=body, reference=f"invite-{participant.id}")
+
+
+def text_reset_link(session: Session, *, user: User, link: str, hours: int) -> bool | None:
+    """Text someone a link to choose a new password."""
+    body = (
+        f"Hello {user.first_name}. Choose a new CoPlan password here (the link works once, "
+        f"for {hours} hours): {link} If you didn't ask for this, ignore it."
+    )
+    return text_link(session, user=user, body=body, reference=f"reset-{user.id}")
 
 
 # A parent's own sign-in details ------------------------------------------------------------

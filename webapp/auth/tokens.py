@@ -50,7 +50,9 @@ def issue_token(
         )
         .values(used_at=now)
     )
-    token = secrets.token_urlsafe(32)
+    # 128 random bits: as safe to guess as more (only the hash is kept, and each link works
+    # once, for a while), and short enough for a link in a text message.
+    token = secrets.token_urlsafe(16)
     session.add(
         AccessToken(
             purpose=purpose,

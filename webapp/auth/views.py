@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import (
@@ -33,6 +34,7 @@ from webapp.auth.tokens import TokenError, find_token
 from webapp.models import TokenPurpose
 from webapp.services import audit, push
 from webapp.services.mail import send_mail
+from webapp.services.sms import texts_enabled
 from webapp.web.extensions import db, limiter, sign_in_key
 from webapp.web.forms import EmptyForm
 from webapp.web.htmx import committed
@@ -277,23 +279,42 @@ def accept_invitation(token: str):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        # A mobile number typed gets a text (an email if this service sends no texts).
+        by_text = "@" not in form.identifier.data and texts_enabled()
         user = operations.find_user(db.session, form.identifier.data)
-        if user is not None and user.is_active and user.email:
-            send_reset_link(user)
+        if user is not None and user.is_active and (by_text or user.email):
+            send_reset_link(user, by_email=not by_text, by_text=by_text)
             db.session.commit()
         # The same answer whether or not the account exists.
-        flash(
-            "If that email address has a CoPlan account, we've sent it a link to choose a new "
-            "password. It works for 24 hours. No email? Your keyworker can give you a link.",
-            "success",
-        )
+        flash(FORGOT_BY_TEXT if by_text else FORGOT_BY_EMAIL, "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/forgot_password.html", form=form)
 
 
-def send_reset_link(user, issued_by=None) -> tuple[str, bool]:
-    """Make a reset link for ``user`` and email it: the link, and whether the mail server took
-    the email."""
+FORGOT_BY_EMAIL = (
+    "If that email address has a CoPlan account, we've sent it a link to choose a new "
+    "password. It works for 24 hours. No email? Your keyworker can give you a link."
+)
+FORGOT_BY_TEXT = (
+    "If that mobile number has a CoPlan account, we've sent it a text with a link to choose a "
+    "new password. It works for 24 hours. No text? Your keyworker can give you a link."
+)
+
+
+class LinkSent(NamedTuple):
+    """A one-time link, whether the mail server took it, and whether the text provider did
+    (None when no text was tried)."""
+
+    link: str
+    emailed: bool
+    texted: bool | None
+
+
+def send_reset_link(
+    user, issued_by=None, *, by_email: bool = True, by_text: bool = True
+) -> LinkSent:
+    """Make a reset link for ``user`` and send it by email and by text, where they can get
+    each (a parent asking for one gets it the way they asked)."""
     hours = current_app.config["RESET_HOURS"]
     token = operations.issue_reset_link_token(
         db.session, user=user, lifetime=timedelta(hours=hours), issued_by=issued_by
@@ -301,8 +322,16 @@ def send_reset_link(user, issued_by=None) -> tuple[str, bool]:
     link = url_for("auth.reset_password", token=token, _external=True)
     if issued_by is not None:
         audit.record(db.session, "reset.issued", actor=issued_by, participant=user)
-    if not user.email:
-        return link, False
+    emailed = by_email and bool(user.email) and email_reset_link(user, link, hours)
+    texted = (
+        operations.text_reset_link(db.session, user=user, link=link, hours=hours)
+        if by_text
+        else None
+    )
+    return LinkSent(link, emailed, texted)
+
+
+def email_reset_link(user, link: str, hours: int) -> bool:
     mail = send_mail(
         db.session,
         to=user.email,
@@ -310,7 +339,7 @@ def send_reset_link(user, issued_by=None) -> tuple[str, bool]:
         subject="Choose a new CoPlan password",
         body=render_template("mail/reset_password.txt", user=user, link=link, hours=hours),
     )
-    return link, mail.sent_at is not None
+    return mail.sent_at is not None
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

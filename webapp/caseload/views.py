@@ -20,8 +20,9 @@ from webapp.auth.operations import (
     email_invitation,
     invite_participant,
     reissue_invitation,
+    text_invitation,
 )
-from webapp.auth.views import send_reset_link
+from webapp.auth.views import LinkSent, send_reset_link
 from webapp.caseload import queries
 from webapp.caseload.blueprint import bp
 from webapp.caseload.entry_views import refused
@@ -163,30 +164,38 @@ def invite():
             keyworker=queries.user_or_none(db.session, form.keyworker_id.data),
             lifetime=timedelta(days=current_app.config["INVITE_DAYS"]),
         )
-        link, emailed = send_invitation(participant, token)
+        sent = send_invitation(participant, token)
     if invited.refusal:
         field = form.email if invited.refusal.field == "email" else form.phone
         field.errors.append(IN_USE)
         return render_template("caseload/invite.html", form=form)
-    return link_ready(participant, link, emailed, "invite")
+    return link_ready(participant, sent, "invite")
 
 
-def link_ready(participant: User, link: str, emailed: bool, kind: str):
-    """The one-time link, to pass on; says it was emailed only when the mail server took it."""
+def link_ready(participant: User, sent: LinkSent, kind: str):
+    """The one-time link, to pass on; says it was emailed or texted only when the mail server
+    or the text provider took it."""
     return render_template(
-        "caseload/link_ready.html", participant=participant, link=link, emailed=emailed, kind=kind
+        "caseload/link_ready.html",
+        participant=participant,
+        link=sent.link,
+        emailed=sent.emailed,
+        texted=sent.texted,
+        kind=kind,
     )
 
 
-def send_invitation(participant: User, token: str) -> tuple[str, bool]:
-    """Record and email the invitation; the link, and whether the mail server took it."""
+def send_invitation(participant: User, token: str) -> LinkSent:
+    """Record the invitation and send it by email and by text, where the parent can get each;
+    the link, and whether each went."""
     audit.record(db.session, "invite.issued", actor=current_user, participant=participant)
     link = url_for("auth.accept_invitation", token=token, _external=True)
     days = current_app.config["INVITE_DAYS"]
     emailed = email_invitation(
         db.session, participant=participant, keyworker=current_user, link=link, days=days
     )
-    return link, emailed
+    texted = text_invitation(db.session, participant=participant, link=link, days=days)
+    return LinkSent(link, emailed, texted)
 
 
 @bp.route("/<int:participant_id>/invitation", methods=["POST"])
@@ -203,10 +212,10 @@ def new_invitation(participant_id: int):
             issued_by=current_user,
             lifetime=timedelta(days=current_app.config["INVITE_DAYS"]),
         )
-        link, emailed = send_invitation(participant, token)
+        sent = send_invitation(participant, token)
     if made.refusal:
         return refused(participant, made.refusal)
-    return link_ready(participant, link, emailed, "invite")
+    return link_ready(participant, sent, "invite")
 
 
 @bp.route("/<int:participant_id>/reset-link", methods=["POST"])
@@ -217,7 +226,7 @@ def reset_link(participant_id: int):
     if not form.validate_on_submit():
         return record(participant_id)
     with committed(RecordErased) as made:
-        link, emailed = send_reset_link(participant, issued_by=current_user)
+        sent = send_reset_link(participant, issued_by=current_user)
     if made.refusal:
         return refused(participant, made.refusal)
-    return link_ready(participant, link, emailed, "reset")
+    return link_ready(participant, sent, "reset")

@@ -1,17 +1,21 @@
-"""What the text provider tells CoPlan: replies from parents (STOP).
+"""What the text provider tells CoPlan: replies from parents (STOP), and delivery receipts.
 
-GOV.UK Notify posts each received text to a callback URL with the bearer token the service set
-in Notify's settings (NOTIFY_CALLBACK_TOKEN here). The token, not a session, is the authority,
+GOV.UK Notify posts each received text, and each text's delivery status, to a callback URL with
+the bearer token the service set in Notify's settings (NOTIFY_CALLBACK_TOKEN here; the same
+token for both callbacks). The token, not a session, is the authority,
 so these views take no CSRF token and no sign-in."""
 
 from __future__ import annotations
 
 import hmac
 import re
+from datetime import datetime
 
 from flask import Blueprint, current_app, jsonify, request
 
+from webapp.clock import as_utc, utcnow
 from webapp.contact.choices import stop_texts_to
+from webapp.sessions.reminder_texts import record_receipt
 from webapp.web.extensions import csrf, db
 from webapp.web.htmx import committed
 from webapp.web.policy import public
@@ -44,3 +48,30 @@ def received():
             stop_texts_to(db.session, sender)
     # Whoever sent it and whatever it said, the answer is the same: it says nothing of who is known.
     return jsonify(status="received"), 200
+
+
+@bp.post("/status")
+@public
+def delivery_status():
+    """A delivery receipt for a text CoPlan sent: kept on the reminder it was (if it was one)."""
+    if not trusted():
+        return jsonify(error="unauthorised"), 401
+    payload = request.get_json(silent=True) or {}
+    notification_id, status = payload.get("id"), payload.get("status")
+    if not isinstance(notification_id, str) or not isinstance(status, str):
+        return jsonify(error="bad_request"), 400
+    with committed():
+        record_receipt(
+            db.session, provider_id=notification_id, status=status, at=receipt_time(payload)
+        )
+    return jsonify(status="received"), 200
+
+
+def receipt_time(payload: dict) -> datetime:
+    """When the status last changed, as Notify says (``completed_at``), else now."""
+    completed = payload.get("completed_at")
+    try:
+        moment = as_utc(datetime.fromisoformat(completed)) if isinstance(completed, str) else None
+    except ValueError:
+        moment = None
+    return moment or utcnow()

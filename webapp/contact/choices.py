@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,7 +48,7 @@ def channels_for(session: Session, user: User, purpose: str) -> list[str]:
     return [c for c in available_channels(user) if choice.wants(purpose, c)]
 
 
-def is_quiet(choice: ContactChoice, moment: datetime) -> bool:
+def is_quiet(choice: ContactChoice | QuietHours, moment: datetime) -> bool:
     """Whether ``moment`` falls in the parent's quiet hours (no texts then)."""
     local = moment.astimezone(LONDON).time()
     start, end = choice.quiet_from, choice.quiet_until
@@ -58,7 +59,7 @@ def is_quiet(choice: ContactChoice, moment: datetime) -> bool:
     return local >= start or local < end
 
 
-def quiet_ends(choice: ContactChoice, moment: datetime) -> datetime:
+def quiet_ends(choice: ContactChoice | QuietHours, moment: datetime) -> datetime:
     """The first moment after ``moment`` outside the quiet hours (itself when not quiet)."""
     if not is_quiet(choice, moment):
         return moment
@@ -67,6 +68,26 @@ def quiet_ends(choice: ContactChoice, moment: datetime) -> datetime:
     if end <= local:
         end = datetime.combine(local.date() + timedelta(days=1), choice.quiet_until, LONDON)
     return end
+
+
+class QuietHours(NamedTuple):
+    quiet_from: time
+    quiet_until: time
+
+
+# The service sends no text between 21:00 and 08:00, whatever a parent's own hours say.
+NIGHT = QuietHours(time(21), time(8))
+
+
+def texts_allowed_from(choice: ContactChoice, moment: datetime) -> datetime:
+    """The first moment from ``moment`` outside both the night and the parent's quiet hours
+    (``moment`` itself when a text may go now)."""
+    for _ in range(3):  # each step leaves one stretch; two stretches can touch
+        later = max(quiet_ends(NIGHT, moment), quiet_ends(choice, moment))
+        if later == moment:
+            break
+        moment = later
+    return moment
 
 
 def save_choice(session: Session, user: User, **values) -> ContactChoice:

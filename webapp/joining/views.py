@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.auth.operations import DuplicateContact, email_invitation
+from webapp.auth.operations import DuplicateContact, email_invitation, text_invitation
 from webapp.clock import utcnow
 from webapp.joining import operations as ops
 from webapp.joining import queries
@@ -107,6 +107,7 @@ def accepted(join_request, form: AcceptRequestForm):
         emailed = email_invitation(
             db.session, participant=participant, keyworker=keyworker, link=link, days=days
         )
+        texted = text_invitation(db.session, participant=participant, link=link, days=days)
     if invited.refusal:
         form.keyworker_id.errors.append(
             f"Someone in CoPlan already uses {join_request.name}'s email or mobile: find them "
@@ -114,7 +115,12 @@ def accepted(join_request, form: AcceptRequestForm):
         )
         return render_decision(join_request, form, DeclineRequestForm(prefix="decline"), 409)
     return render_template(
-        "joining/invited.html", participant=participant, link=link, emailed=emailed, days=days
+        "joining/invited.html",
+        participant=participant,
+        link=link,
+        emailed=emailed,
+        texted=texted,
+        days=days,
     )
 
 

@@ -252,6 +252,12 @@ class CalendarFeedToken(Base):
 class ReminderChannel(enum.StrEnum):
     EMAIL = "email"
     PUSH = "push"  # every phone the parent asked for reminders on
+    TEXT = "text"  # the parent's mobile, when they chose texts for reminders
+
+
+# What the text provider's delivery receipt said became of a reminder text.
+TEXT_DELIVERED = "delivered"
+TEXT_NOT_DELIVERED = ("permanent-failure", "temporary-failure", "technical-failure")
 
 
 class Reminder(Base):
@@ -284,6 +290,24 @@ class Reminder(Base):
     # Why the last try failed, in words that name no one (an SMTP code, a push status).
     last_error: Mapped[str | None] = mapped_column(String(200))
     failed_at: Mapped[datetime | None]  # given up after too many tries
+    # Not tried again before this: a failed try backs off, a text in the night waits for 08:00.
+    next_try_at: Mapped[datetime | None]
+    # A text: the provider's id for it, and what its delivery receipt said, and when.
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    delivery_status: Mapped[str | None] = mapped_column(String(30))
+    delivery_status_at: Mapped[datetime | None]
 
     appointment: Mapped[BookedSession | None] = relationship()
     place: Mapped[GroupPlace | None] = relationship()
+
+    @property
+    def is_text(self) -> bool:
+        return self.channel == ReminderChannel.TEXT
+
+    @property
+    def was_delivered(self) -> bool:
+        return self.delivery_status == TEXT_DELIVERED
+
+    @property
+    def was_not_delivered(self) -> bool:
+        return self.failed_at is not None or self.delivery_status in TEXT_NOT_DELIVERED

@@ -65,6 +65,12 @@ def normalise_phone(phone: str) -> str:
     return digits
 
 
+def phone_hint(phone: str) -> str:
+    """ "07… ending 123": enough of a number for its owner to know it, for a page to show."""
+    digits = normalise_phone(phone)
+    return f"{digits[:2]}… ending {digits[-3:]}"
+
+
 def uk_mobile(text: str) -> str:
     """A UK mobile number in the international form providers want (+447700900123)."""
     try:

@@ -1,7 +1,8 @@
 """One-to-one sessions: a parent's sessions and the keyworker's diary, the next session and
-what a break means for bookings on a parent's Today page, sessions and group places on the
-timeline, the next session on the caseload, attended sessions as contact, the sessions report,
-the check of what session feedback is about, and the demo's sessions."""
+what a break means for bookings on a parent's Today page, sessions, group places and reminders
+on the timeline, the next session on the caseload, a reminder that did not arrive flagged on
+the caseload, attended sessions as contact, the sessions report, the check of what session
+feedback is about, and the demo's sessions."""
 
 from webapp.areas import Area, NavLink, Panel
 from webapp.caseload.facts import CaseloadFact, CaseloadFlag
@@ -9,7 +10,7 @@ from webapp.caseload.timeline import TimelineSource
 from webapp.demo.bookings import seed_bookings, seed_large_groups, seed_large_sessions
 from webapp.models import Role
 from webapp.reports.figures import ReportSection
-from webapp.sessions import queries, record
+from webapp.sessions import queries, record, reminder_texts
 from webapp.sessions.routes import bp
 
 AREA = Area(
@@ -28,6 +29,7 @@ AREA = Area(
     timeline_sources=(
         TimelineSource("sessions", "Sessions", record.session_items),
         TimelineSource("groups", "Group sessions", record.group_place_items),
+        TimelineSource("reminders", "Reminders", reminder_texts.reminder_items),
     ),
     caseload_facts=(
         CaseloadFact(
@@ -40,6 +42,12 @@ AREA = Area(
             "Did not attend their last session",
             record.missed_session_columns,
             record.missed_session_check,
+        ),
+        CaseloadFlag(
+            "reminder_failed",
+            "Reminder not delivered",
+            reminder_texts.failed_reminder_columns,
+            reminder_texts.failed_reminder_check,
         ),
     ),
     contact_columns=(record.attended_sessions_contact, record.attended_groups_contact),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from webapp.clock import utcnow
+from webapp.contact.choices import channels_for
 from webapp.groups import queries as group_queries
 from webapp.models import (
     AvailabilityRule,
@@ -130,6 +131,12 @@ def parent_sessions(session: Session, participant: User, now: datetime):
         [(kind, item) for kind, _, item in before],
         others,
     )
+
+
+def reminder_ways(session: Session, parent: User) -> dict[str, bool]:
+    """How this parent's reminders come, as the sessions page says it."""
+    channels = channels_for(session, parent, "reminders")
+    return {"by_text": "text" in channels, "by_email": "email" in channels}
 
 
 def diary(session: Session, keyworker_id: int, now: datetime):

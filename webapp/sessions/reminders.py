@@ -1,7 +1,9 @@
 """Reminders the day before a session, sent by a job that is safe to run twice at once.
 
 Each one-to-one session, and each parent's place at a group session, has a reminder per
-channel: by email, and by Web Push to every phone the parent asked for reminders on. A
+channel: by email, by Web Push to every phone the parent asked for reminders on, and by text
+when the parent chose texts and has a mobile (``reminder_texts``). Each goes only by a channel
+the parent still chooses when it is due ("How we contact you"; a STOP reply ends texts). A
 cancelled session, a place given up or a cancelled group is not reminded of.
 
 Each run first *claims* the reminders that are due, in a short transaction of its own:
@@ -12,7 +14,8 @@ hour.
 
 A send that fails (the mail server refuses, no push service answers) is not marked sent: the
 claim is let go and the next run tries again, up to ``MAX_ATTEMPTS`` times, after which the
-reminder is marked failed and left alone.
+reminder is marked failed and left alone (the caseload then flags the parent). A text backs
+off between tries, and one due at night waits until the morning.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import click
-from flask import current_app, render_template, url_for
+from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from webapp import clock
+from webapp.contact.choices import channels_for
 from webapp.models import (
     BookedSession,
+    ContactChoice,
     GroupPlace,
     GroupSession,
     Reminder,
@@ -38,21 +42,13 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.services.mail import MailNotSent, send_mail
 from webapp.services.push import Pusher, push_enabled
-from webapp.sessions.slots import LONDON
+from webapp.sessions.reminder_channels import Held, SendFailed, deliver, parent_of
+from webapp.sessions.reminder_texts import backoff
 from webapp.web.extensions import db
 
 STALE_CLAIM = timedelta(hours=1)
 MAX_ATTEMPTS = 5
-
-
-class SendFailed(Exception):
-    """A reminder that did not go; ``reason`` names no one."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass
@@ -62,6 +58,7 @@ class RunSummary:
     sent: int = 0
     retrying: int = 0  # failed this time; the next run tries again
     failed: int = 0  # failed MAX_ATTEMPTS times; given up
+    held: int = 0  # texts due in the night or the parent's quiet hours: they wait for morning
 
 
 def claim_due_reminders(
@@ -78,6 +75,7 @@ def claim_due_reminders(
             Reminder.failed_at.is_(None),
             Reminder.due_at <= now,
             or_(Reminder.claimed_at.is_(None), Reminder.claimed_at < now - STALE_CLAIM),
+            or_(Reminder.next_try_at.is_(None), Reminder.next_try_at <= now),
             or_(
                 and_(BookedSession.status == SessionStatus.BOOKED, BookedSession.starts_at > now),
                 and_(
@@ -102,28 +100,6 @@ def claim_due_reminders(
     return ids
 
 
-def when_words(starts_at: datetime, now: datetime) -> str:
-    """ "today at 10:30", "tomorrow at 10:30" or "on Friday at 10:30", in London time."""
-    local, today = starts_at.astimezone(LONDON), now.astimezone(LONDON).date()
-    days = (local.date() - today).days
-    day = {0: "today", 1: "tomorrow"}.get(days, f"on {clock.show(local, 'weekday')}")
-    return f"{day} at {clock.clock_time(local)}"
-
-
-def reminded_of(reminder: Reminder) -> BookedSession | GroupSession:
-    """The one-to-one session, or the group session the parent has a place at."""
-    if reminder.appointment is not None:
-        return reminder.appointment
-    return reminder.place.group_session
-
-
-def parent_of(reminder: Reminder) -> User:
-    """The parent the reminder is for."""
-    if reminder.appointment is not None:
-        return reminder.appointment.participant
-    return reminder.place.participant
-
-
 def still_on(reminder: Reminder, now: datetime) -> bool:
     """Whether what the reminder is for is still going ahead and yet to start."""
     if reminder.appointment is not None:
@@ -133,103 +109,14 @@ def still_on(reminder: Reminder, now: datetime) -> bool:
     return place.status == SessionStatus.BOOKED and not group.is_cancelled and group.starts_at > now
 
 
-def push_message(reminder: Reminder, now: datetime) -> dict:
-    """What a phone shows: when, and nothing else, for it may be read on a lock screen (not
-    even a group's title, which can say what the parent is dealing with)."""
-    when = when_words(reminded_of(reminder).starts_at, now)
-    if reminder.appointment is not None:
-        body, tag = f"Your session {when}", f"reminder-{reminder.session_id}"
-    else:
-        group_id = reminder.place.group_session_id
-        body, tag = f"Your group session {when}", f"reminder-group-{group_id}"
-    return {
-        "title": "CoPlan reminder",
-        "body": body,
-        "url": url_for("sessions.my_sessions"),
-        "tag": tag,
-    }
-
-
-def _email(reminder: Reminder, sessions_link: str) -> tuple[str, str]:
-    """(subject, body) of the reminder email. The subject, which a phone may show on its lock
-    screen, says only when."""
-    if reminder.appointment is not None:
-        booking = reminder.appointment
-        return (
-            "Reminder: your CoPlan session on "
-            + clock.day_and_time(booking.starts_at, "weekday", " at "),
-            render_template(
-                "mail/session_reminder.txt", booking=booking, sessions_link=sessions_link
-            ),
-        )
-    place = reminder.place
-    group = place.group_session
-    return (
-        "Reminder: your CoPlan group session on "
-        + clock.day_and_time(group.starts_at, "weekday", " at "),
-        render_template(
-            "mail/group_reminder.txt",
-            parent=place.participant,
-            place=place,
-            group=group,
-            sessions_link=sessions_link,
-        ),
-    )
-
-
-def send_email_reminder(session: Session, reminder: Reminder) -> bool:
-    """Email the parent. False when there is no one to email."""
-    parent = parent_of(reminder)
-    if not (parent.email and parent.is_active):
-        return False
-    # Once per session version (a moved session or group is reminded again) and per try: a
-    # failed try leaves its unsent message in the outbox, where staff can see it.
-    dedupe_key = f"reminder:{reminder.id}:{reminded_of(reminder).sequence}"
-    if reminder.attempts:
-        dedupe_key += f":try{reminder.attempts + 1}"
-    subject, body = _email(reminder, url_for("sessions.my_sessions", _external=True))
-    try:
-        send_mail(
-            session,
-            to=parent.email,
-            user=parent,
-            subject=subject,
-            body=body,
-            dedupe_key=dedupe_key,
-            raise_on_failure=True,
-        )
-    except MailNotSent as error:
-        raise SendFailed(error.reason) from None
-    return True
-
-
-def send_push_reminder(
-    session: Session, reminder: Reminder, pusher: Pusher | None, *, now: datetime
-) -> bool:
-    """Push to each of the parent's phones. False when push is off or no phone asked."""
-    parent = parent_of(reminder)
-    if pusher is None or not parent.is_active:
-        return False
-    delivery = pusher.push(
-        session,
-        parent.id,
-        push_message(reminder, now),
-        ttl=int((reminded_of(reminder).starts_at - now).total_seconds()),
-        topic=f"reminder-{reminder.id}",
-        now=now,
-    )
-    # Reached on one phone is reminded: trying again would remind that phone twice.
-    if delivery.errors and not delivery.delivered:
-        raise SendFailed("; ".join(sorted(set(delivery.errors)))[:200])
-    return delivery.delivered > 0
-
-
-def _record_failure(reminder: Reminder, reason: str, *, now: datetime) -> bool:
-    """Let the claim go so the next run tries again, or give up. True if given up."""
+def _record_failure(reminder: Reminder, error: SendFailed, *, now: datetime) -> bool:
+    """Let the claim go so a later run tries again, or give up. True if given up."""
     reminder.attempts += 1
-    reminder.last_error = reason[:200]
+    reminder.last_error = error.reason[:200]
     reminder.claimed_at = reminder.claimed_by = None
-    if reminder.attempts >= MAX_ATTEMPTS:
+    if reminder.channel == ReminderChannel.TEXT:
+        reminder.next_try_at = now + backoff(reminder.attempts)
+    if reminder.attempts >= MAX_ATTEMPTS or error.final:
         reminder.failed_at = now
     current_app.logger.warning(
         "Reminder %s (%s) not sent, try %s of %s: %s",
@@ -260,6 +147,9 @@ def send_claimed(session: Session, reminder_ids: list[int], *, now: datetime) ->
         # In the order they fell due (then were made), so a run sends the same way every time.
         .order_by(Reminder.due_at, Reminder.id)
     ).all()
+    # The parents' contact choices, in one query (channels_for then finds them in the session).
+    parents = {parent_of(r).id for r in reminders}
+    session.scalars(select(ContactChoice).where(ContactChoice.user_id.in_(parents))).all()
     wants_push = any(r.channel == ReminderChannel.PUSH for r in reminders)
     pusher = Pusher() if wants_push and push_enabled() else None
     try:
@@ -273,12 +163,13 @@ def send_claimed(session: Session, reminder_ids: list[int], *, now: datetime) ->
                 session.commit()
                 continue
             try:
-                if reminder.channel == ReminderChannel.PUSH:
-                    went = send_push_reminder(session, reminder, pusher, now=now)
-                else:
-                    went = send_email_reminder(session, reminder)
+                went = deliver(session, reminder, pusher, now=now)
+            except Held as held:
+                reminder.next_try_at = held.until
+                reminder.claimed_at = reminder.claimed_by = None
+                summary.held += 1
             except SendFailed as error:
-                if _record_failure(reminder, error.reason, now=now):
+                if _record_failure(reminder, error, now=now):
                     summary.failed += 1
                 else:
                     summary.retrying += 1
@@ -319,6 +210,7 @@ def send_reminders_command() -> None:
         f"Sent {_plural(summary.sent, 'reminder')}. "
         f"{summary.retrying} could not be sent and will be tried again on the next run. "
         f"{summary.failed} failed {MAX_ATTEMPTS} times and will not be tried again."
+        + (f" {_plural(summary.held, 'text')} will wait until morning." if summary.held else "")
     )
 
 
@@ -329,23 +221,39 @@ def _reset(reminder: Reminder, starts_at: datetime) -> None:
     reminder.due_at = starts_at - timedelta(days=1)
     reminder.claimed_at = reminder.claimed_by = reminder.sent_at = None
     reminder.attempts, reminder.last_error, reminder.failed_at = 0, None, None
+    reminder.next_try_at = reminder.provider_id = None
+    reminder.delivery_status = reminder.delivery_status_at = None
 
 
-def _schedule(session: Session, owner, owner_ids: Sequence[int], starts_at: datetime):
-    """An email and a push reminder a day before ``starts_at`` for each owner (a session's id
-    in ``Reminder.session_id``, or a group place's in ``Reminder.group_attendee_id``), made or
-    reset, in one query."""
-    if not owner_ids:
+def _texts_wanted(session: Session, parent_ids: set[int]) -> set[int]:
+    """Which of these parents chose texts for reminders and have a mobile (two queries)."""
+    if not parent_ids:
+        return set()
+    parents = session.scalars(select(User).where(User.id.in_(parent_ids))).all()
+    session.scalars(select(ContactChoice).where(ContactChoice.user_id.in_(parent_ids))).all()
+    return {p.id for p in parents if "text" in channels_for(session, p, "reminders")}
+
+
+def _schedule(session: Session, owner, owners: Sequence[tuple[int, int]], starts_at: datetime):
+    """Reminders a day before ``starts_at`` for each (owner, parent): a session's id in
+    ``Reminder.session_id``, or a group place's in ``Reminder.group_attendee_id``. By email and
+    by push always (each goes, when due, only if the parent can get it then); by text when the
+    parent chose texts and has a mobile. Made or reset, in a few queries whatever the number."""
+    if not owners:
         return []
+    owner_ids = [owner_id for owner_id, _ in owners]
     existing = {
         (getattr(reminder, owner.key), reminder.channel): reminder
         for reminder in session.scalars(select(Reminder).where(owner.in_(owner_ids)))
     }
+    texts = _texts_wanted(session, {parent_id for _, parent_id in owners})
     reminders = []
-    for owner_id in owner_ids:
+    for owner_id, parent_id in owners:
         for channel in ReminderChannel:
             reminder = existing.get((owner_id, channel))
             if reminder is None:
+                if channel == ReminderChannel.TEXT and parent_id not in texts:
+                    continue
                 reminder = Reminder(channel=channel.value, **{owner.key: owner_id})
                 session.add(reminder)
             _reset(reminder, starts_at)
@@ -355,16 +263,18 @@ def _schedule(session: Session, owner, owner_ids: Sequence[int], starts_at: date
 
 
 def schedule_reminder(session: Session, booking: BookedSession) -> list[Reminder]:
-    """Reminders by email and by push a day before the session (reset when the session moves).
+    """Reminders a day before the session (reset when the session moves).
 
     The push reminder goes only to phones the parent asked for reminders on, if any, when it
     is due; so it is made for every session, whatever the parent has set up today."""
-    return _schedule(session, Reminder.session_id, [booking.id], booking.starts_at)
+    owners = [(booking.id, booking.participant_id)]
+    return _schedule(session, Reminder.session_id, owners, booking.starts_at)
 
 
 def schedule_place_reminders(
     session: Session, places: Sequence[GroupPlace], starts_at: datetime
 ) -> list[Reminder]:
-    """Reminders by email and by push a day before a group session, for each of these places
-    at it (reset when the place is booked again or the group moves)."""
-    return _schedule(session, Reminder.group_attendee_id, [p.id for p in places], starts_at)
+    """Reminders a day before a group session, for each of these places at it (reset when the
+    place is booked again or the group moves)."""
+    owners = [(p.id, p.participant_id) for p in places]
+    return _schedule(session, Reminder.group_attendee_id, owners, starts_at)

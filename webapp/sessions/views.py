@@ -143,6 +143,7 @@ def my_sessions():
         now=now,
         form=EmptyForm(),
         push_key=current_app.config["VAPID_PUBLIC_KEY"] if push_enabled() else None,
+        **queries.reminder_ways(db.session, current_user),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 
 from webapp import clock
+from webapp.services.sms import phone_hint
 
 
 def aria_attributes(field) -> dict[str, str]:
@@ -31,5 +32,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = clock.show
     app.jinja_env.filters["day_and_time"] = clock.day_and_time
     app.jinja_env.filters["time"] = clock.clock_time
+    app.jinja_env.filters["phone_hint"] = phone_hint
     app.jinja_env.globals["aria_attributes"] = aria_attributes
     app.jinja_env.globals["now"] = clock.utcnow
