@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Back up CoPlan's PostgreSQL database: bin/backup.sh DATABASE_URL DIRECTORY
 set -euo pipefail
+# The dump holds everyone's records: only its owner may read it (and the directory, if made).
+umask 077
 url="${1:?usage: backup.sh DATABASE_URL DIRECTORY}"
 directory="${2:?usage: backup.sh DATABASE_URL DIRECTORY}"
 url="${url/postgresql+psycopg:/postgresql:}"

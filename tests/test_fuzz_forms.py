@@ -46,6 +46,9 @@ RUN_LAST = [
     "groups.cancel",
     "plans.remove_step",
     "plans.remove_goal",
+    # changing a keyworker may cancel the parent's sessions: after the sessions' own routes
+    "handover.change_keyworker",
+    "handover.move_caseload",
     # a request to join leaves the queue once accepted or declined
     "joining.decide",
     "joining.decline",

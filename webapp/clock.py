@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -97,3 +97,15 @@ def day(value: date | None, today: date | None = None) -> str:
     today = today or london_today()
     text = show(value, "day")
     return text if value.year == today.year else f"{text} {value.year}"
+
+
+def duration_words(length: timedelta) -> str:
+    """'24 hours', '2 days', '90 minutes': a notice period as people say it."""
+    minutes = int(length.total_seconds() // 60)
+    if minutes % (24 * 60) == 0 and minutes >= 48 * 60:
+        count, unit = minutes // (24 * 60), "day"
+    elif minutes % 60 == 0 and minutes:
+        count, unit = minutes // 60, "hour"
+    else:
+        count, unit = minutes, "minute"
+    return f"{count} {unit}{'' if count == 1 else 's'}"

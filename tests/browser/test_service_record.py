@@ -21,7 +21,7 @@ def test_keyworker_writes_notes_and_the_parent_sees_only_the_shared_one(page, ne
     expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
     assert fits_the_screen(page)
     assert_accessible(page)
-    page.get_by_role("link", name="Aisha Rahman").click()
+    page.get_by_role("link", name="Aisha Rahman", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aisha Rahman")
     page.get_by_label("Note", exact=True).fill("Talked about the college course.")
     page.get_by_role("button", name="Save note").click()

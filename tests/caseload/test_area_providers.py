@@ -105,9 +105,9 @@ def test_record_shows_plan_events_sessions_and_checkins(pages, team, keyworker, 
     assert ("Phone call. Reason: Child unwell") in [d for _t, d in timeline(page, "sessions")]
 
     checkins = timeline(page, "checkins")
-    assert checkins[0][0].endswith(f"wellbeing {metric(3):g}")
+    assert checkins[0][0].endswith(f"wellbeing {round(metric(3))} of 35")
     assert checkins[0][1] == "Asked to be contacted. Tough week"
-    assert checkins[1][0].endswith(f"wellbeing {metric(4):g}") and checkins[1][1] == ""
+    assert checkins[1][0].endswith(f"wellbeing {round(metric(4))} of 35") and checkins[1][1] == ""
     assert "Kept to myself" not in page.text  # the parent did not share it
 
 
@@ -221,7 +221,7 @@ def test_caseload_shows_next_session_wellbeing_overdue_steps_and_flags(
     page = pages.get("caseload.index")
     drop = round(metric(4) - metric(3))
     assert fact(page, parent, "next_session") == "Wed 2 December, 10:00"
-    assert fact(page, parent, "wellbeing") == f"{metric(3):g} (down {drop})"
+    assert fact(page, parent, "wellbeing") == f"{round(metric(3))} of 35 (down {drop})"
     assert fact(page, parent, "overdue_steps") == "1 overdue"
     assert fact(page, parent, "last_contact") == "2 days ago"  # the attended session
     assert (
@@ -229,7 +229,7 @@ def test_caseload_shows_next_session_wellbeing_overdue_steps_and_flags(
     )
 
     assert fact(page, steady, "next_session") == "–"
-    assert fact(page, steady, "wellbeing") == f"{metric(3):g} (about the same)"
+    assert fact(page, steady, "wellbeing") == f"{round(metric(3))} of 35 (about the same)"
     assert fact(page, steady, "overdue_steps") == "–"
     assert fact(page, steady, "last_contact") == "Yesterday"  # the check-in
     flags = row_of(page, steady).select_one("[data-flags]").text

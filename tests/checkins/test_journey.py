@@ -141,6 +141,6 @@ def test_the_record_section_shows_the_last_check_in_flags_and_the_journey_link(a
         participant = db.session.get(type(parent), parent.id)
         panels = areas.current().record_panels
         html = "".join(areas.render_panels(panels, db.session, participant))
-    assert "wellbeing 19.25 out of 35" in html
+    assert "wellbeing 19 of 35" in html
     assert "Wellbeing fell by 6 points" in html
     assert f'href="/people/{parent.id}/journey"' in html and "See Aisha" in html

@@ -24,7 +24,8 @@ from webapp.sessions.slots import local_moment
 
 smtp = test_reminders.smtp  # the real SMTP server that collects what CoPlan sends
 
-DAY = date.today() + timedelta(days=10)
+# A Monday at least ten days ahead: group sessions are on weekdays (DAY + 1 too).
+DAY = date.today() + timedelta(days=10 + (7 - (date.today() + timedelta(days=10)).weekday()) % 7)
 
 
 def form_data(world, **changes) -> dict:
@@ -182,7 +183,9 @@ def test_a_parent_gives_up_their_place_and_another_parent_takes_it(world, pages,
     assert "Group session: Peer support" in pages.get("home.today").select_one("#next-session").text
     calendar = Calendar.from_ical(pages.get("groups.calendar", group_id=group.id).response.data)
     [event] = calendar.walk("VEVENT")
-    assert str(event["uid"]) == f"group-{group.id}@coplan" and str(event["status"]) == "CONFIRMED"
+    assert (
+        str(event["uid"]).startswith(f"group-{group.id}@") and str(event["status"]) == "CONFIRMED"
+    )
     confirm = pages.get("groups.cancel_place", group_id=group.id)
     assert "your 1 crèche place" in confirm.text
     pages.post("groups.cancel_place", group_id=group.id)
@@ -291,7 +294,7 @@ def test_moving_a_group_session_tells_the_parents_and_updates_their_calendar_fee
     [message] = smtp.messages
     assert message["To"] == parent.email and message["Subject"].startswith("New time: ")
     feed = Calendar.from_ical(client.get(feed_url).data)
-    [event] = [e for e in feed.walk("VEVENT") if str(e["uid"]) == f"group-{group.id}@coplan"]
+    [event] = [e for e in feed.walk("VEVENT") if str(e["uid"]).startswith(f"group-{group.id}@")]
     assert int(event["sequence"]) == 1
     assert event.decoded("dtstart") == local_moment(next_day, time(10))
 
@@ -392,3 +395,22 @@ def test_a_group_session_that_is_over_reads_plainly_in_the_parents_list(world, p
     pages.sign_in(parent)
     past = pages.get("sessions.my_sessions").select_one(f"#past-group-{group.id}")
     assert " ".join(past.text.split()).endswith("group session, Peer support. You had a place")
+
+
+def test_a_group_on_a_saturday_at_midnight_or_on_christmas_day_is_refused(world, pages, session):
+    from webapp.models import GroupSession
+
+    pages.sign_in(world.keyworker())
+    saturday = DAY + timedelta(days=5)
+    # The next Christmas Day or New Year's Day that falls on a weekday.
+    holidays = [date(y, m, d) for y in range(DAY.year, DAY.year + 8) for m, d in ((12, 25), (1, 1))]
+    christmas = min(h for h in holidays if h > DAY and h.weekday() < 5)
+    cases = [
+        ({"day": saturday.isoformat()}, "day", "weekdays"),
+        ({"starts_at": "00:00", "ends_at": "01:00"}, "starts_at", "between 08:00 and 20:00"),
+        ({"day": christmas.isoformat()}, "day", "public holiday"),
+    ]
+    for changes, field, words in cases:
+        page = pages.post("groups.new", form_data(world, **changes), _expected_status=422)
+        assert words in page.select_one(f"#{field}-error").text
+    assert not session.scalars(select(GroupSession)).all()

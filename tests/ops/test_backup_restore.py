@@ -51,3 +51,29 @@ def test_backup_then_restore_into_a_new_database(app, make, tmp_path):
         with admin.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)"))
         admin.dispose()
+
+
+def test_a_backup_is_readable_only_by_its_owner(tmp_path):
+    """bin/backup.sh with a stand-in pg_dump: the dump it leaves is mode 600."""
+    import os
+    import stat
+
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "pg_dump").write_text(
+        "#!/bin/sh\n"
+        'for a in "$@"; do case "$a" in --file=*) echo dump > "${a#--file=}";; esac; done\n'
+    )
+    (fake / "pg_dump").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}"}
+    os.umask(0o022)
+    out = tmp_path / "backups"
+    dump = subprocess.run(
+        [ROOT / "bin/backup.sh", "postgresql://x/y", out],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout.strip()
+    assert stat.S_IMODE(Path(dump).stat().st_mode) == 0o600
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700

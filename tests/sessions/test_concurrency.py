@@ -24,7 +24,7 @@ from webapp.models import (
     User,
 )
 from webapp.sessions import operations
-from webapp.sessions.guard import SlotTaken
+from webapp.sessions.guard import AlreadyBooked, SlotTaken
 from webapp.web.extensions import db
 
 ATTEMPTS = 200
@@ -34,7 +34,7 @@ THREADS = 15
 ROUNDS = 3
 
 
-def race(app, attempts, refusals=(SlotTaken, GroupFull, PlaceClash)):
+def race(app, attempts, refusals=(SlotTaken, AlreadyBooked, GroupFull, PlaceClash)):
     """Run each attempt in its own app context (its own database session and connection);
     ``refusals`` are the clean answers counted as a conflict."""
     db.session.commit()  # the test's own transaction must not hold SQLite's write lock

@@ -21,16 +21,28 @@ def _in_locality(query, viewer: User, *users):
     return query.where(or_(*(u.locality_id == viewer.locality_id for u in users)))
 
 
-def audit_events(
-    session: Session,
+def audit_page(session: Session, viewer: User, *, page: int = 0, **filters) -> tuple[list, bool]:
+    """One page of the audit events the viewer may read, newest first (page 0 the newest),
+    and whether there are older ones."""
+    query = audit_query(viewer, **filters).offset(page * PAGE_SIZE).limit(PAGE_SIZE + 1)
+    rows = session.execute(query).all()
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def all_audit_events(session: Session, viewer: User, **filters):
+    """Every audit event the viewer may read that matches, newest first, read in batches."""
+    return session.execute(audit_query(viewer, **filters).execution_options(yield_per=1000))
+
+
+def audit_query(
     viewer: User,
     *,
     person: str | None = None,
     staff: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-) -> list:
-    """The newest audit events the viewer may read, as (event, actor, participant) rows."""
+):
+    """The audit events the viewer may read, as (event, actor, participant) rows."""
     actor, participant = aliased(User), aliased(User)
     query = (
         select(AuditEvent, actor, participant)
@@ -50,7 +62,7 @@ def audit_events(
     if date_to:
         end = datetime.combine(date_to + timedelta(days=1), time(), LONDON)
         query = query.where(AuditEvent.at < end)
-    return session.execute(query.limit(PAGE_SIZE)).all()
+    return query
 
 
 def pending_erasure_requests(session: Session, viewer: User) -> list[ErasureRequest]:

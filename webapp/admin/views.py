@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.admin import operations, queries
+from webapp.admin import log, operations, queries
 from webapp.admin.forms import AuditSearchForm
 from webapp.models import Role
 from webapp.privacy.downloads import export_response
+from webapp.reports.csv import csv_response
 from webapp.services import audit
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
@@ -25,10 +26,29 @@ managers = allow(Role.MANAGER, Role.ADMIN)
 def audit_log():
     form = AuditSearchForm(request.args)
     filters = form.filters() if form.validate() else {}
-    rows = queries.audit_events(db.session, current_user, **filters)
+    page = max(0, request.args.get("page", 0, type=int))
+    rows, older = queries.audit_page(db.session, current_user, page=page, **filters)
     return render_template(
-        "admin/audit.html", form=form, rows=rows, actions=audit.ACTIONS, page_size=queries.PAGE_SIZE
+        "admin/audit.html",
+        form=form,
+        rows=rows,
+        describe=log.describe,
+        page=page,
+        older=older,
+        search={k: v for k, v in request.args.items() if k != "page"},
     )
+
+
+@bp.route("/audit.csv")
+@managers
+def audit_csv():
+    form = AuditSearchForm(request.args)
+    filters = form.filters() if form.validate() else {}
+    rows = queries.all_audit_events(db.session, current_user, **filters)
+    body = csv_response("coplan-audit-log.csv", log.CSV_HEADER, log.csv_rows(rows))
+    searched = {k: str(v) for k, v in filters.items() if v}
+    audit.record(db.session, "audit.downloaded", actor=current_user, **searched)
+    return audit.kept_with(db.session, body)
 
 
 @bp.route("/erasure-requests")

@@ -139,7 +139,7 @@ def second_step():
         audit.record(db.session, "sign_in.failed", account=user.id, step="code")
         db.session.commit()
         form.code.errors.append("That code is not right. Codes change every 30 seconds.")
-    return render_template("auth/second_step.html", form=form)
+    return render_template("auth/second_step.html", form=form, user=user)
 
 
 @bp.route("/account/two-step", methods=["GET", "POST"])

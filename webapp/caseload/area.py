@@ -41,6 +41,12 @@ AREA = Area(
             facts.no_contact_check,
         ),
         CaseloadFlag(
+            "never_contacted",
+            "Never contacted",
+            facts.last_contact_columns,
+            facts.never_contacted_check,
+        ),
+        CaseloadFlag(
             "contact_requested",
             "Asked to be contacted",
             facts.contact_request_columns,

@@ -7,15 +7,19 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user
 
+from webapp.auth.operations import DuplicateContact
 from webapp.caseload import operations, queries
 from webapp.caseload.blueprint import bp
 from webapp.caseload.forms import (
+    IN_USE,
     NoteForm,
     OutcomeForm,
+    ParticipantDetailsForm,
     PauseForm,
     ReferralForm,
     ReferralStatusForm,
@@ -213,3 +217,41 @@ def resume(participant_id: int):
     return back_to_record(
         participant, f"{participant.first_name} is taking part again.", "involvement"
     )
+
+
+def details_form(participant: User) -> ParticipantDetailsForm:
+    """The details form, filled with what is held unless it was just posted."""
+    posted = request.method == "POST"
+    form = ParticipantDetailsForm() if posted else ParticipantDetailsForm(formdata=None)
+    if not posted:
+        profile = participant.profile
+        form.name.data, form.email.data = participant.name, participant.email
+        form.phone.data, form.children_stages.data = participant.phone, profile.children_stages
+    return form
+
+
+@bp.route("/<int:participant_id>/details", methods=["GET", "POST"])
+@staff_only
+def edit_details(participant_id: int):
+    participant = participant_or_404(participant_id)
+    form = details_form(participant)
+    if not form.validate_on_submit():
+        return details_page(participant, form)
+    with committed(DuplicateContact) as saved:
+        changed = operations.update_participant_details(
+            db.session,
+            participant=participant,
+            by=current_user,
+            **form.details(),
+        )
+    if saved.refusal:
+        field = form.email if saved.refusal.field == "email" else form.phone
+        field.errors.append(IN_USE)
+        return details_page(participant, form)
+    done = "Details saved." if changed else "Nothing changed."
+    return back_to_record(participant, done, anchor="details")
+
+
+def details_page(participant: User, form: ParticipantDetailsForm):
+    status = 422 if form.is_submitted() else 200
+    return render_template("caseload/details.html", participant=participant, form=form), status

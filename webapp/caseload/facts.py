@@ -43,6 +43,7 @@ from webapp.models import (
 )
 
 NO_CONTACT_DAYS = 21
+NEW_PARENT_DAYS = 7  # a new parent never contacted is flagged after this
 
 # The moment and the day the caseload is worked out for, bound when the query runs, so the
 # columns can be built once.
@@ -200,12 +201,22 @@ def present_stage(values: Values) -> FactValue | None:
 
 def no_contact_check(values: Values) -> str | None:
     """Active people not in contact for three weeks. Paused people are on a break, not lost."""
-    if values["status"] != ParticipantStatus.ACTIVE:
-        return None
-    since = values["last_contact_at"] or values["consented_at"] or values["joined_at"]
-    if values["now"] - since > timedelta(days=NO_CONTACT_DAYS):
+    if values["status"] != ParticipantStatus.ACTIVE or values["last_contact_at"] is None:
+        return None  # never contacted: never_contacted_check says so
+    if values["now"] - values["last_contact_at"] > timedelta(days=NO_CONTACT_DAYS):
         return f"No contact for {NO_CONTACT_DAYS} days"
     return None
+
+
+def never_contacted_check(values: Values) -> str | None:
+    """Active people the service has had no contact with at all (no session, staff note,
+    outcome or check-in) a week after joining."""
+    if values["status"] != ParticipantStatus.ACTIVE or values["last_contact_at"] is not None:
+        return None
+    days = (values["now"] - (values["consented_at"] or values["joined_at"])).days
+    if days < NEW_PARENT_DAYS:
+        return None
+    return f"Never contacted: joined {days} days ago"
 
 
 def contact_request_columns() -> dict[str, ColumnElement]:

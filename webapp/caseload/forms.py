@@ -36,7 +36,9 @@ from webapp.models import (
     OutcomeKind,
     ReferralStatus,
 )
-from webapp.web.forms import BaseForm, mobile_field, optional_email_field
+from webapp.web.forms import BaseForm, DateWindow, mobile_field, optional_email_field
+
+IN_USE = "Someone in CoPlan already uses this. Check it, or find them in the caseload."
 
 
 class CheckboxesField(SelectMultipleField):
@@ -68,6 +70,40 @@ class InviteParticipantForm(BaseForm):
             "email": self.email.data or None,
             "phone": self.phone.data or None,
             "children_stages": self.children_stages.data,
+        }
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.email.data and not self.phone.data:
+            self.email.errors = [*self.email.errors, "Enter an email address or a mobile number."]
+            return False
+        return valid
+
+
+class ParticipantDetailsForm(BaseForm):
+    """A parent's details as staff keep them: name, how to reach them, children. (Their
+    keyworker changes through handover, which also settles their booked sessions.)"""
+
+    name = StringField(
+        "Full name",
+        validators=[DataRequired("Enter the parent's name."), Length(max=120)],
+        render_kw={"autocomplete": "off"},
+    )
+    email = optional_email_field("Email address (optional)")
+    phone = mobile_field("Mobile number (optional)", "A UK mobile, for texts if they want them.")
+    children_stages = CheckboxesField(
+        "Children's ages (tick all that apply)",
+        choices=[SelectChoice(stage.value, label) for stage, label in SCHOOL_STAGE_LABELS.items()],
+        validators=[Optional()],
+    )
+
+    def details(self) -> dict:
+        """The details as update_participant_details takes them."""
+        return {
+            "name": self.name.data.strip(),
+            "email": self.email.data or None,
+            "phone": self.phone.data or None,
+            "children_stages": list(self.children_stages.data or []),
         }
 
     def validate(self, extra_validators=None) -> bool:
@@ -115,7 +151,15 @@ class ReferralForm(BaseForm):
     )
     made_on = DateInputField(
         "Date of the referral",
-        validators=[InputRequired("Enter the date.")],
+        validators=[
+            InputRequired("Enter the date."),
+            DateWindow(
+                "The date of a referral",
+                days_back=2 * 365,
+                days_ahead=0,
+                window="today or in the last two years",
+            ),
+        ],
         default=date.today,
     )
 
@@ -146,7 +190,18 @@ class OutcomeForm(ContractChoice, BaseForm):
         validators=[DataRequired("Choose the outcome.")],
     )
     achieved_on = DateInputField(
-        "When", validators=[InputRequired("Enter the date.")], default=date.today
+        "When",
+        validators=[
+            InputRequired("Enter the date."),
+            # Later than today is refused below, saying so.
+            DateWindow(
+                "An outcome's date",
+                days_back=5 * 365,
+                days_ahead=366,
+                window="in the last five years",
+            ),
+        ],
+        default=date.today,
     )
     hours_per_week = IntegerField(
         "Hours a week (for work)",

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.auth.operations import DuplicateContact, contact_in_use
 from webapp.groups.operations import cancel_group_place
 from webapp.models import (
     PIPELINE_STAGES,
@@ -28,6 +29,7 @@ from webapp.models import (
 )
 from webapp.services import audit
 from webapp.services.records import ensure_record_open
+from webapp.services.sms import normalise_phone
 from webapp.sessions.operations import cancel_session
 from webapp.sessions.queries import upcoming_bookings
 
@@ -262,3 +264,42 @@ def resume(session: Session, *, participant: User, by: User) -> EngagementPause 
         pause=entry.id if entry else None,
     )
     return entry
+
+
+def update_participant_details(
+    session: Session,
+    *,
+    participant: User,
+    by: User,
+    name: str,
+    email: str | None,
+    phone: str | None,
+    children_stages: list[str],
+) -> list[str]:
+    """Change a parent's name, contact and children; the fields changed (audited by name,
+    never by value). Refuses an email or mobile someone else uses (``DuplicateContact``)."""
+    clash = contact_in_use(session, email=email, phone=phone, except_user_id=participant.id)
+    if clash:
+        raise DuplicateContact(clash)
+    profile = participant.profile
+    wanted = {
+        "name": name,
+        "email": email.lower() if email else None,
+        "phone": normalise_phone(phone) if phone else None,
+    }
+    changed = [field for field, value in wanted.items() if getattr(participant, field) != value]
+    for field in changed:
+        setattr(participant, field, wanted[field])
+    if sorted(profile.children_stages or []) != sorted(children_stages):
+        profile.children_stages = list(children_stages)
+        changed.append("children")
+    if changed:
+        session.flush()
+        audit.record(
+            session,
+            "participant.details_changed",
+            actor=by,
+            participant=participant,
+            fields=changed,
+        )
+    return changed

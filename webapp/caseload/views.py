@@ -28,6 +28,7 @@ from webapp.caseload.blueprint import bp
 from webapp.caseload.entry_views import refused
 from webapp.caseload.facts import SORTS, CaseloadRow, caseload_facts
 from webapp.caseload.forms import (
+    IN_USE,
     CaseloadFilterForm,
     InviteParticipantForm,
 )
@@ -140,9 +141,6 @@ def _rendered_row(
             flags=flags,
         )
     )
-
-
-IN_USE = "Someone in CoPlan already uses this. Check it, or find them in the caseload."
 
 
 def keyworker_choices() -> list[SelectChoice]:

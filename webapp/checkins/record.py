@@ -55,7 +55,7 @@ def checkin_items(
                 kind="checkins",
                 title=(
                     f"Check-in on {clock.show(checkin.recorded_at, 'day')}: "
-                    f"wellbeing {checkin.swemwbs_metric:g}"
+                    f"wellbeing {wellbeing_words(checkin.swemwbs_metric)}"
                 ),
                 detail=" ".join(parts) or None,
                 participant_id=checkin.participant_id,
@@ -103,6 +103,14 @@ def _readings(values: facts.Values) -> tuple[_Reading | None, _Reading | None]:
     return latest, before
 
 
+SWEMWBS_TOP = 35  # the highest wellbeing score (the metric runs from 7 to 35)
+
+
+def wellbeing_words(metric: float) -> str:
+    """'17 of 35': a wellbeing score as a whole number on its scale."""
+    return f"{round(metric)} of {SWEMWBS_TOP}"
+
+
 def present_wellbeing(values: facts.Values) -> FactValue | None:
     """The latest wellbeing score and which way it went since the check-in before."""
     latest, before = _readings(values)
@@ -117,7 +125,7 @@ def present_wellbeing(values: facts.Values) -> FactValue | None:
     else:
         trend = f"{'up' if change > 0 else 'down'} {abs(round(change))}"
     return FactValue(
-        text=f"{score:g} ({trend})",
+        text=f"{wellbeing_words(score)} ({trend})",
         sort=score,
         attention=change is not None and change <= -MEANINGFUL_CHANGE,
     )

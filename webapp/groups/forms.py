@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from wtforms import (
     RadioField,
@@ -36,6 +36,12 @@ class GroupPlaceForm(BaseForm):
 
 # Far enough ahead for a year's programme, near enough to catch a mistyped year.
 GROUP_PLANNING_HORIZON = timedelta(days=2 * 365)
+
+
+# When group sessions can be: weekdays, in the day, never on Christmas or New Year's Day.
+GROUP_HOURS = (time(8), time(20))
+GROUP_HOURS_MESSAGE = "Group sessions run between 08:00 and 20:00."
+CLOSED_DAYS = {(12, 25), (12, 26), (1, 1), (1, 2)}
 
 
 class GroupSessionForm(BaseForm):
@@ -84,6 +90,20 @@ class GroupSessionForm(BaseForm):
     def validate_day(self, field):
         if field.data and field.data > date.today() + GROUP_PLANNING_HORIZON:
             raise ValidationError("Choose a date within the next two years.")
+        if field.data is None or field.data < date.today():
+            return  # a day gone by: booking says it must be in the future
+        if field.data.weekday() >= 5:
+            raise ValidationError("Group sessions are on weekdays: choose a Monday to Friday.")
+        if (field.data.month, field.data.day) in CLOSED_DAYS:
+            raise ValidationError("That's a public holiday: choose another day.")
+
+    def validate_starts_at(self, field):
+        if field.data and not GROUP_HOURS[0] <= field.data < GROUP_HOURS[1]:
+            raise ValidationError(GROUP_HOURS_MESSAGE)
+
+    def validate_ends_at(self, field):
+        if field.data and field.data > GROUP_HOURS[1]:
+            raise ValidationError(GROUP_HOURS_MESSAGE)
 
 
 class GroupCancelForm(BaseForm):

@@ -7,6 +7,9 @@ from datetime import time
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    FieldList,
+    Form,
+    FormField,
     SelectField,
     StringField,
     TextAreaField,
@@ -21,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from webapp.locality.school_calendar import ParsedEntry
 from webapp.models import CalendarEntryKind
 from webapp.sessions.forms import end_after_start
 from webapp.web.forms import BaseForm, PlainDateField, PlainTimeField, WholeNumberField
@@ -92,10 +96,52 @@ class CalendarEntryForm(BaseForm):
 class CalendarImportForm(BaseForm):
     file = FileField(
         "CSV or iCalendar file",
-        description="CSV columns: kind, name, starts_on, ends_on. Up to 200 KB.",
+        description="CSV columns: kind, name, starts_on, ends_on. Up to 200 KB. "
+        "You'll see what was read, and confirm it, before anything is saved.",
         validators=[FileRequired("Choose a file to import.")],
     )
-    replace = BooleanField("Replace the terms and holidays already here", default=True)
+
+
+KIND_CHOICES = [SelectChoice(kind.value, kind.label) for kind in CalendarEntryKind]
+
+
+class ImportedEntryForm(Form):
+    """One event read from the file, its kind for the manager to confirm or change."""
+
+    kind = SelectField("What it is", choices=KIND_CHOICES)
+    name = StringField(validators=[DataRequired("An entry has no name."), Length(max=120)])
+    starts_on = PlainDateField(validators=[InputRequired("An entry has no first day.")])
+    ends_on = PlainDateField(validators=[InputRequired("An entry has no last day.")])
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("An entry's last day is before its first day.")
+
+
+class ConfirmCalendarForm(BaseForm):
+    """What was read from the file, to confirm: each entry's kind, and whether to replace."""
+
+    entries = FieldList(FormField(ImportedEntryForm), min_entries=0, max_entries=500)
+    replace = BooleanField(
+        "Replace what's here",
+        description="Tick to delete the terms, holidays and in-service days listed here first.",
+    )
+
+    def problems(self) -> list[str]:
+        """Every error, once each: the list's own, and each entry's."""
+        found = [e for e in self.entries.errors if isinstance(e, str)]
+        for entry in self.entries:
+            found += [error for errors in entry.errors.values() for error in errors]
+        return list(dict.fromkeys(found))
+
+    def parsed(self) -> list[ParsedEntry]:
+        rows = [entry.form for entry in self.entries]
+        return [
+            ParsedEntry(
+                CalendarEntryKind(r.kind.data), r.name.data, r.starts_on.data, r.ends_on.data
+            )
+            for r in rows
+        ]
 
 
 RANGE = "Enter a whole number from %(min)s to %(max)s."

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, time
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from webapp.locality.queries import school_calendar_or_default
@@ -34,6 +34,24 @@ def set_venue_in_use(session: Session, venue: Venue, in_use: bool) -> Venue:
     return venue
 
 
+class VenueTaken(Exception):
+    """Another venue in the locality already has this name."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.message = f"There's already a venue called {name} here. Give this one another name."
+
+
+def _check_venue_name(session: Session, locality_id: int, name: str, venue_id=None) -> None:
+    query = select(Venue.id).where(
+        Venue.locality_id == locality_id, func.lower(Venue.name) == name.strip().lower()
+    )
+    if venue_id is not None:
+        query = query.where(Venue.id != venue_id)
+    if session.scalar(query.limit(1)) is not None:
+        raise VenueTaken(name.strip())
+
+
 def add_venue(
     session: Session,
     *,
@@ -43,7 +61,8 @@ def add_venue(
     accessibility_notes: str,
     has_creche: bool,
 ) -> Venue:
-    """A new venue in the locality, in use."""
+    """A new venue in the locality, in use; refused when the locality has one of that name."""
+    _check_venue_name(session, locality_id, name)
     venue = Venue(
         locality_id=locality_id,
         name=name,
@@ -67,6 +86,7 @@ def edit_venue(
 ) -> bool:
     """Save a venue's details; True when it no longer has a crèche (so holiday and in-service
     day times there stop being offered)."""
+    _check_venue_name(session, venue.locality_id, name, venue.id)
     creche_removed = venue.has_creche and not has_creche
     venue.name, venue.address = name, address
     venue.accessibility_notes, venue.has_creche = accessibility_notes, has_creche

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from flask import abort
 from sqlalchemy import bindparam, func, or_, select
@@ -54,6 +54,24 @@ def school_terms(session: Session, locality_id: int | None) -> SchoolTerms:
     if not rows or rows[0].day_starts is None:
         return SchoolTerms(terms=terms, closures=closures)
     return SchoolTerms(rows[0].day_starts, rows[0].day_ends, terms, closures)
+
+
+def closures_between(
+    session: Session, locality_id: int | None, first: date, last: date
+) -> list[SchoolCalendarEntry]:
+    """The locality's school holidays and in-service days touching ``first`` to ``last``."""
+    return list(
+        session.scalars(
+            select(SchoolCalendarEntry)
+            .where(
+                SchoolCalendarEntry.locality_id == locality_id,
+                SchoolCalendarEntry.kind != CalendarEntryKind.TERM,
+                SchoolCalendarEntry.starts_on <= last,
+                SchoolCalendarEntry.ends_on >= first,
+            )
+            .order_by(SchoolCalendarEntry.starts_on)
+        )
+    )
 
 
 def school_calendar_or_default(session: Session, locality_id: int) -> SchoolCalendar:

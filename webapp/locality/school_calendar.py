@@ -98,18 +98,27 @@ def parse_csv(data: bytes) -> ImportResult:
     return result
 
 
-def _kind_from_summary(summary: str, categories: str) -> CalendarEntryKind:
+# Words that make an event a time the schools are shut, looked for before "term": "February
+# mid-term break" and "October half term" are holidays, not terms.
+IN_SERVICE_WORDS = ("in-service", "inservice", "in service")
+BREAK_WORDS = ("holiday", "break", "mid-term", "midterm", "half term", "half-term", "closed")
+
+
+def kind_from_summary(summary: str, categories: str = "") -> CalendarEntryKind:
+    """An event's kind from its words: in-service, then a break, then a term; else a holiday."""
     words = f"{categories} {summary}".lower()
-    if "in-service" in words or "inservice" in words or "in service" in words:
+    if any(word in words for word in IN_SERVICE_WORDS):
         return CalendarEntryKind.IN_SERVICE
-    if "term" in words and "holiday" not in words:
+    if any(word in words for word in BREAK_WORDS):
+        return CalendarEntryKind.HOLIDAY
+    if "term" in words:
         return CalendarEntryKind.TERM
     return CalendarEntryKind.HOLIDAY
 
 
 def parse_ics(data: bytes) -> ImportResult:
-    """All-day events: a summary with "term" is a term, "in-service" an in-service day,
-    anything else a holiday. DTEND is the day after the last day, as iCalendar says."""
+    """All-day events, each given a kind by its words (``kind_from_summary``), for the manager
+    to confirm before anything is saved. DTEND is the day after the last day, as iCalendar says."""
     from icalendar import Calendar
 
     result = ImportResult()
@@ -145,7 +154,7 @@ def parse_ics(data: bytes) -> ImportResult:
             " ".join(str(c) for c in categories.cats) if hasattr(categories, "cats") else ""
         )
         result.entries.append(
-            ParsedEntry(_kind_from_summary(summary, category_text), summary[:120], start, last)
+            ParsedEntry(kind_from_summary(summary, category_text), summary[:120], start, last)
         )
     if not result.entries and not result.errors:
         result.errors.append("The file has no terms or holidays in it.")

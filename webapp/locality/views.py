@@ -11,6 +11,7 @@ from webapp.locality import operations, queries
 from webapp.locality.forms import (
     CalendarEntryForm,
     CalendarImportForm,
+    ConfirmCalendarForm,
     LocalityForm,
     LocalityRulesForm,
     SchoolDayForm,
@@ -55,12 +56,14 @@ def venue_details(form: VenueForm) -> dict:
 def venues():
     form = VenueForm()
     if form.validate_on_submit():
-        with committed():
+        with committed(operations.VenueTaken) as added:
             operations.add_venue(
                 db.session, locality_id=current_user.locality_id, **venue_details(form)
             )
-        flash(f"Added {form.name.data}.", "success")
-        return redirect(url_for("locality.venues"))
+        if not added.refusal:
+            flash(f"Added {form.name.data}.", "success")
+            return redirect(url_for("locality.venues"))
+        form.name.errors.append(added.refusal.message)
     status = 422 if form.is_submitted() else 200
     return render_venues(form), status
 
@@ -81,10 +84,12 @@ def edit_venue(venue_id: int):
     venue = venue_or_404(venue_id)
     form = VenueEditForm(obj=venue)
     if form.validate_on_submit():
-        with committed():
+        with committed(operations.VenueTaken) as saved:
             creche_removed = operations.edit_venue(db.session, venue, **venue_details(form))
-        flash(f"Saved {venue.name}.{CRECHE_REMOVED if creche_removed else ''}", "success")
-        return redirect(url_for("locality.venues"))
+        if not saved.refusal:
+            flash(f"Saved {venue.name}.{CRECHE_REMOVED if creche_removed else ''}", "success")
+            return redirect(url_for("locality.venues"))
+        form.name.errors.append(saved.refusal.message)
     status = 422 if form.is_submitted() else 200
     return render_template("locality/venue_edit.html", venue=venue, form=form), status
 
@@ -195,15 +200,8 @@ def import_school_calendar():
         upload = form.file.data
         result = parse_upload(upload.filename or "", upload.read(MAX_IMPORT_BYTES + 1))
         if result.ok:
-            with committed():
-                operations.import_calendar(
-                    db.session,
-                    locality_id=current_user.locality_id,
-                    entries=result.entries,
-                    replace=form.replace.data,
-                )
-            flash(f"Imported {len(result.entries)} terms, holidays and in-service days.", "success")
-            return redirect(url_for("locality.school_calendar"))
+            rows = [{**vars(e), "kind": e.kind.value} for e in result.entries]
+            return confirm_page(ConfirmCalendarForm(formdata=None, data={"entries": rows}))
         errors = result.errors
     return render_calendar_page(
         day_form=saved_day_form(formdata=None),
@@ -211,6 +209,34 @@ def import_school_calendar():
         import_form=form,
         import_errors=errors,
     ), 422
+
+
+def confirm_page(form: ConfirmCalendarForm):
+    """What was read from the file, each entry's kind to confirm, and what replacing deletes."""
+    return render_template(
+        "locality/calendar_confirm.html",
+        form=form,
+        here=queries.calendar_entries(db.session, current_user.locality_id),
+    ), 422 if form.errors else 200
+
+
+@bp.route("/locality/school-calendar/import/confirm", methods=["POST"])
+@allow(Role.MANAGER)
+def confirm_school_calendar():
+    form = ConfirmCalendarForm()
+    if not form.validate_on_submit() or not form.entries.entries:
+        form.entries.errors = [*form.entries.errors, "Nothing to import: choose the file again."]
+        return confirm_page(form)
+    with committed():
+        operations.import_calendar(
+            db.session,
+            locality_id=current_user.locality_id,
+            entries=form.parsed(),
+            replace=form.replace.data,
+        )
+    done = "Replaced with" if form.replace.data else "Added"
+    flash(f"{done} {len(form.entries)} terms, holidays and in-service days.", "success")
+    return redirect(url_for("locality.school_calendar"))
 
 
 @bp.route("/locality/school-calendar/<int:entry_id>/remove", methods=["POST"])

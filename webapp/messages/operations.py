@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from webapp.checkins.sync import REJECTED, STORED, Entry, Outcome, merge_entries, parse_recorded_at
 from webapp.clock import utcnow
-from webapp.contact.choices import channels_for, choice_for, is_quiet
+from webapp.contact.telling import tell_parent
 from webapp.documents.files import Prepared
 from webapp.documents.operations import add_document
 from webapp.messages.forms import MESSAGE_MAX_LENGTH
@@ -21,7 +21,6 @@ from webapp.messages.queries import unread
 from webapp.models import Message, User
 from webapp.services.mail import send_mail
 from webapp.services.records import ERASED
-from webapp.services.sms import NotAMobile, TextNotSent, send_text
 
 logger = logging.getLogger(__name__)
 
@@ -142,22 +141,15 @@ def tell_the_other_side(session: Session, *, participant: User, author: User) ->
             )
         return
     link = url_for("messages.conversation", _external=True)
-    channels = channels_for(session, participant, "messages")
-    if "email" in channels:
-        send_mail(
-            session,
-            to=participant.email,
-            user=participant,
-            subject=TOLD,
-            body=f"Hello {participant.first_name},\n\n{TOLD}\n\n{link}\n",
-        )
-    # A text in the parent's quiet hours would wake a house; the message waits in CoPlan.
-    choice = choice_for(session, participant)
-    if "text" in channels and not is_quiet(choice, utcnow()):
-        try:
-            send_text(participant.phone, f"{TOLD} {link}", reference=f"message-{participant.id}")
-        except (TextNotSent, NotAMobile) as error:
-            logger.warning("Could not text a message notice: %s", getattr(error, "reason", error))
+    tell_parent(
+        session,
+        participant,
+        "messages",
+        subject=TOLD,
+        words=TOLD,
+        link=link,
+        reference=f"message-{participant.id}",
+    )
 
 
 def mark_read(session: Session, *, participant: User, reader: User) -> int:

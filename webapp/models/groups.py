@@ -43,7 +43,8 @@ class GroupSession(Base):
 
     @property
     def uid(self) -> str:
-        return f"group-{self.id}@coplan"
+        """The event's name in calendars, before the installation's host is added."""
+        return f"group-{self.id}"
 
 
 class GroupPlace(Base):

@@ -312,6 +312,15 @@ class IdeaStatus(enum.StrEnum):
     def label(self) -> str:
         return IDEA_STATUS_LABELS[self]
 
+    @property
+    def answer_lead(self) -> str:
+        """What the manager's answer is, in front of it on the board."""
+        return {
+            IdeaStatus.CONSIDERING: "What we're doing:",
+            IdeaStatus.DONE: "We did:",
+            IdeaStatus.NOT_NOW: "Why not just now:",
+        }.get(self, "Our answer:")
+
 
 IDEA_STATUS_LABELS = {
     IdeaStatus.NEW: "New",
@@ -336,6 +345,10 @@ class Idea(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None]
+    # A manager can take an idea off the board (who did is in the audit log); its author
+    # still sees it, with the reason.
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
 
     locality: Mapped[Locality] = relationship()
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])

@@ -71,6 +71,9 @@ class SessionStatus(enum.StrEnum):
         }[self]
 
 
+# How long after a session its attendance, once marked, can still be corrected.
+CORRECTION_DAYS = 14
+
 UNDO_WINDOW = timedelta(seconds=30)  # a booking's undo: shown for 10 s, 30 for slow networks
 
 # The statuses of a session that holds its time (a cancelled one frees it).
@@ -194,8 +197,26 @@ class BookedSession(Base):
     venue: Mapped[Venue | None] = relationship()
 
     @property
+    def is_booked(self) -> bool:
+        """Booked and not yet marked or cancelled."""
+        return self.status == SessionStatus.BOOKED
+
+    @property
+    def is_marked(self) -> bool:
+        return self.status in (SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND)
+
+    @property
+    def attended(self) -> bool:
+        return self.status == SessionStatus.ATTENDED
+
+    def correctable(self, now: datetime) -> bool:
+        """Whether its attendance, once marked, can still be corrected."""
+        return self.is_marked and now - self.starts_at <= timedelta(days=CORRECTION_DAYS)
+
+    @property
     def uid(self) -> str:
-        return f"session-{self.id}@coplan"
+        """The event's name in calendars, before the installation's host is added."""
+        return f"session-{self.id}"
 
     @property
     def is_attended(self) -> bool:

@@ -2,7 +2,7 @@
 record's timeline, overdue steps on the caseload, and the demo plan."""
 
 from webapp.areas import Area, NavLink, Panel
-from webapp.caseload.facts import CaseloadFact
+from webapp.caseload.facts import CaseloadFact, CaseloadFlag
 from webapp.caseload.timeline import TimelineSource
 from webapp.demo.plans import seed_demo_plan
 from webapp.models import Role
@@ -24,6 +24,14 @@ AREA = Area(
             "Overdue steps",
             record.overdue_steps_columns,
             record.present_overdue_steps,
+        ),
+    ),
+    caseload_flags=(
+        CaseloadFlag(
+            "overdue_steps",
+            "Steps in their plan overdue",
+            record.overdue_steps_columns,
+            record.overdue_steps_check,
         ),
     ),
     demo_seed=seed_demo_plan,

@@ -63,6 +63,8 @@ def conflict_response(*, target: str, row, participant: User, **context):
     context.update(
         target=target,
         changed_by=changed_by or "Someone",
+        # The other save was the person's own, in another tab or on another device.
+        by_you=row.updated_by is not None and row.updated_by.id == current_user.id,
         participant=participant,
         back=plan_url(participant, target.removesuffix("-head")),
         inline=is_htmx(),

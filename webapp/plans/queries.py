@@ -184,7 +184,7 @@ def plan_notices(session: Session, user_id: int, limit: int = 20) -> list[Notice
     return list(
         session.scalars(
             select(Notice)
-            .where(Notice.user_id == user_id, Notice.read_at.is_(None))
+            .where(Notice.user_id == user_id, Notice.plan_id.is_not(None), Notice.read_at.is_(None))
             .options(joinedload(Notice.plan).joinedload(Plan.participant))
             .order_by(Notice.updated_at.desc())
             .limit(limit)

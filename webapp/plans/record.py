@@ -70,6 +70,13 @@ def overdue_steps_columns() -> dict[str, ColumnElement]:
     }
 
 
+def overdue_steps_check(values: facts.Values) -> str | None:
+    count = values["overdue_steps"]
+    if not count:
+        return None
+    return f"{count} {'step' if count == 1 else 'steps'} in their plan overdue"
+
+
 def present_overdue_steps(values: facts.Values) -> FactValue | None:
     count = values["overdue_steps"]
     if not count:

@@ -25,6 +25,7 @@ AREA = Area(
         Panel("sessions/_next_session.html", queries.today_panel),
         Panel("sessions/_break_today.html", queries.break_panel),
     ),
+    record_panels=(Panel("sessions/_record_sessions.html", record.record_panel),),
     timeline_sources=(
         TimelineSource("sessions", "Sessions", record.session_items),
         TimelineSource("groups", "Group sessions", record.group_place_items),
@@ -36,6 +37,12 @@ AREA = Area(
         ),
     ),
     caseload_flags=(
+        CaseloadFlag(
+            "missed_session",
+            "Did not attend their last session",
+            record.missed_session_columns,
+            record.missed_session_check,
+        ),
         CaseloadFlag(
             "reminder_failed",
             "Reminder not delivered",

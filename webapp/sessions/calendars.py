@@ -3,14 +3,32 @@ person's feed."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import urlsplit
 
+from flask import current_app
 from icalendar import Calendar, Event
 
 from webapp.models import BookedSession, GroupSession, SessionStatus
 
 PRODID = "-//CoPlan//Sessions//EN"
+
+
+def installation_host() -> str:
+    """What makes calendar UIDs this installation's own, and keeps them the same across
+    updates: the host of BASE_URL, else a name made from the secret key (kept for ever)."""
+    host = urlsplit(current_app.config.get("BASE_URL") or "").hostname
+    if host:
+        return host
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return f"{hashlib.sha256(b'calendar-uid:' + secret).hexdigest()[:16]}.coplan.invalid"
+
+
+def event_uid(name: str) -> str:
+    """'session-12@coplan.glasgow.example': unique to this installation, stable for ever."""
+    return f"{name}@{installation_host()}"
 
 
 def _calendar(method: str | None = None) -> Calendar:
@@ -57,7 +75,7 @@ def session_event(booking: BookedSession, *, for_staff: bool, stamp: datetime) -
     """One session as an event, named for the other person in it."""
     other = booking.participant if for_staff else booking.keyworker
     event = _event(
-        uid=booking.uid,
+        uid=event_uid(booking.uid),
         sequence=booking.sequence,
         stamp=stamp,
         starts_at=booking.starts_at,
@@ -83,7 +101,7 @@ def group_event(group: GroupSession, *, cancelled: bool, stamp: datetime) -> Eve
     """A group session as an event (``cancelled``: the session, or this person's place)."""
     details = [group.description] if group.description else []
     return _event(
-        uid=group.uid,
+        uid=event_uid(group.uid),
         sequence=group.sequence,
         stamp=stamp,
         starts_at=group.starts_at,

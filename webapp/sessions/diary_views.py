@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -42,9 +42,9 @@ from webapp.web.policy import allow, participant_or_404, staff_only
 @bp.route("/diary")
 @allow(Role.KEYWORKER)
 def diary():
-    to_mark, upcoming = queries.diary(db.session, current_user.id, utcnow())
+    to_mark, upcoming, marked = queries.diary(db.session, current_user.id, utcnow())
     return render_template(
-        "sessions/diary.html", to_mark=to_mark, upcoming=upcoming, form=EmptyForm()
+        "sessions/diary.html", to_mark=to_mark, upcoming=upcoming, marked=marked, form=EmptyForm()
     )
 
 
@@ -55,11 +55,14 @@ def diaries():
     keyworkers = caseload_queries.active_keyworkers(db.session, current_user)
     chosen = request.args.get("keyworker", type=int)
     owner = next((k for k in keyworkers if k.id == chosen), keyworkers[0] if keyworkers else None)
-    to_mark, upcoming = queries.diary(db.session, owner.id, utcnow()) if owner else ([], [])
+    to_mark, upcoming, marked = (
+        queries.diary(db.session, owner.id, utcnow()) if owner else ([], [], [])
+    )
     return render_template(
         "sessions/diary.html",
         to_mark=to_mark,
         upcoming=upcoming,
+        marked=marked,
         form=EmptyForm(),
         owner=owner,
         keyworkers=keyworkers,
@@ -73,11 +76,17 @@ def attendance(session_id: int):
     if EmptyForm().validate_on_submit():
         attended = request.form.get("attended") == "yes"
         with committed(BookingProblem) as saved:
-            operations.mark_attendance(db.session, booking=booked, attended=attended)
+            operations.mark_attendance(
+                db.session, booking=booked, attended=attended, by=current_user
+            )
         if saved.refusal:
             flash(saved.refusal.message, "error")
         else:
             flash(f"{booked.participant.name}: {booked.status.label.lower()}.", "success")
+    if request.form.get("back") == "record":
+        return redirect(
+            url_for("caseload.record", participant_id=booked.participant_id, _anchor="sessions")
+        )
     return redirect(url_for("sessions.diary"))
 
 
@@ -105,7 +114,7 @@ def saved_timing_form() -> SessionTimingForm:
 def availability():
     form = availability_rule_form(blank=request.method == "GET")
     if form.validate_on_submit():
-        with committed():
+        with committed(operations.WindowRefused) as added:
             operations.add_availability_rule(
                 db.session,
                 keyworker=current_user,
@@ -113,8 +122,10 @@ def availability():
                 venue_id=form.venue_id.data or None,
                 **data_of(form, "weekday", "starts_at", "ends_at", "valid_from", "valid_until"),
             )
-        flash("Availability added.", "success")
-        return redirect(url_for("sessions.availability"))
+        if not added.refusal:
+            flash("Availability added.", "success")
+            return redirect(url_for("sessions.availability"))
+        form[added.refusal.field].errors.append(added.refusal.message)
     status = 422 if form.is_submitted() else 200
     return render_availability(form=form, timing_form=saved_timing_form()), status
 
@@ -169,18 +180,33 @@ def remove_rule(rule_id: int):
 def time_off():
     form = TimeOffForm()
     if form.validate_on_submit():
-        with committed():
-            operations.add_time_off(
+        with committed(operations.WindowRefused) as added:
+            off = operations.add_time_off(
                 db.session,
                 keyworker=current_user,
                 first_day=form.starts_on.data,
                 last_day=form.ends_on.data,
                 reason=form.reason.data or "",
             )
+        if added.refusal:
+            flash(added.refusal.message, "error")
+            return redirect(url_for("sessions.availability"))
         flash("Time off added. No new sessions will be offered then.", "success")
+        if queries.booked_during(db.session, current_user.id, off):
+            return redirect(url_for("sessions.time_off_clashes", time_off_id=off.id))
         return redirect(url_for("sessions.availability"))
     flash_errors(form)
     return redirect(url_for("sessions.availability"))
+
+
+@bp.route("/diary/time-off/<int:time_off_id>")
+@allow(Role.KEYWORKER)
+def time_off_clashes(time_off_id: int):
+    off = queries.own_row(db.session, TimeOff, time_off_id, "keyworker_id", current_user.id)
+    if off is None:
+        abort(404)
+    booked = queries.booked_during(db.session, current_user.id, off)
+    return render_template("sessions/time_off_clashes.html", off=off, booked=booked)
 
 
 def flash_errors(form) -> None:
@@ -206,12 +232,14 @@ def book_for(participant_id: int):
     if current_user.role == Role.KEYWORKER:
         keyworker = current_user
     here = {"action": "sessions.book_for", "participant_id": participant.id}
+    agreed = (request.args if request.method == "GET" else request.form).get("agreed") == "y"
     if request.method == "GET":
         title = f"Book a session for {participant.name}"
-        return render_slots(participant, keyworker.id if keyworker else None, title=title, **here)
+        keyworker_id = keyworker.id if keyworker else None
+        return render_slots(participant, keyworker_id, title=title, agreed=agreed, **here)
     form = SlotForm()
-    refused = book_slot(form, participant, keyworker, **here)
+    refused = book_slot(form, participant, keyworker, agreed=agreed, **here)
     if refused:
         return refused
     flash(f"Booked {participant.name} for {when(form.booked)}.", "success")
-    return redirect(url_for("sessions.diary"))
+    return redirect(url_for("caseload.record", participant_id=participant.id, _anchor="sessions"))

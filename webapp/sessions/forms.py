@@ -22,7 +22,13 @@ from wtforms.validators import (
 
 from webapp.models import SessionMode, as_utc
 from webapp.sessions.slots import SESSION_GAPS, SESSION_LENGTHS
-from webapp.web.forms import BaseForm, PlainDateField, PlainTimeField
+from webapp.web.forms import (
+    BaseForm,
+    DateWindow,
+    PlainDateField,
+    PlainTimeField,
+    within_a_year_of,
+)
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -78,6 +84,17 @@ class CancelForm(BaseForm):
     )
 
 
+class StaffCancelForm(BaseForm):
+    reason = TextAreaField(
+        "Why is it cancelled?",
+        description="The parent is told the session is cancelled, with this reason.",
+        validators=[
+            DataRequired("Say why the session is cancelled."),
+            Length(max=500, message="Keep it under 500 characters."),
+        ],
+    )
+
+
 class FreeWindowForm(BaseForm):
     weekday = SelectField("Day", choices=WEEKDAY_CHOICES[:5], coerce=int)
     starts_at = PlainTimeField(
@@ -97,9 +114,30 @@ class AvailabilityRuleForm(BaseForm):
     )
     mode = SelectField("How", choices=MODE_CHOICES)
     venue_id = SelectField("Where", coerce=int, choices=[])
-    valid_from = PlainDateField("From date", validators=[InputRequired("Enter the first date.")])
+    valid_from = PlainDateField(
+        "From date",
+        validators=[
+            InputRequired("Enter the first date."),
+            DateWindow(
+                "The first date",
+                days_back=365,
+                days_ahead=365,
+                window="within a year either side of today",
+            ),
+        ],
+    )
     valid_until = PlainDateField(
-        "Until date", description="Leave empty if it carries on.", validators=[Optional()]
+        "Until date",
+        description="Leave empty if it carries on.",
+        validators=[
+            Optional(),
+            DateWindow(
+                "The last date",
+                days_back=0,
+                days_ahead=2 * 365,
+                window="today or within the next two years",
+            ),
+        ],
     )
 
     def validate_venue_id(self, field):
@@ -151,7 +189,15 @@ class SessionTimingForm(BaseForm):
 
 
 class TimeOffForm(BaseForm):
-    starts_on = PlainDateField("First day", validators=[InputRequired("Enter the first day.")])
+    starts_on = PlainDateField(
+        "First day",
+        validators=[
+            InputRequired("Enter the first day."),
+            DateWindow(
+                "Time off", days_back=0, days_ahead=2 * 365, window="today or in the next two years"
+            ),
+        ],
+    )
     ends_on = PlainDateField("Last day", validators=[InputRequired("Enter the last day.")])
     reason = StringField(
         "Reason (optional)", validators=[Length(max=200, message="Keep it under 200 characters.")]
@@ -160,3 +206,4 @@ class TimeOffForm(BaseForm):
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError("The last day must be on or after the first day.")
+        within_a_year_of(self.starts_on.data, field.data, "Time off")

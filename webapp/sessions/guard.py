@@ -47,6 +47,26 @@ class SlotTaken(BookingProblem):
         self.alternatives = list(alternatives)
 
 
+class AlreadyBooked(BookingProblem):
+    """The parent already has this very session booked (another tab, a double tap)."""
+
+    def __init__(self, booking: BookedSession):
+        super().__init__("You've already booked this.")
+        self.booking = booking
+
+
+def already_booked(session: Session, *, slot: Slot, participant_id: int) -> BookedSession | None:
+    """The parent's booked session at exactly this slot with this keyworker, if there is one."""
+    return session.scalar(
+        select(BookedSession).where(
+            BookedSession.participant_id == participant_id,
+            BookedSession.keyworker_id == slot.keyworker_id,
+            BookedSession.starts_at == slot.starts_at,
+            BookedSession.status == SessionStatus.BOOKED,
+        )
+    )
+
+
 def overlapping(model, starts_at: datetime, ends_at: datetime, gap=timedelta(0)):
     """SQL: the row's time (a session's or a group session's) overlaps ``starts_at`` to
     ``ends_at``, widened by ``gap`` on both sides (a keyworker's gap between sessions)."""

@@ -21,6 +21,7 @@ from webapp.models import (
     GroupPlace,
     GroupSession,
     KeyworkerSettings,
+    Notice,
     Role,
     SessionFeedback,
     SessionMode,
@@ -31,6 +32,7 @@ from webapp.models import (
 )
 from webapp.sessions.search import search_slots
 from webapp.sessions.slots import LONDON, SearchLimits, Slot, Timing
+from webapp.sessions.telling import SESSION_NOTICE
 
 
 def keyworker_timing(session: Session, keyworker_id: int) -> Timing:
@@ -138,7 +140,8 @@ def reminder_ways(session: Session, parent: User) -> dict[str, bool]:
 
 
 def diary(session: Session, keyworker_id: int, now: datetime):
-    """A keyworker's diary: (sessions started and not yet marked, sessions to come)."""
+    """A keyworker's diary: (sessions started and not yet marked, sessions to come, sessions
+    marked recently enough to correct, newest first)."""
     appointments = session.scalars(
         select(BookedSession)
         .where(
@@ -150,7 +153,8 @@ def diary(session: Session, keyworker_id: int, now: datetime):
         .order_by(BookedSession.starts_at)
     ).all()
     to_mark = [b for b in appointments if b.starts_at <= now and b.status == SessionStatus.BOOKED]
-    return to_mark, [b for b in appointments if b.starts_at > now]
+    marked = [b for b in reversed(appointments) if b.correctable(now)]
+    return to_mark, [b for b in appointments if b.starts_at > now], marked
 
 
 def feed_sessions(session: Session, user: User, since: datetime) -> list[BookedSession]:
@@ -204,6 +208,23 @@ def time_off_ahead(session: Session, keyworker_id: int, now: datetime) -> list[T
             select(TimeOff)
             .where(TimeOff.keyworker_id == keyworker_id, TimeOff.ends_at >= now)
             .order_by(TimeOff.starts_at)
+        )
+    )
+
+
+def booked_during(session: Session, keyworker_id: int, off: TimeOff) -> list[BookedSession]:
+    """The keyworker's sessions still booked in their time off, in time order."""
+    return list(
+        session.scalars(
+            select(BookedSession)
+            .where(
+                BookedSession.keyworker_id == keyworker_id,
+                BookedSession.status == SessionStatus.BOOKED,
+                BookedSession.starts_at < off.ends_at,
+                BookedSession.ends_at > off.starts_at,
+            )
+            .options(selectinload(BookedSession.participant), selectinload(BookedSession.venue))
+            .order_by(BookedSession.starts_at)
         )
     )
 
@@ -265,6 +286,18 @@ def next_booked_session(session: Session, participant_id: int) -> BookedSession 
     )
 
 
+def unread_session_notices(session: Session, user_id: int, limit: int = 5) -> list[Notice]:
+    """The parent's unread notices about their sessions, newest first."""
+    return list(
+        session.scalars(
+            select(Notice)
+            .where(Notice.user_id == user_id, SESSION_NOTICE, Notice.read_at.is_(None))
+            .order_by(Notice.created_at.desc(), Notice.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 FEEDBACK_ASKED_FOR = timedelta(days=14)  # how long Today asks about a session just had
 
 
@@ -274,6 +307,7 @@ def today_panel(session: Session, parent: User) -> dict:
     return {
         "upcoming": next_booked_session(session, parent.id),
         "next_group": group_queries.next_group_place(session, parent),
+        "notices": unread_session_notices(session, parent.id),
         "to_review": session_to_review(session, parent.id),
     }
 

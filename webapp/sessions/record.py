@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, case, func, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from webapp import clock
 from webapp.caseload import facts
@@ -22,6 +22,7 @@ from webapp.models import (
     SessionStatus,
     User,
     UTCDateTime,
+    utcnow,
 )
 from webapp.reports.figures import ReportTable, Scope
 
@@ -172,6 +173,30 @@ def present_next_session(values: facts.Values) -> FactValue | None:
     return None if at is None else FactValue(text=clock.day_and_time(at), sort=at)
 
 
+def missed_session_columns() -> dict[str, ColumnElement]:
+    """The status and time of the parent's latest marked session."""
+    marked = (
+        BookedSession.participant_id == User.id,
+        BookedSession.status.in_([SessionStatus.ATTENDED, SessionStatus.DID_NOT_ATTEND]),
+        BookedSession.starts_at <= facts.NOW,
+    )
+    return {
+        "marked_session_status": facts.latest(
+            BookedSession.status, *marked, order_by=[BookedSession.starts_at.desc()]
+        ),
+        "marked_session_at": type_coerce(
+            facts.latest(BookedSession.starts_at, *marked), UTCDateTime()
+        ),
+    }
+
+
+def missed_session_check(values: facts.Values) -> str | None:
+    """The parent did not come to their latest session (a later one they came to clears it)."""
+    if values["marked_session_status"] != SessionStatus.DID_NOT_ATTEND:
+        return None
+    return f"Did not attend the session on {clock.day(values['marked_session_at'])}"
+
+
 def attended_sessions_contact() -> ColumnElement:
     return facts.latest(
         BookedSession.starts_at,
@@ -227,3 +252,24 @@ def sessions_engagement(scope: Scope) -> Select:
     return select(BookedSession.participant_id).where(
         *_in_period(scope), BookedSession.status == SessionStatus.ATTENDED
     )
+
+
+RECORD_SESSIONS = 5  # how many sessions each way the record's panel lists
+
+
+def record_panel(session: Session, participant: User) -> dict:
+    """The parent's next sessions and their most recent ones, for their record."""
+    now = utcnow()
+    query = select(BookedSession).where(BookedSession.participant_id == participant.id)
+    query = query.options(selectinload(BookedSession.venue), selectinload(BookedSession.keyworker))
+    upcoming = session.scalars(
+        query.where(BookedSession.starts_at > now, BookedSession.status == SessionStatus.BOOKED)
+        .order_by(BookedSession.starts_at)
+        .limit(RECORD_SESSIONS)
+    ).all()
+    recent = session.scalars(
+        query.where(BookedSession.starts_at <= now)
+        .order_by(BookedSession.starts_at.desc())
+        .limit(RECORD_SESSIONS)
+    ).all()
+    return {"participant": participant, "upcoming": upcoming, "recent": recent, "now": now}

@@ -207,12 +207,16 @@ def search_slots(
             TIME_OFF_QUERY, {"keyworker_ids": keyworker_ids, "start": start, "end": end}
         )
     )
-    windows = [
-        Window(weekday, starts_at, ends_at)
-        for weekday, starts_at, ends_at in session.execute(
-            WINDOWS_QUERY, {"participant_id": participant.id}
-        )
-    ]
+    windows = (
+        [
+            Window(weekday, starts_at, ends_at)
+            for weekday, starts_at, ends_at in session.execute(
+                WINDOWS_QUERY, {"participant_id": participant.id}
+            )
+        ]
+        if limits.parent_windows
+        else []
+    )
     return find_slots(
         now=now,
         rules=rules,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from webapp.clock import LONDON
@@ -93,9 +93,17 @@ class SearchLimits:
     horizon: timedelta = timedelta(weeks=6)
     travel: timedelta = timedelta(minutes=30)
     step_minutes: int = 30
+    # False when staff have agreed a time with the parent outside the times they gave.
+    parent_windows: bool = True
 
 
 DEFAULT_LIMITS = SearchLimits()
+
+
+def agreed_with_parent(limits: SearchLimits) -> SearchLimits:
+    """The limits when a keyworker has agreed a time with the parent themselves: any time in
+    the school day, however soon (still in the future), outside the parent's usual windows."""
+    return replace(limits, min_notice=timedelta(0), parent_windows=False)
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,13 @@ from webapp.sessions.forms import (
     CancelForm,
     FreeWindowForm,
     SlotForm,
+    StaffCancelForm,
 )
 from webapp.sessions.free_windows import WindowRefused
 from webapp.sessions.gone import session_gone
-from webapp.sessions.guard import BookingProblem, SlotNotOffered, SlotTaken
+from webapp.sessions.guard import AlreadyBooked, BookingProblem, SlotNotOffered
 from webapp.sessions.limits import service_limits
+from webapp.sessions.pages import answer_problem, render_slots
 from webapp.web.extensions import db
 from webapp.web.forms import EmptyForm
 from webapp.web.htmx import committed
@@ -68,73 +70,15 @@ def booking_or_404(booking_id: int, *, booked_only: bool = False) -> BookedSessi
     return booked
 
 
-def render_slots(
-    participant: User,
-    keyworker_id: int | None,
-    *,
-    action: str,
-    title: str,
-    moving: BookedSession | None = None,
-    **action_values,
-):
-    """A week of free times, each a button that books it (or checks first: CHECK_FIRST)."""
-    week = max(0, min(request.args.get("week", 0, type=int), 6))
-    slots, more = (
-        queries.week_of_slots(
-            db.session,
-            participant,
-            keyworker_id,
-            week,
-            service_limits(participant.locality),
-            moving.id if moving else None,
-        )
-        if keyworker_id
-        else ([], False)
-    )
-    return render_template(
-        "sessions/find_time.html",
-        title=title,
-        participant=participant,
-        days=queries.slots_by_day(slots),
-        venues=locality_queries.venues_by_id(db.session, slots),
-        week=week,
-        more=more,
-        action=url_for(CHECK_FIRST.get(action, action), **action_values),
-        check_first=action in CHECK_FIRST,
-        moving=moving,
-        has_keyworker=keyworker_id is not None,
-    )
-
-
-def answer_problem(problem: BookingProblem, participant: User, *, action: str, **action_values):
-    """A refused booking: 409 with the nearest free times, or 422 when the time isn't offered."""
-    alternatives = problem.alternatives if isinstance(problem, SlotTaken) else []
-    status = 409 if isinstance(problem, SlotTaken) else 422
-    return render_template(
-        "sessions/problem.html",
-        message=problem.message,
-        participant=participant,
-        alternatives=alternatives,
-        venues=locality_queries.venues_by_id(db.session, alternatives),
-        action=url_for(CHECK_FIRST.get(action, action), **action_values),
-        check_first=action in CHECK_FIRST,
-        back=request.referrer if request.referrer else url_for("home.index"),
-    ), status
-
-
 NOT_OFFERED = "Choose a time from the list."
-# A parent's booking and any move are checked on a page of their own before they are made.
-CHECK_FIRST = {
-    "sessions.book": "sessions.confirm_booking",
-    "sessions.reschedule": "sessions.confirm_move",
-}
 
 
-def book_slot(form: SlotForm, participant: User, keyworker: User | None, *, action: str, **values):
+def book_slot(form: SlotForm, participant: User, keyworker: User | None, *, agreed=False, **values):
     """Book the slot the form names for the parent with the keyworker; None when booked,
-    otherwise the refusal's answer (the session is in ``form.booked``)."""
+    otherwise the refusal's answer (the session is in ``form.booked``). ``agreed``: staff
+    agreed the time with the parent (outside their usual times or notice)."""
     if not form.validate_on_submit() or keyworker is None:
-        return answer_problem(SlotNotOffered(NOT_OFFERED), participant, action=action, **values)
+        return answer_problem(SlotNotOffered(NOT_OFFERED), participant, agreed=agreed, **values)
     with committed(BookingProblem) as saved:
         form.booked = operations.book_session(
             db.session,
@@ -145,10 +89,25 @@ def book_slot(form: SlotForm, participant: User, keyworker: User | None, *, acti
             venue_id=form.venue,
             booked_by=current_user,
             limits=service_limits(participant.locality),
+            agreed=agreed,
         )
+    if isinstance(saved.refusal, AlreadyBooked):
+        return already_booked(saved.refusal.booking)
     if saved.refusal:
-        return answer_problem(saved.refusal, participant, action=action, **values)
+        return answer_problem(saved.refusal, participant, agreed=agreed, **values)
     return None
+
+
+def already_booked(booked: BookedSession):
+    """The session asked for is already booked (another tab, a second tap): say so, show it."""
+    if current_user.id == booked.participant_id:
+        flash(f"You've already booked this: {when(booked)}.", "info")
+        return redirect(url_for("sessions.my_sessions", _anchor=f"session-{booked.id}"))
+    name = booked.participant.name
+    flash(f"{name} is already booked for this: {when(booked)}.", "info")
+    return redirect(
+        url_for("caseload.record", participant_id=booked.participant_id, _anchor="sessions")
+    )
 
 
 def data_of(form, *names: str) -> dict:
@@ -186,6 +145,15 @@ def my_sessions():
         push_key=current_app.config["VAPID_PUBLIC_KEY"] if push_enabled() else None,
         **queries.reminder_ways(db.session, current_user),
     )
+
+
+@bp.route("/sessions/notices/dismiss", methods=["POST"])
+@allow(Role.PARTICIPANT)
+def dismiss_notices():
+    if EmptyForm().validate_on_submit():
+        with committed():
+            operations.dismiss_session_notices(db.session, current_user)
+    return redirect(url_for("home.today"))
 
 
 def just_booked(coming_up: list, now) -> BookedSession | None:
@@ -228,7 +196,8 @@ def reschedule(session_id: int):
     booked = booking_or_404(session_id, booked_only=True)
     participant, here = booked.participant, {"session_id": booked.id}
     if request.method == "GET":
-        title = "Move your session" if current_user.id == participant.id else "Move session"
+        own = current_user.id == participant.id
+        title = "Move your session" if own else f"Move {participant.name}'s session"
         return render_slots(
             participant,
             booked.keyworker_id,
@@ -256,6 +225,7 @@ def move_to_slot(booked: BookedSession, form: SlotForm) -> BookingProblem | None
             mode=SessionMode(form.mode.data),
             venue_id=form.venue,
             limits=service_limits(booked.participant.locality),
+            by=current_user,
         )
     return saved.refusal
 
@@ -264,10 +234,12 @@ def move_to_slot(booked: BookedSession, form: SlotForm) -> BookingProblem | None
 @signed_in
 def cancel(session_id: int):
     booked = booking_or_404(session_id, booked_only=True)
-    form = CancelForm()
+    form = CancelForm() if current_user.id == booked.participant_id else StaffCancelForm()
     if form.validate_on_submit():
         with committed():
-            operations.cancel_session(db.session, booking=booked, reason=form.reason.data)
+            operations.cancel_session(
+                db.session, booking=booked, reason=form.reason.data, by=current_user
+            )
         whose = "your" if current_user.id == booked.participant_id else "the"
         flash(f"Cancelled {whose} session on {when(booked)}.", "success")
         return redirect(after_change())

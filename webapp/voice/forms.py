@@ -31,6 +31,14 @@ class IdeaForm(BaseForm):
     )
 
 
+class HideIdeaForm(BaseForm):
+    reason = TextAreaField(
+        "Why hide it?",
+        description="The parent who wrote it sees this. Other parents no longer see the idea.",
+        validators=[DataRequired("Say why the idea is hidden."), Length(max=500)],
+    )
+
+
 class AnswerForm(BaseForm):
     status = RadioField(
         "Where it stands",

@@ -63,6 +63,23 @@ def answer_idea(
     return idea
 
 
+def hide_idea(session: Session, *, idea: Idea, manager: User, reason: str) -> Idea:
+    """Take an idea off the board; its author still sees it, with the reason."""
+    idea.hidden_at = utcnow()
+    idea.hidden_reason = reason
+    session.flush()
+    audit.record(session, "idea.hidden", actor=manager, idea=idea.id)
+    return idea
+
+
+def show_idea_again(session: Session, *, idea: Idea, manager: User) -> Idea:
+    idea.hidden_at = None
+    idea.hidden_reason = None
+    session.flush()
+    audit.record(session, "idea.shown_again", actor=manager, idea=idea.id)
+    return idea
+
+
 def feedback_summary(session: Session, locality_ids: list[int], since) -> dict:
     """How many answered, and how many found their session helpful, since a moment."""
     total, helpful = session.execute(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from webapp import areas
@@ -17,6 +17,9 @@ def visible_ideas(session: Session, viewer: User) -> list[Idea]:
     query = select(Idea).options(joinedload(Idea.locality)).order_by(Idea.created_at.desc())
     if viewer.role != Role.ADMIN:
         query = query.where(Idea.locality_id == viewer.locality_id)
+    if viewer.role not in (Role.MANAGER, Role.ADMIN):
+        # A hidden idea is off the board, except for the parent who wrote it.
+        query = query.where(or_(Idea.hidden_at.is_(None), Idea.author_id == viewer.id))
     return list(session.scalars(query.limit(IDEAS_SHOWN)))
 
 

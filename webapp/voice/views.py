@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from webapp.models import Idea, IdeaStatus, Role, utcnow
 from webapp.voice import operations, queries
-from webapp.voice.forms import AnswerForm, FeedbackForm, IdeaForm
+from webapp.voice.forms import AnswerForm, FeedbackForm, HideIdeaForm, IdeaForm
 from webapp.web.extensions import db
+from webapp.web.forms import EmptyForm
 from webapp.web.htmx import committed
 from webapp.web.policy import allow, signed_in
 
@@ -61,6 +62,33 @@ def answer(idea_id: int):
         return redirect(url_for("voice.ideas", _anchor=f"idea-{idea.id}"))
     status = 422 if form.is_submitted() else 200
     return render_template("voice/answer.html", idea=idea, form=form), status
+
+
+@bp.route("/ideas/<int:idea_id>/hide", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def hide(idea_id: int):
+    idea = queries.idea_or_404(db.session, current_user, idea_id)
+    form = HideIdeaForm()
+    if form.validate_on_submit():
+        with committed():
+            operations.hide_idea(
+                db.session, idea=idea, manager=current_user, reason=form.reason.data
+            )
+        flash("Hidden from the board. The parent who wrote it sees why.", "success")
+        return redirect(url_for("voice.ideas", _anchor=f"idea-{idea.id}"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("voice/hide.html", idea=idea, form=form), status
+
+
+@bp.route("/ideas/<int:idea_id>/show", methods=["POST"])
+@allow(*MANAGERS)
+def show_again(idea_id: int):
+    idea = queries.idea_or_404(db.session, current_user, idea_id)
+    if EmptyForm().validate_on_submit():
+        with committed():
+            operations.show_idea_again(db.session, idea=idea, manager=current_user)
+        flash("The idea is back on the board.", "success")
+    return redirect(url_for("voice.ideas", _anchor=f"idea-{idea.id}"))
 
 
 def _answer_defaults(idea: Idea):

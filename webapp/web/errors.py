@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -33,8 +34,26 @@ def wants_json() -> bool:
     )
 
 
+# What someone signed in can do about a page that isn't theirs, in words for their role.
+FORBIDDEN = {
+    "participant": "This page is for staff. Your own pages are in the menu.",
+    "keyworker": "It isn't part of a keyworker's work in CoPlan. If you think it should be, "
+    "ask your manager.",
+    "manager": "It is for another role in CoPlan. Your pages are in the menu; if you need "
+    "this one, ask your service's CoPlan admin.",
+    "admin": "It is for another role in CoPlan. Your pages are in the menu.",
+}
+
+
+def forbidden_detail() -> str:
+    role = getattr(getattr(current_user, "role", None), "value", None)
+    return FORBIDDEN.get(role, MESSAGES[403][1])
+
+
 def render_error(status: int, title: str | None = None, detail: str | None = None):
     default_title, default_detail = MESSAGES.get(status, MESSAGES[400])
+    if status == 403 and detail is None:
+        default_detail = forbidden_detail()
     title, detail = title or default_title, detail or default_detail
     if wants_json():
         return jsonify(error=status, message=f"{title}. {detail}"), status

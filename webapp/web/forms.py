@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TimeField
+from wtforms import (
+    DateField,
+    EmailField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TimeField,
+)
 from wtforms.validators import Email, Length, Optional, ValidationError
 
+from webapp.clock import london_today
 from webapp.services.sms import UK_MOBILE, normalise_phone
 
 
@@ -19,6 +31,9 @@ class BaseForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, FieldList | FormField):
+                # A list or a subform takes no filters: its own fields are stripped instead.
+                return unbound_field.bind(form=form, **options)
             filters = unbound_field.kwargs.get("filters", [])
             if _strip not in filters:
                 filters = [_strip, *filters]
@@ -104,3 +119,31 @@ def optional_email_field(label: str, autocomplete: str = "off") -> EmailField:
         ],
         render_kw={"autocomplete": autocomplete, "spellcheck": "false"},
     )
+
+
+class DateWindow:
+    """A validator: the date falls in a window that makes sense for what it is, from
+    ``days_back`` before today to ``days_ahead`` after it; the message says which window."""
+
+    def __init__(self, what: str, *, days_back: int, days_ahead: int, window: str):
+        self.what, self.days_back, self.days_ahead, self.window = (
+            what,
+            days_back,
+            days_ahead,
+            window,
+        )
+
+    def __call__(self, form, field) -> None:
+        if field.data is None:
+            return
+        today = london_today()
+        earliest = today - timedelta(days=self.days_back)
+        latest = today + timedelta(days=self.days_ahead)
+        if not earliest <= field.data <= latest:
+            raise ValidationError(f"{self.what} must be {self.window}.")
+
+
+def within_a_year_of(first, last, what: str) -> None:
+    """A stretch of days from ``first`` to ``last`` is at most a year long."""
+    if first and last and (last - first).days > 366:
+        raise ValidationError(f"{what} can be a year at most. Add a longer stretch in parts.")

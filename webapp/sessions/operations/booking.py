@@ -1,75 +1,51 @@
-"""Booking, moving and cancelling one-to-one sessions, and the keyworker's and parent's
-set-up. Functions take a database session and plain values, only flush, and leave the commit
-to the caller.
-
-A one-to-one session never overlaps the parent's place at a group session, nor a group session
-the keyworker leads: the slot search leaves that time out, and booking checks it again while
-holding both people's locks (``guard.queue_for_people``), as a group place does.
-"""
+"""Booking, moving and cancelling one-to-one sessions, marking attendance, the notices a
+parent reads about them, and calendar feeds."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from webapp.models import (
-    AvailabilityRule,
     BookedSession,
     CalendarFeedToken,
-    FreeWindow,
-    KeyworkerSettings,
+    Notice,
     Role,
     SessionMode,
     SessionStatus,
-    TimeOff,
     User,
     utcnow,
 )
+from webapp.models.sessions import CORRECTION_DAYS
+from webapp.services import audit
 from webapp.services.records import ensure_can_book
-from webapp.sessions.free_windows import check_free_window
 from webapp.sessions.guard import (
+    AlreadyBooked,
     BookingProblem,
     SlotNotOffered,
     SlotTaken,
+    already_booked,
     clashes,
     group_clash,
     guarded_change,
     queue_for_people,
 )
-from webapp.sessions.queries import hash_token, keyworker_settings_or_default
+from webapp.sessions.queries import hash_token
 from webapp.sessions.reminders import schedule_reminder
 from webapp.sessions.search import search_slots
 from webapp.sessions.slots import (
     DEFAULT_LIMITS,
     LONDON,
-    SESSION_GAPS,
-    SESSION_LENGTHS,
     SearchLimits,
     Slot,
+    agreed_with_parent,
     local_moment,
     nearest,
 )
-
-
-def set_session_timing(
-    session: Session, *, keyworker: User, session_minutes: int, buffer_minutes: int
-) -> KeyworkerSettings:
-    """Save how long the keyworker's new sessions are and the gap kept around them.
-
-    Sessions already booked keep their own start and end: only the times offered change.
-    """
-    if session_minutes not in SESSION_LENGTHS or buffer_minutes not in SESSION_GAPS:
-        raise ValueError("a session length or gap CoPlan does not offer")
-    settings = keyworker_settings_or_default(session, keyworker.id)
-    settings.session_minutes, settings.buffer_minutes = session_minutes, buffer_minutes
-    if settings not in session:
-        session.add(settings)
-    session.flush()
-    return settings
-
+from webapp.sessions.telling import SESSION_NOTICE, tell_of_change
 
 # Booking one-to-one sessions ----------------------------------------------------------------
 
@@ -144,11 +120,19 @@ def book_session(
     booked_by: User | None = None,
     now: datetime | None = None,
     limits: SearchLimits = DEFAULT_LIMITS,
+    agreed: bool = False,
 ) -> BookedSession:
     """Book a one-to-one session, or raise ``SlotNotOffered`` or ``SlotTaken`` (or
-    ``BookingProblem`` on an erased or closed record)."""
+    ``BookingProblem`` on an erased or closed record).
+
+    ``agreed``: staff agreed the time with the parent, so it may fall outside the parent's
+    usual windows and within the notice period; that choice goes to the audit log."""
     ensure_can_book(participant, BookingProblem)
     now = now or utcnow()
+    if agreed:
+        if booked_by is None or not booked_by.is_staff:
+            raise SlotNotOffered("Only staff can book a time agreed with the parent.")
+        limits = agreed_with_parent(limits)
     slot = _check_offered(
         session,
         participant=participant,
@@ -160,6 +144,8 @@ def book_session(
         limits=limits,
     )
     queue_for_people(session, participant.id, keyworker.id)
+    if same := already_booked(session, slot=slot, participant_id=participant.id):
+        raise AlreadyBooked(same)
     if clashes(session, slot=slot, participant_id=participant.id, ignore_session_id=None):
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
     # Checked inside the people's locks: a group place for this parent takes the same lock.
@@ -180,8 +166,19 @@ def book_session(
         updated_at=now,
     )
     if not guarded_change(session, lambda: session.add(booking)):
+        if same := already_booked(session, slot=slot, participant_id=participant.id):
+            raise AlreadyBooked(same)
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
     schedule_reminder(session, booking)
+    tell_of_change(session, booking=booking, actor=booked_by, what="booked")
+    if agreed:
+        audit.record(
+            session,
+            "session.booked_by_agreement",
+            actor=booked_by,
+            participant=participant,
+            booking=booking.id,
+        )
     return booking
 
 
@@ -194,8 +191,10 @@ def reschedule_session(
     venue_id: int | None = None,
     now: datetime | None = None,
     limits: SearchLimits = DEFAULT_LIMITS,
+    by: User | None = None,
 ) -> BookedSession:
-    """Move a booked session to another offered time, through the same guard as booking."""
+    """Move a booked session to another offered time, through the same guard as booking; the
+    parent is told when someone else (``by``) moved it."""
     now = now or utcnow()
     if booking.status != SessionStatus.BOOKED or booking.starts_at <= now:
         raise SlotNotOffered("This session can't be moved now.")
@@ -230,13 +229,20 @@ def reschedule_session(
     if not guarded_change(session, move):
         raise _taken(session, participant=participant, slot=slot, now=now, limits=limits)
     schedule_reminder(session, booking)
+    tell_of_change(session, booking=booking, actor=by, what="moved")
     return booking
 
 
 def cancel_session(
-    session: Session, *, booking: BookedSession, reason: str, now: datetime | None = None
+    session: Session,
+    *,
+    booking: BookedSession,
+    reason: str,
+    now: datetime | None = None,
+    by: User | None = None,
 ) -> BookedSession:
-    """Cancel a booked session, keeping the reason; its time becomes free again."""
+    """Cancel a booked session, keeping the reason; its time becomes free again. The parent
+    is told when someone else (``by``) cancelled it."""
     now = now or utcnow()
     if booking.status != SessionStatus.BOOKED:
         raise BookingProblem("This session is not booked, so it can't be cancelled.")
@@ -246,6 +252,7 @@ def cancel_session(
     booking.sequence += 1
     booking.updated_at = now
     session.flush()
+    tell_of_change(session, booking=booking, actor=by, what="cancelled")
     return booking
 
 
@@ -263,18 +270,52 @@ def undo_booking(
 
 
 def mark_attendance(
-    session: Session, *, booking: BookedSession, attended: bool, now: datetime | None = None
+    session: Session,
+    *,
+    booking: BookedSession,
+    attended: bool,
+    now: datetime | None = None,
+    by: User | None = None,
 ) -> BookedSession:
-    """Record whether the parent came. Only once the session has started."""
+    """Record whether the parent came, once the session has started; a mark already made can
+    be corrected for CORRECTION_DAYS after the session, and the correction is audited."""
     now = now or utcnow()
     if booking.status == SessionStatus.CANCELLED:
         raise BookingProblem("This session was cancelled.")
     if booking.starts_at > now:
         raise BookingProblem("You can mark attendance once the session has started.")
-    booking.status = SessionStatus.ATTENDED if attended else SessionStatus.DID_NOT_ATTEND
+    status = SessionStatus.ATTENDED if attended else SessionStatus.DID_NOT_ATTEND
+    was = booking.status
+    if was == status:
+        return booking
+    if was != SessionStatus.BOOKED:
+        if not booking.correctable(now):
+            raise BookingProblem(
+                f"Attendance can be corrected for {CORRECTION_DAYS} days after the session. "
+                "This one is older, so it stays as it was marked."
+            )
+        audit.record(
+            session,
+            "attendance.corrected",
+            actor=by,
+            participant=booking.participant_id,
+            booking=booking.id,
+            was=was.value,
+            now=status.value,
+        )
+    booking.status = status
     booking.updated_at = now
     session.flush()
     return booking
+
+
+def dismiss_session_notices(session: Session, user: User) -> None:
+    """The parent has read the notices about their sessions."""
+    session.execute(
+        update(Notice)
+        .where(Notice.user_id == user.id, SESSION_NOTICE, Notice.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
 
 
 # Calendar feeds ----------------------------------------------------------------------------
@@ -296,71 +337,4 @@ def revoke_feed_tokens(session: Session, user: User, now: datetime | None = None
         )
     ):
         feed.revoked_at = now or utcnow()
-    session.flush()
-
-
-# What keyworkers and parents set up -----------------------------------------------------------
-
-
-def add_free_window(
-    session: Session, *, participant: User, weekday: int, starts_at: time, ends_at: time
-) -> FreeWindow:
-    """A weekly stretch when the parent is free: only times inside their windows are offered."""
-    check_free_window(
-        session, participant=participant, weekday=weekday, starts_at=starts_at, ends_at=ends_at
-    )
-    window = FreeWindow(
-        participant_id=participant.id, weekday=weekday, starts_at=starts_at, ends_at=ends_at
-    )
-    session.add(window)
-    session.flush()
-    return window
-
-
-def add_availability_rule(
-    session: Session,
-    *,
-    keyworker: User,
-    weekday: int,
-    starts_at: time,
-    ends_at: time,
-    mode: SessionMode,
-    venue_id: int | None,
-    valid_from: date,
-    valid_until: date | None,
-) -> AvailabilityRule:
-    """A weekly stretch when the keyworker can meet people, somewhere, in some way."""
-    rule = AvailabilityRule(
-        keyworker_id=keyworker.id,
-        weekday=weekday,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        mode=mode,
-        venue_id=venue_id,
-        valid_from=valid_from,
-        valid_until=valid_until,
-    )
-    session.add(rule)
-    session.flush()
-    return rule
-
-
-def add_time_off(
-    session: Session, *, keyworker: User, first_day: date, last_day: date, reason: str
-) -> TimeOff:
-    """Whole days (in Scotland) off, first to last inclusive: no new times are offered then."""
-    off = TimeOff(
-        keyworker_id=keyworker.id,
-        starts_at=local_moment(first_day, time(0)),
-        ends_at=local_moment(last_day + timedelta(days=1), time(0)),
-        reason=reason,
-    )
-    session.add(off)
-    session.flush()
-    return off
-
-
-def remove_set_up(session: Session, row: FreeWindow | AvailabilityRule | TimeOff) -> None:
-    """Remove a free window, availability rule or time off; sessions booked are kept."""
-    session.delete(row)
     session.flush()
