@@ -11,6 +11,7 @@ from webapp.services import crypto
 def enrol(pages, session, user_id):
     page = pages.get("auth.two_step_setup")
     assert page.select_one("img")["src"].startswith("data:image/svg+xml")
+    assert page.find("button", string="Turn on two-step sign-in")
     secret = page.select_one("[data-secret]").text.replace(" ", "")
     assert session.get(TwoFactorCredential, user_id) is None  # nothing stored until proven
     wrong = pages.post("auth.two_step_setup", {"code": "000000"}, _expected_status=200)
@@ -176,6 +177,7 @@ def test_staff_move_two_step_to_a_new_phone_and_the_old_phone_stops_working(
 
     page = pages.get("auth.two_step_new_phone")
     assert page.h1.text == "Move two-step sign-in to a new phone"
+    assert page.find("button", string="Use this phone from now on")
     new_secret = page.select_one("[data-secret]").text.replace(" ", "")
     assert new_secret != old_secret
     allow_this_step_again(session, keyworker.id)

@@ -361,6 +361,8 @@ def test_a_new_service_from_create_admin_to_a_caseload_handed_on(
     first = parent.locator("[data-slot]").first
     when = first.locator(".slot__time").inner_text().split(" to ")[0]
     first.click()
+    expect(heading(parent)).to_have_text("Book this session?")
+    parent.get_by_role("button", name="Book it").click()
     expect(parent.locator(".notice--success")).to_contain_text("Booked")
     booked = parent.locator(".session").first
     expect(booked).to_contain_text(when)
@@ -389,7 +391,8 @@ def test_a_new_service_from_create_admin_to_a_caseload_handed_on(
     manager.get_by_label("Move them to the new keyworker where they're free").check()
     manager.get_by_role("button", name="Move these parents").click()
     expect(heading(manager)).to_have_text("Kirsty Donnelly's keyworker is now Priya Shah")
-    expect(manager.get_by_text("Now with Priya:")).to_be_visible()
+    expect(manager.get_by_text("1 booked session moved to Priya.")).to_be_visible()
+    expect(manager.locator("main")).to_contain_text("with Priya Shah")
     assert_accessible(manager)
 
     # Ewan's open session ended with his account: his next page asks him to sign in.

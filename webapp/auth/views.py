@@ -182,7 +182,7 @@ def enrolment(action: str, button: str, moving: bool = False):
     return render_template(
         "auth/two_step_setup.html",
         form=form,
-        button=button,
+        submit_label=button,
         moving=moving,
         secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         qr_code=two_factor.qr_code_data_uri(two_factor.provisioning_uri(secret, current_user)),
