@@ -80,6 +80,7 @@ def safe_production_settings(**overrides):
         "DEMO_DATA_ALLOWED": False,
         "BASE_URL": "https://coplan.example.org",
         "TWO_FACTOR_KEYS": [TWO_FACTOR_KEY],
+        "MAIL_SERVER": "smtp.example.org",
     }
     settings.update(overrides)
     return settings
@@ -97,6 +98,7 @@ def safe_production_settings(**overrides):
         ({"TWO_FACTOR_KEYS": [""]}, "TWO_FACTOR_KEYS must be set"),
         ({"TWO_FACTOR_KEYS": [TWO_FACTOR_KEY, "not a key"]}, "TWO_FACTOR_KEYS must be set"),
         ({"VAPID_PRIVATE_KEY": "k", "VAPID_SUBJECT": "ops@example.org"}, "VAPID_SUBJECT must be"),
+        ({"MAIL_SERVER": None}, "MAIL_SERVER must be set"),
     ],
 )
 def test_production_refuses_each_unsafe_setting(override, message):
@@ -106,6 +108,8 @@ def test_production_refuses_each_unsafe_setting(override, message):
 
 def test_production_accepts_safe_settings():
     check_production(safe_production_settings())
+    # Without a mail server only when it is said on purpose.
+    check_production(safe_production_settings(MAIL_SERVER=None, MAIL_DISABLED=True))
     assert ProductionConfig.SESSION_COOKIE_SECURE and ProductionConfig.STAFF_TWO_FACTOR_REQUIRED
 
 

@@ -55,6 +55,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
     MAIL_FROM = os.environ.get("MAIL_FROM", "CoPlan <no-reply@coplan.example>")
+    # Running a live service without email, on purpose: pages then say nothing was emailed.
+    MAIL_DISABLED = os.environ.get("MAIL_DISABLED", "").lower() in ("1", "true", "yes")
 
     # Web Push (reminders on a parent's phone). Without all three, push is off: no push
     # controls are offered and reminders go by email only. `flask generate-vapid-keys` makes
@@ -227,6 +229,11 @@ def check_production(config: dict) -> None:
         problems.append("Demo data must not be allowed.")
     if not config.get("BASE_URL"):
         problems.append("BASE_URL must be set (for example https://coplan.example.org).")
+    if not config.get("MAIL_SERVER") and not config.get("MAIL_DISABLED"):
+        problems.append(
+            "MAIL_SERVER must be set, so invitations, resets and reminders can be emailed; "
+            "set MAIL_DISABLED=1 to run without email on purpose."
+        )
     subject = config.get("VAPID_SUBJECT")
     if config.get("VAPID_PRIVATE_KEY") and not (subject or "").startswith("mailto:"):
         problems.append("VAPID_SUBJECT must be a mailto: address when VAPID keys are set.")

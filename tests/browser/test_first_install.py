@@ -116,6 +116,8 @@ def production_server(tmp_path_factory):
     env = {
         **{k: v for k, v in os.environ.items() if not NOT_ON_A_FRESH_SERVER.match(k)},
         "COPLAN_ENV": "production",
+        # An empty server with no mail server yet, said on purpose: pages show the links.
+        "MAIL_DISABLED": "1",
         "DATABASE_URL": make_url(test_url).set(database=database).render_as_string(False),
         "SECRET_KEY": secrets.token_urlsafe(48),
         "TWO_FACTOR_KEYS": generate_key(),

@@ -131,6 +131,7 @@ def test_create_admin_works_under_production_settings(app, database_url, tmp_pat
     env = {
         **os.environ,
         "COPLAN_ENV": "Production",
+        "MAIL_DISABLED": "1",
         "DATABASE_URL": database_url,
         "SECRET_KEY": "x" * 48,
         "TWO_FACTOR_KEYS": generate_key(),
