@@ -258,7 +258,7 @@ def client_main(spec: str) -> None:
         step = run_step(port, people, job["record"], rate, job["seconds"])
         steps.append(step)
         print(json.dumps(step), file=sys.stderr, flush=True)
-        if not step["held"] and len(steps) > 1 and not steps[-2]["held"]:
+        if job["stop_early"] and not step["held"] and len(steps) > 1 and not steps[-2]["held"]:
             break  # two steps in a row missed: the machine is past what it carries
     print(json.dumps(steps))
 
@@ -327,6 +327,9 @@ def main() -> None:
     parser.add_argument("--rates", default="5,10,20,30,40,60", help="requests a second, by step")
     parser.add_argument("--seconds", type=float, default=20, help="length of each step")
     parser.add_argument("--reuse", action="store_true", help="keep an earlier run's dataset")
+    parser.add_argument(
+        "--all-steps", action="store_true", help="run every rate, even past two missed steps"
+    )
     parser.add_argument("--client", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
@@ -345,7 +348,8 @@ def main() -> None:
         port = free_port()
         server = start_gunicorn("webapp:create_app()", port, env, ROOT)
         try:
-            job = {"port": port, "rates": rates, "seconds": args.seconds, **who}
+            job = {"port": port, "rates": rates, "seconds": args.seconds,
+                   "stop_early": not args.all_steps, **who}  # fmt: skip
             completed = subprocess.run(
                 [sys.executable, __file__, "--client", json.dumps(job)],
                 stdout=subprocess.PIPE,
