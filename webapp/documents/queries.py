@@ -9,7 +9,7 @@ from flask import abort, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, undefer
 
-from webapp.caseload.timeline import TimelineFilters, TimelineItem
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, newest_first
 from webapp.models import Document, User
 from webapp.web.policy import can_see_participant
 
@@ -31,15 +31,10 @@ def document_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
     """Documents added to a conversation or a plan, in one query."""
-    query = (
-        select(Document, User.name)
-        .outerjoin(User, User.id == Document.uploaded_by_id)
-        .where(Document.participant_id.in_(ids))
-        .order_by(Document.uploaded_at.desc(), Document.id.desc())
-        .limit(filters.limit)
+    query = select(Document, User.name).outerjoin(User, User.id == Document.uploaded_by_id)
+    query = newest_first(
+        query, Document.participant_id, Document.uploaded_at, Document.id, ids, filters
     )
-    if filters.before is not None:
-        query = query.where(Document.uploaded_at < filters.before)
     return [
         TimelineItem(
             when=document.uploaded_at,

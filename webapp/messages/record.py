@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.caseload.timeline import TimelineFilters, TimelineItem
+from webapp.caseload.timeline import TimelineFilters, TimelineItem, newest_first
 from webapp.models import Message, User
 
 
@@ -16,15 +16,8 @@ def message_items(
     session: Session, ids: Sequence[int], filters: TimelineFilters
 ) -> list[TimelineItem]:
     """Messages in each parent's conversation, from them or from staff, as they were written."""
-    query = (
-        select(Message, User.name)
-        .outerjoin(User, User.id == Message.author_id)
-        .where(Message.participant_id.in_(ids))
-        .order_by(Message.sent_at.desc(), Message.id.desc())
-        .limit(filters.limit)
-    )
-    if filters.before is not None:
-        query = query.where(Message.sent_at < filters.before)
+    query = select(Message, User.name).outerjoin(User, User.id == Message.author_id)
+    query = newest_first(query, Message.participant_id, Message.sent_at, Message.id, ids, filters)
     return [
         TimelineItem(
             when=message.sent_at,
